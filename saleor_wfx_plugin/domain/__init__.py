@@ -1,0 +1,1 @@
+"""Pure business rules: no Django, no Saleor. Plain dataclasses in, plain dataclasses out."""

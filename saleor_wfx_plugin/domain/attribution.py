@@ -1,0 +1,169 @@
+"""Who, if anyone, referred an order.
+
+The referral code reaches us from checkout metadata, which any shopper can edit: it is a claim,
+judged here against the distributor it names, the buyer, and the customer's binding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .settings import ProgramSettings
+
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")
+
+
+class DistributorStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+
+
+class AttributionSource(StrEnum):
+    CODE = "code"
+    BINDING = "binding"
+    NONE = "none"
+
+
+class RejectionReason(StrEnum):
+    MALFORMED_CODE = "malformed_code"
+    UNKNOWN_CODE = "unknown_code"
+    INACTIVE_DISTRIBUTOR = "inactive_distributor"
+    SUSPENDED_DISTRIBUTOR = "suspended_distributor"
+    SELF_PURCHASE = "self_purchase"
+    REFERRAL_EXPIRED = "referral_expired"
+
+
+def normalize_code(raw: object) -> str | None:
+    """Codes are case-insensitive and trimmed: ' ab12cd ' and 'AB12CD' are the same code.
+    Returns None when nothing was sent."""
+    if raw is None:
+        return None
+    code = str(raw).strip().upper()
+    return code or None
+
+
+def is_well_formed_code(code: str) -> bool:
+    return bool(CODE_PATTERN.match(code))
+
+
+def customer_key(user_id: str | None, email: str | None) -> str | None:
+    """Binding identity: the Saleor user when there is one, else the e-mail address."""
+    if user_id:
+        return f"user:{user_id}"
+    if email and email.strip():
+        return f"email:{email.strip().lower()}"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DistributorView:
+    id: int
+    status: DistributorStatus
+    user_id: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    user_id: str | None
+    email: str | None
+
+    def is_distributor(self, distributor: DistributorView) -> bool:
+        if self.user_id and distributor.user_id and self.user_id == distributor.user_id:
+            return True
+        return bool(
+            self.email
+            and distributor.email
+            and self.email.strip().lower() == distributor.email.strip().lower()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralClaim:
+    """What the storefront sent: the code (already normalised) and, optionally, when the visitor
+    followed the referral link."""
+
+    code: str | None
+    referred_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionDecision:
+    distributor_id: int | None
+    source: AttributionSource
+    code_rejection: RejectionReason | None = None
+    bind_customer: bool = False
+
+
+def decide_attribution(
+    *,
+    claim: ReferralClaim,
+    coded_distributor: DistributorView | None,
+    bound_distributor: DistributorView | None,
+    buyer: Buyer,
+    placed_at: datetime,
+    settings: ProgramSettings,
+) -> AttributionDecision:
+    """`coded_distributor` is the distributor whose code equals `claim.code` (None when no such
+    code exists); `bound_distributor` the one the customer is bound to, if binding is on and a
+    binding is still in force."""
+    rejection: RejectionReason | None = None
+    if claim.code is not None:
+        rejection = _judge_code(claim, coded_distributor, buyer, placed_at, settings)
+        if rejection is None:
+            assert coded_distributor is not None
+            return AttributionDecision(
+                distributor_id=coded_distributor.id,
+                source=AttributionSource.CODE,
+                bind_customer=settings.customer_binding and bound_distributor is None,
+            )
+
+    if (
+        settings.customer_binding
+        and bound_distributor is not None
+        and _may_earn(bound_distributor, buyer, settings)
+    ):
+        return AttributionDecision(
+            distributor_id=bound_distributor.id,
+            source=AttributionSource.BINDING,
+            code_rejection=rejection,
+        )
+    return AttributionDecision(
+        distributor_id=None, source=AttributionSource.NONE, code_rejection=rejection
+    )
+
+
+def _judge_code(
+    claim: ReferralClaim,
+    distributor: DistributorView | None,
+    buyer: Buyer,
+    placed_at: datetime,
+    settings: ProgramSettings,
+) -> RejectionReason | None:
+    assert claim.code is not None
+    if not is_well_formed_code(claim.code):
+        return RejectionReason.MALFORMED_CODE
+    if distributor is None:
+        return RejectionReason.UNKNOWN_CODE
+    if distributor.status == DistributorStatus.SUSPENDED:
+        return RejectionReason.SUSPENDED_DISTRIBUTOR
+    if distributor.status != DistributorStatus.ACTIVE:
+        return RejectionReason.INACTIVE_DISTRIBUTOR
+    if not settings.self_purchase_commission and buyer.is_distributor(distributor):
+        return RejectionReason.SELF_PURCHASE
+    if claim.referred_at is not None:
+        window = timedelta(days=settings.attribution_window_days)
+        if placed_at - claim.referred_at > window:
+            return RejectionReason.REFERRAL_EXPIRED
+    return None
+
+
+def _may_earn(distributor: DistributorView, buyer: Buyer, settings: ProgramSettings) -> bool:
+    if distributor.status != DistributorStatus.ACTIVE:
+        return False
+    return settings.self_purchase_commission or not buyer.is_distributor(distributor)

@@ -1,0 +1,135 @@
+"""The programme's settings as the merchant enters them in Saleor's plugin configuration,
+parsed and validated into one immutable object that every rule reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from .chain import MAX_COMMISSION_LEVELS
+from .rates import InvalidRate, parse_rate
+
+
+class CommissionTrigger(StrEnum):
+    """Which Saleor event makes an attributed order earn commission."""
+
+    ORDER_FULLY_PAID = "order_fully_paid"
+    ORDER_PAID = "order_paid"
+
+
+class InvalidProgramSettings(ValueError):
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+# WeChat has said since 2016 that it tolerates only the seller and one upline on its platform and
+# suspends payment accounts beyond that; three levels is legal in China but risky there.
+WECHAT_LEVEL_WARNING = (
+    "3 commission levels is the legal maximum in China, but WeChat tolerates only 2 (the seller "
+    "and one upline) and has suspended payment accounts beyond that. Use 2 for programmes run in "
+    "WeChat."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramSettings:
+    referral_metadata_key: str = "referral_code"
+    commission_trigger: CommissionTrigger = CommissionTrigger.ORDER_FULLY_PAID
+    default_seller_rate: Decimal = Decimal("10")
+    level2_rate: Decimal = Decimal("5")
+    level3_rate: Decimal = Decimal("2")
+    commission_levels: int = MAX_COMMISSION_LEVELS
+    tax_in_base: bool = False
+    self_purchase_commission: bool = False
+    customer_binding: bool = True
+    customer_binding_days: int = 30
+    attribution_window_days: int = 30
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def level_rate(self, level: int) -> Decimal:
+        """Rates of the uplines; the seller's rate comes from `SellerRateBook`."""
+        if level == 2:
+            return self.level2_rate
+        if level == 3:
+            return self.level3_rate
+        raise ValueError(f"level {level} has no upline rate")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> ProgramSettings:
+        """Build from Saleor's `{name: value}` configuration. Missing names take the defaults;
+        every invalid one is reported at once, so the merchant fixes them in one go."""
+        errors: dict[str, str] = {}
+        parsed: dict[str, object] = {}
+
+        def take(name: str, parse) -> None:  # type: ignore[no-untyped-def]
+            if name not in values or values[name] is None or values[name] == "":
+                return
+            try:
+                parsed[name] = parse(values[name])
+            except (InvalidRate, ValueError) as error:
+                errors[name] = str(error)
+
+        take("referral_metadata_key", _parse_metadata_key)
+        take("commission_trigger", CommissionTrigger)
+        for rate_name in ("default_seller_rate", "level2_rate", "level3_rate"):
+            take(rate_name, lambda value, name=rate_name: parse_rate(value, field=name))
+        take("commission_levels", _parse_levels)
+        for flag in ("tax_in_base", "self_purchase_commission", "customer_binding"):
+            take(flag, _parse_bool)
+        take("customer_binding_days", _parse_days)
+        take("attribution_window_days", _parse_days)
+        if errors:
+            raise InvalidProgramSettings(errors)
+        settings = cls(**parsed)  # type: ignore[arg-type]
+        if settings.commission_levels == MAX_COMMISSION_LEVELS:
+            object.__setattr__(settings, "warnings", (WECHAT_LEVEL_WARNING,))
+        return settings
+
+
+def _parse_metadata_key(value: object) -> str:
+    key = str(value).strip()
+    if not key or len(key) > 100:
+        raise ValueError("the metadata key must be 1-100 characters")
+    return key
+
+
+def _parse_levels(value: object) -> int:
+    levels = _parse_int(value)
+    if not 1 <= levels <= MAX_COMMISSION_LEVELS:
+        raise ValueError(
+            f"{levels} levels is not allowed: commission may flow through at most "
+            f"{MAX_COMMISSION_LEVELS} levels including the seller (禁止传销条例)"
+        )
+    return levels
+
+
+def _parse_days(value: object) -> int:
+    days = _parse_int(value)
+    if not 0 <= days <= 3650:
+        raise ValueError(f"{days} days is outside 0-3650")
+    return days
+
+
+def _parse_int(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a whole number")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(text)
+
+
+def _parse_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes", "on"}:
+        return True
+    if text in {"false", "0", "no", "off"}:
+        return False
+    raise ValueError(f"{value!r} is not true or false")

@@ -1,0 +1,175 @@
+"""The only module that knows Saleor's plugin hooks.
+
+Each order hook does as little as possible on Saleor's request path: it schedules the
+reconciliation task for after the transaction commits and returns. It never raises: an exception
+from a hook inside `checkoutComplete` shows the shopper an error for an order that was created.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
+
+from .domain.settings import InvalidProgramSettings, ProgramSettings
+from .saleor_adapter import check_saleor_version, configuration_to_mapping
+
+logger = logging.getLogger(__name__)
+
+PLUGIN_ID = "wfx.distribution"
+
+
+def _field(kind: str, label: str, help_text: str) -> dict[str, str]:
+    return {"type": kind, "label": label, "help_text": help_text}
+
+
+class DistributionPlugin(BasePlugin):
+    PLUGIN_ID = PLUGIN_ID
+    PLUGIN_NAME = "Social distribution (微分销)"
+    PLUGIN_DESCRIPTION = (
+        "Referral attribution and commissions for distributors, at most three levels including "
+        "the seller, paid on sales only."
+    )
+    DEFAULT_ACTIVE = False
+    # One programme for the whole shop: rates are percentages, so they fit every channel's
+    # currency, and a distributor's upline must not depend on where the customer shops.
+    CONFIGURATION_PER_CHANNEL = False
+    DEFAULT_CONFIGURATION = [
+        {"name": "referral_metadata_key", "value": "referral_code"},
+        {"name": "commission_trigger", "value": "order_fully_paid"},
+        {"name": "default_seller_rate", "value": "10"},
+        {"name": "level2_rate", "value": "5"},
+        {"name": "level3_rate", "value": "2"},
+        {"name": "commission_levels", "value": "3"},
+        {"name": "tax_in_base", "value": False},
+        {"name": "self_purchase_commission", "value": False},
+        {"name": "customer_binding", "value": True},
+        {"name": "customer_binding_days", "value": "30"},
+        {"name": "attribution_window_days", "value": "30"},
+    ]
+    CONFIG_STRUCTURE = {
+        "referral_metadata_key": _field(
+            ConfigurationTypeField.STRING,
+            "Checkout metadata key of the referral code",
+            "The storefront puts the distributor's code in checkout metadata under this key.",
+        ),
+        "commission_trigger": _field(
+            ConfigurationTypeField.STRING,
+            "Commission trigger",
+            "order_fully_paid (default) or order_paid: when an attributed order earns commission.",
+        ),
+        "default_seller_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Default seller rate (%)",
+            "Seller's commission when no product, category or grade rate applies. 0-100.",
+        ),
+        "level2_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Level 2 rate (%)",
+            "Commission of the seller's upline (direct reward). 0-100.",
+        ),
+        "level3_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Level 3 rate (%)",
+            "Commission of the upline's upline (indirect reward). 0-100.",
+        ),
+        "commission_levels": _field(
+            ConfigurationTypeField.STRING,
+            "Commission levels (1-3)",
+            "Levels paid, including the seller. Never more than 3 (China's anti-pyramid rules). "
+            "WeChat tolerates only 2 and suspends payment accounts beyond that.",
+        ),
+        "tax_in_base": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Include tax in the commission base",
+            "Off: commission on goods net of tax. Shipping is never in the base.",
+        ),
+        "self_purchase_commission": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Commission on own purchases",
+            "Whether a distributor earns on orders placed with their own code.",
+        ),
+        "customer_binding": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Bind customers to their first referrer",
+            "Later orders without a code go to the distributor who first referred the customer.",
+        ),
+        "customer_binding_days": _field(
+            ConfigurationTypeField.STRING,
+            "Customer binding days",
+            "How long a customer stays bound to their first referrer.",
+        ),
+        "attribution_window_days": _field(
+            ConfigurationTypeField.STRING,
+            "Attribution window days",
+            "A referral counts for orders placed within this many days of the visitor following "
+            "the link (sent by the storefront as referral_code_at, ISO 8601).",
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        check_saleor_version()
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            ProgramSettings.from_mapping(
+                configuration_to_mapping(plugin_configuration.configuration)
+            )
+        except InvalidProgramSettings as error:
+            raise ValidationError(
+                {
+                    name: ValidationError(message, code="invalid")
+                    for name, message in error.errors.items()
+                }
+            ) from None
+
+    # --- Order hooks: all the same, because reconciliation reads the order's current state. ---
+    def order_created(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_created", previous_value)
+
+    def order_paid(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_paid", previous_value)
+
+    def order_fully_paid(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_fully_paid", previous_value)
+
+    def order_cancelled(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_cancelled", previous_value)
+
+    def order_expired(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_expired", previous_value)
+
+    def order_refunded(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_refunded", previous_value)
+
+    def order_fully_refunded(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_fully_refunded", previous_value)
+
+    def order_fulfilled(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_fulfilled", previous_value)
+
+    def _schedule(self, order: Any, event: str, previous_value: Any) -> Any:
+        if not self.active:
+            return previous_value
+        try:
+            order_id = str(order.pk)
+            transaction.on_commit(lambda: _enqueue(order_id, event))
+        except Exception:
+            logger.exception("wfx: could not schedule %s for order %r", event, order)
+        return previous_value
+
+
+def _enqueue(order_id: str, event: str) -> None:
+    try:
+        from .tasks import process_order_event
+
+        process_order_event.delay(order_id, event)
+    except Exception:
+        # A broker outage, or the inline task failing for good: the periodic sweep will
+        # reconcile this order later; Saleor's request must not fail because of us.
+        logger.exception("wfx: %s for order %s failed; the sweep will retry", event, order_id)

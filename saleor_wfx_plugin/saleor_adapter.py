@@ -1,0 +1,173 @@
+"""Reads Saleor's models into the programme's plain snapshots (`shop.ShopBackend` for Saleor).
+
+Everything Saleor-specific about orders, refunds and the plugin's configuration lives here, so a
+move from plugin hooks to App webhooks (Saleor has deprecated the hooks) is a contained change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from .domain.commission import OrderLineSnapshot, RefundState
+from .domain.orders import OrderSnapshot
+from .domain.settings import ProgramSettings
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_SALEOR = ((3, 20), (3, 24))  # inclusive range of minor versions tested
+SWEEP_BATCH = 500
+
+
+class UnsupportedSaleorVersion(RuntimeError):
+    pass
+
+
+@cache
+def check_saleor_version() -> str:
+    """Fail loudly at start-up on a Saleor whose models this adapter was not written for."""
+    import saleor
+
+    version = getattr(saleor, "__version__", "0.0")
+    try:
+        major, minor = (int(part) for part in version.split(".")[:2])
+    except ValueError:
+        raise UnsupportedSaleorVersion(f"cannot read Saleor's version {version!r}") from None
+    low, high = SUPPORTED_SALEOR
+    if not low <= (major, minor) <= high:
+        raise UnsupportedSaleorVersion(
+            f"saleor-wfx-plugin supports Saleor {low[0]}.{low[1]}-{high[0]}.{high[1]}, "
+            f"this is Saleor {version}"
+        )
+    return version
+
+
+def configuration_to_mapping(configuration: Iterable[Mapping[str, Any]] | None) -> dict[str, Any]:
+    return {item["name"]: item.get("value") for item in configuration or ()}
+
+
+class SaleorShop:
+    def program_settings(self) -> ProgramSettings | None:
+        from saleor.plugins.manager import get_plugins_manager
+
+        from .plugin import PLUGIN_ID
+
+        plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
+        if plugin is None or not plugin.active:
+            return None
+        return ProgramSettings.from_mapping(configuration_to_mapping(plugin.configuration))
+
+    def load_order(self, order_id: str) -> OrderSnapshot | None:
+        from saleor.order.models import Order
+
+        order = (
+            Order.objects.select_related("channel")
+            .prefetch_related("lines__variant__product")
+            .filter(pk=order_id)
+            .first()
+        )
+        return order_snapshot(order) if order is not None else None
+
+    def changed_order_ids(self, since: datetime) -> Iterator[str]:
+        from saleor.order import OrderStatus
+        from saleor.order.models import Order
+
+        ids = (
+            Order.objects.filter(updated_at__gte=since)
+            .exclude(status=OrderStatus.DRAFT)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for order_id in ids.iterator(chunk_size=SWEEP_BATCH):
+            yield str(order_id)
+
+
+def order_snapshot(order: Any) -> OrderSnapshot:
+    from saleor.order import OrderChargeStatus, OrderStatus
+
+    refunded = refunded_amount(order)
+    total = order.total_gross_amount
+    charged = order.total_charged_amount or Decimal(0)
+    # A refund lowers what counts as charged; what was charged before any refund tells whether
+    # the order was ever paid in full.
+    charged_before_refunds = charged + refunded
+    fully_paid = order.charge_status in (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED) or (
+        total > 0 and charged_before_refunds >= total
+    )
+    return OrderSnapshot(
+        order_id=str(order.pk),
+        number=str(order.number),
+        channel_slug=order.channel.slug,
+        currency=order.currency,
+        placed_at=order.created_at,
+        user_id=str(order.user_id) if order.user_id else None,
+        email=order.user_email or None,
+        metadata=dict(order.metadata or {}),
+        lines=tuple(_line_snapshot(line) for line in order.lines.all()),
+        is_paid=fully_paid or charged_before_refunds > 0,
+        is_fully_paid=fully_paid,
+        cancelled=order.status in (OrderStatus.CANCELED, OrderStatus.EXPIRED),
+        refunds=RefundState(
+            refunded_amount=refunded,
+            order_total=total,
+            refunded_quantities=refunded_line_quantities(order),
+            fully_refunded=total > 0 and refunded >= total,
+        ),
+    )
+
+
+def _line_snapshot(line: Any) -> OrderLineSnapshot:
+    product = line.variant.product if line.variant is not None else None
+    return OrderLineSnapshot(
+        line_id=str(line.pk),
+        quantity=line.quantity,
+        net_amount=line.total_price_net_amount,
+        gross_amount=line.total_price_gross_amount,
+        product_id=str(product.pk) if product is not None else None,
+        category_id=str(product.category_id) if product and product.category_id else None,
+        product_name=line.product_name,
+    )
+
+
+def refunded_amount(order: Any) -> Decimal:
+    """Money given back on the order, the way Saleor itself adds it up when it decides to send
+    ORDER_FULLY_REFUNDED (`saleor/order/actions.py::order_refunded`): transaction items'
+    refunded value plus successful refunds of legacy payments."""
+    from saleor.payment import TransactionKind
+
+    total = sum(order.payment_transactions.values_list("refunded_value", flat=True), Decimal(0))
+    for payment in order.payments.all():
+        total += sum(
+            payment.transactions.filter(kind=TransactionKind.REFUND, is_success=True).values_list(
+                "amount", flat=True
+            ),
+            Decimal(0),
+        )
+    return total
+
+
+def refunded_line_quantities(order: Any) -> dict[str, int]:
+    """Quantities per line where Saleor records which lines were refunded: refunded fulfillments
+    (legacy refunds) and granted refunds whose transaction refund went through."""
+    from saleor.order import FulfillmentStatus, OrderGrantedRefundStatus
+    from saleor.order.models import FulfillmentLine, OrderGrantedRefundLine
+
+    quantities: dict[str, int] = {}
+    fulfillment_lines = FulfillmentLine.objects.filter(
+        fulfillment__order=order,
+        fulfillment__status__in=[
+            FulfillmentStatus.REFUNDED,
+            FulfillmentStatus.REFUNDED_AND_RETURNED,
+        ],
+    ).values_list("order_line_id", "quantity")
+    granted_lines = OrderGrantedRefundLine.objects.filter(
+        granted_refund__order=order,
+        granted_refund__status=OrderGrantedRefundStatus.SUCCESS,
+    ).values_list("order_line_id", "quantity")
+    for line_id, quantity in [*fulfillment_lines, *granted_lines]:
+        quantities[str(line_id)] = quantities.get(str(line_id), 0) + quantity
+    return quantities

@@ -1,0 +1,56 @@
+"""Settings for running the plugin's models and services without Saleor.
+
+SQLite by default, so the demo needs nothing installed; `DATABASE_URL=postgres://…` switches to
+PostgreSQL, which the test command always does.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "wfx-sandbox-not-secret")
+DEBUG = False
+USE_TZ = True
+TIME_ZONE = "UTC"
+INSTALLED_APPS = ["saleor_wfx_plugin"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def _database_from_url(url: str) -> dict:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise ValueError(f"DATABASE_URL must be a postgres:// URL, got {parsed.scheme}://")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+    }
+
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": _database_from_url(os.environ["DATABASE_URL"])}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("WFX_SQLITE_PATH", str(Path.cwd() / "wfx-sandbox.sqlite3")),
+        }
+    }
+
+# Where orders and the programme's settings come from. Inside Saleor it is Saleor itself; here a
+# simulator that keeps orders in memory.
+WFX_SHOP_BACKEND = "saleor_wfx_plugin.sandbox.simulator.SimulatedShop"
+
+CELERY_TASK_ALWAYS_EAGER = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"saleor_wfx_plugin": {"handlers": ["console"], "level": "WARNING"}},
+}
+
+from .celery_app import app as celery_app  # noqa: E402,F401  (makes the eager app the default)

@@ -1,0 +1,151 @@
+"""A stand-in for Saleor: keeps orders in memory, changes them the way Saleor would (place, pay,
+refund, cancel) and, like the plugin's hooks, hands each change to the same Celery task.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.utils import timezone
+
+from ..domain.commission import OrderLineSnapshot, RefundState
+from ..domain.orders import OrderSnapshot
+from ..domain.settings import ProgramSettings
+
+
+@dataclass(frozen=True)
+class SimulatedLine:
+    product_name: str
+    unit_price: Decimal
+    quantity: int = 1
+    product_id: str | None = None
+    category_id: str | None = None
+    # Tax on top of the net price, as a fraction (0.13 for China's 13 % VAT).
+    tax_rate: Decimal = Decimal("0")
+
+
+class SimulatedShop:
+    """Implements `shop.ShopBackend`. State is class-level, like a database the tasks can reach;
+    `reset()` empties it."""
+
+    orders: ClassVar[dict[str, OrderSnapshot]] = {}
+    changed_at: ClassVar[dict[str, datetime]] = {}
+    _numbers: ClassVar[itertools.count] = itertools.count(1001)
+
+    # --- ShopBackend ------------------------------------------------------------------------
+    def program_settings(self) -> ProgramSettings | None:
+        if not getattr(settings, "WFX_PROGRAM_ACTIVE", True):
+            return None
+        return ProgramSettings.from_mapping(getattr(settings, "WFX_PROGRAM_SETTINGS", {}))
+
+    def load_order(self, order_id: str) -> OrderSnapshot | None:
+        return self.orders.get(order_id)
+
+    def changed_order_ids(self, since: datetime) -> Iterable[str]:
+        return [order_id for order_id, at in self.changed_at.items() if at >= since]
+
+    # --- What a storefront and the staff do ---------------------------------------------------
+    @classmethod
+    def reset(cls) -> None:
+        cls.orders.clear()
+        cls.changed_at.clear()
+        cls._numbers = itertools.count(1001)
+
+    @classmethod
+    def place_order(
+        cls,
+        lines: Sequence[SimulatedLine],
+        *,
+        referral_code: str | None = None,
+        user_id: str | None = None,
+        email: str | None = "shopper@example.com",
+        currency: str = "CNY",
+        shipping: Decimal = Decimal("0"),
+        metadata: Mapping[str, str] | None = None,
+        placed_at: datetime | None = None,
+        notify: bool = True,
+    ) -> OrderSnapshot:
+        order_lines = tuple(
+            OrderLineSnapshot(
+                line_id=str(uuid.uuid4()),
+                quantity=line.quantity,
+                net_amount=line.unit_price * line.quantity,
+                gross_amount=(line.unit_price * line.quantity * (1 + line.tax_rate)).quantize(
+                    Decimal("0.01")
+                ),
+                product_id=line.product_id,
+                category_id=line.category_id,
+                product_name=line.product_name,
+            )
+            for line in lines
+        )
+        all_metadata = dict(metadata or {})
+        if referral_code is not None:
+            all_metadata["referral_code"] = referral_code
+        order = OrderSnapshot(
+            order_id=str(uuid.uuid4()),
+            number=str(next(cls._numbers)),
+            channel_slug="default-channel",
+            currency=currency,
+            placed_at=placed_at or timezone.now(),
+            user_id=user_id,
+            email=email,
+            lines=order_lines,
+            metadata=all_metadata,
+            refunds=RefundState(
+                order_total=sum((line.gross_amount for line in order_lines), shipping)
+            ),
+        )
+        return cls._store(order, "order_created", notify)
+
+    @classmethod
+    def pay(cls, order_id: str, *, notify: bool = True) -> OrderSnapshot:
+        order = replace(cls.orders[order_id], is_paid=True, is_fully_paid=True)
+        cls._store(order, "order_paid", notify)
+        return cls._store(order, "order_fully_paid", notify)
+
+    @classmethod
+    def refund(
+        cls,
+        order_id: str,
+        amount: Decimal,
+        *,
+        line_quantities: Mapping[str, int] | None = None,
+        notify: bool = True,
+    ) -> OrderSnapshot:
+        order = cls.orders[order_id]
+        refunds = order.refunds
+        quantities = dict(refunds.refunded_quantities)
+        for line_id, quantity in (line_quantities or {}).items():
+            quantities[line_id] = quantities.get(line_id, 0) + quantity
+        total_refunded = refunds.refunded_amount + amount
+        new_refunds = replace(
+            refunds,
+            refunded_amount=total_refunded,
+            refunded_quantities=quantities,
+            fully_refunded=total_refunded >= refunds.order_total,
+        )
+        event = "order_fully_refunded" if new_refunds.fully_refunded else "order_refunded"
+        return cls._store(replace(order, refunds=new_refunds), event, notify)
+
+    @classmethod
+    def cancel(cls, order_id: str, *, notify: bool = True) -> OrderSnapshot:
+        return cls._store(replace(cls.orders[order_id], cancelled=True), "order_cancelled", notify)
+
+    @classmethod
+    def _store(cls, order: OrderSnapshot, event: str, notify: bool) -> OrderSnapshot:
+        cls.orders[order.order_id] = order
+        cls.changed_at[order.order_id] = timezone.now()
+        if notify:
+            # What DistributionPlugin's hooks do inside Saleor.
+            from ..tasks import process_order_event
+
+            process_order_event.delay(order.order_id, event)
+        return order

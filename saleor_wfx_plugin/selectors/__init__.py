@@ -1,0 +1,1 @@
+"""Read paths: queries shaped for the demo, the API and the dashboard."""

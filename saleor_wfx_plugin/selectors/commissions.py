@@ -1,0 +1,86 @@
+"""What the ledger says: per order, per distributor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from ..domain.money import quantize
+from ..models import CommissionEntry, Distributor, ReferralAttribution
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class LevelCommission:
+    level: int
+    distributor_code: str
+    amount: Decimal
+    currency: str
+
+
+def order_commission_by_level(order_id: str) -> list[LevelCommission]:
+    """Net commission of one order per level, as it stands after reversals."""
+    rows = (
+        CommissionEntry.objects.filter(commission_line__attribution__order_id=order_id)
+        .values("level", "distributor__code", "currency")
+        .annotate(net=Sum("amount"))
+        .order_by("level")
+    )
+    return [
+        LevelCommission(
+            row["level"],
+            row["distributor__code"],
+            quantize(row["net"], row["currency"]),
+            row["currency"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DistributorEarnings:
+    code: str
+    currency: str
+    accrued: Decimal
+    reversed: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.accrued + self.reversed
+
+
+def distributor_earnings(
+    distributors: QuerySet[Distributor] | None = None,
+) -> list[DistributorEarnings]:
+    """Accrued and reversed commission per distributor and currency, straight from the ledger."""
+    entries = CommissionEntry.objects.all()
+    if distributors is not None:
+        entries = entries.filter(distributor__in=distributors)
+    rows = (
+        entries.values("distributor__code", "currency")
+        .annotate(
+            accrued=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.ACCRUAL)), ZERO),
+            reversed=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.REVERSAL)), ZERO),
+        )
+        .order_by("distributor__code", "currency")
+    )
+    return [
+        DistributorEarnings(
+            row["distributor__code"],
+            row["currency"],
+            # SQLite sums decimals as floats; the ledger's amounts are whole minor units.
+            quantize(row["accrued"], row["currency"]),
+            quantize(row["reversed"], row["currency"]),
+        )
+        for row in rows
+    ]
+
+
+def attributions_with_commission() -> QuerySet[ReferralAttribution]:
+    return ReferralAttribution.objects.select_related("seller", "upline", "grand_upline").order_by(
+        "placed_at", "id"
+    )

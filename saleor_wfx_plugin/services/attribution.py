@@ -1,0 +1,165 @@
+"""Attributing an order to the distributor who referred it, once, and freezing the chain."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+
+from ..domain.attribution import (
+    AttributionDecision,
+    AttributionSource,
+    Buyer,
+    DistributorStatus,
+    DistributorView,
+    ReferralClaim,
+    customer_key,
+    decide_attribution,
+    normalize_code,
+)
+from ..domain.chain import ReferralChain
+from ..domain.orders import OrderSnapshot
+from ..domain.settings import ProgramSettings
+from ..models import CustomerBinding, Distributor, ReferralAttribution
+
+logger = logging.getLogger(__name__)
+
+# The storefront may send when the visitor followed the referral link, for the attribution window.
+REFERRED_AT_SUFFIX = "_at"
+
+
+def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> ReferralAttribution | None:
+    """The order's attribution, deciding it the first time the order is seen.
+
+    Returns None for an order that arrived with no code and no binding: such orders leave no row,
+    so a shop's ordinary orders cost the programme nothing. Everything else is recorded, a
+    rejected code with its reason.
+    """
+    existing = ReferralAttribution.objects.filter(order_id=order.order_id).first()
+    if existing is not None:
+        return existing
+
+    raw_code = order.metadata.get(settings.referral_metadata_key)
+    claim = ReferralClaim(
+        code=normalize_code(raw_code),
+        referred_at=_parse_referred_at(order, settings.referral_metadata_key),
+    )
+    key = customer_key(order.user_id, order.email)
+    decision = decide_attribution(
+        claim=claim,
+        coded_distributor=_view(Distributor.objects.filter(code=claim.code).first())
+        if claim.code
+        else None,
+        bound_distributor=_bound_distributor(key, order.placed_at)
+        if settings.customer_binding
+        else None,
+        buyer=Buyer(user_id=order.user_id, email=order.email),
+        placed_at=order.placed_at,
+        settings=settings,
+    )
+    if decision.source is AttributionSource.NONE and claim.code is None:
+        return None
+    if decision.code_rejection is not None:
+        logger.info(
+            "Order %s: referral code %r not honoured (%s)",
+            order.number,
+            raw_code,
+            decision.code_rejection.value,
+        )
+    try:
+        with transaction.atomic():
+            attribution = _create_attribution(order, decision, key, str(raw_code or ""))
+            if decision.bind_customer and key is not None and settings.customer_binding_days > 0:
+                assert decision.distributor_id is not None
+                _bind_customer(key, decision.distributor_id, order, settings)
+            return attribution
+    except IntegrityError:
+        # Another worker attributed the same order first; theirs stands.
+        return ReferralAttribution.objects.get(order_id=order.order_id)
+
+
+def _create_attribution(
+    order: OrderSnapshot, decision: AttributionDecision, key: str | None, raw_code: str
+) -> ReferralAttribution:
+    chain: ReferralChain[int] | None = None
+    if decision.distributor_id is not None:
+        seller = Distributor.objects.select_related("upline").get(pk=decision.distributor_id)
+        ancestry = [seller.pk, seller.upline_id, seller.upline.upline_id if seller.upline else None]
+        chain = ReferralChain.from_ancestry([pk for pk in ancestry if pk is not None])
+    return ReferralAttribution.objects.create(
+        order_id=order.order_id,
+        order_number=order.number,
+        channel_slug=order.channel_slug,
+        currency=order.currency,
+        customer_key=key,
+        submitted_code=raw_code[:64],
+        source=decision.source,
+        code_rejection=decision.code_rejection,
+        seller_id=chain.seller if chain else None,
+        upline_id=chain.upline if chain else None,
+        grand_upline_id=chain.grand_upline if chain else None,
+        placed_at=order.placed_at,
+    )
+
+
+def _bind_customer(
+    key: str, distributor_id: int, order: OrderSnapshot, settings: ProgramSettings
+) -> None:
+    binding = {
+        "distributor_id": distributor_id,
+        "bound_at": order.placed_at,
+        "expires_at": order.placed_at + timedelta(days=settings.customer_binding_days),
+        "source_order_id": order.order_id,
+    }
+    # A lapsed binding is taken over by the distributor who referred the customer now; one in
+    # force is never replaced (the first referrer keeps the customer).
+    renewed = CustomerBinding.objects.filter(
+        customer_key=key, expires_at__lte=order.placed_at
+    ).update(**binding)
+    if not renewed:
+        CustomerBinding.objects.get_or_create(customer_key=key, defaults=binding)
+
+
+def _bound_distributor(key: str | None, at: datetime) -> DistributorView | None:
+    if key is None:
+        return None
+    binding = (
+        CustomerBinding.objects.select_related("distributor")
+        .filter(customer_key=key, bound_at__lte=at, expires_at__gt=at)
+        .first()
+    )
+    return _view(binding.distributor) if binding else None
+
+
+def _view(distributor: Distributor | None) -> DistributorView | None:
+    if distributor is None:
+        return None
+    return DistributorView(
+        id=distributor.pk,
+        status=DistributorStatus(distributor.status),
+        user_id=distributor.user_id,
+        email=distributor.email or None,
+    )
+
+
+def _parse_referred_at(order: OrderSnapshot, code_key: str) -> datetime | None:
+    raw = order.metadata.get(code_key + REFERRED_AT_SUFFIX)
+    if not raw:
+        return None
+    try:
+        referred_at = datetime.fromisoformat(str(raw))
+    except ValueError:
+        logger.warning(
+            "Order %s: ignoring unreadable %s%s=%r", order.number, code_key, REFERRED_AT_SUFFIX, raw
+        )
+        return None
+    if referred_at.tzinfo is None:
+        logger.warning(
+            "Order %s: ignoring %s%s without a time zone",
+            order.number,
+            code_key,
+            REFERRED_AT_SUFFIX,
+        )
+        return None
+    return referred_at

@@ -1,0 +1,228 @@
+"""Reconcile an order's commissions to what its current state says they should be.
+
+Every Saleor event about an order (created, paid, refunded, cancelled, or the periodic sweep)
+comes here with a fresh snapshot of the order. The function works out the target amount of every
+(line, level) and posts only the difference to the ledger. Replaying an event, or receiving events
+out of order, therefore posts nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from ..domain.attribution import DistributorStatus
+from ..domain.chain import ReferralChain
+from ..domain.commission import (
+    PlannedCommission,
+    commission_targets,
+    plan_commissions,
+)
+from ..domain.orders import OrderSnapshot
+from ..domain.rates import SellerRateBook
+from ..domain.settings import ProgramSettings
+from ..models import (
+    CommissionEntry,
+    CommissionLine,
+    CommissionRule,
+    Distributor,
+    ReferralAttribution,
+)
+from .attribution import attribute_order
+
+logger = logging.getLogger(__name__)
+
+
+class OrderMismatch(ValueError):
+    pass
+
+
+@dataclass
+class ReconcileResult:
+    attribution: ReferralAttribution | None
+    posted: list[CommissionEntry] = field(default_factory=list)
+
+
+def reconcile_order_commissions(
+    order: OrderSnapshot, settings: ProgramSettings, *, event: str
+) -> ReconcileResult:
+    attribution = attribute_order(order, settings)
+    if attribution is None or attribution.seller_id is None:
+        return ReconcileResult(attribution)
+
+    with transaction.atomic():
+        # One reconciliation per order at a time: two workers handling two hooks of the same
+        # order would otherwise both post the same difference.
+        attribution = ReferralAttribution.objects.select_for_update().get(pk=attribution.pk)
+        if attribution.currency != order.currency:
+            raise OrderMismatch(
+                f"order {order.number} changed currency from {attribution.currency} to "
+                f"{order.currency}; commissions left as they were"
+            )
+        _record_order_state(attribution, order, settings)
+        if attribution.commissionable_at is None:
+            return ReconcileResult(attribution)
+
+        plan = list(attribution.commission_lines.order_by("level", "id"))
+        if not plan:
+            plan = _freeze_plan(attribution, order, settings)
+        posted = _post_differences(attribution, plan, order, event)
+    return ReconcileResult(attribution, posted)
+
+
+def _record_order_state(
+    attribution: ReferralAttribution, order: OrderSnapshot, settings: ProgramSettings
+) -> None:
+    now = timezone.now()
+    if (
+        attribution.commissionable_at is None
+        and not order.cancelled
+        and order.meets_trigger(settings.commission_trigger)
+    ):
+        attribution.commissionable_at = now
+    attribution.cancelled = order.cancelled
+    attribution.refunded_amount = order.refunds.refunded_amount
+    attribution.order_total = order.refunds.order_total
+    if order.refunds.over_refunded and not attribution.over_refunded:
+        logger.warning(
+            "Order %s: refunded %s %s of %s charged; all commission reversed, please review",
+            order.number,
+            order.refunds.refunded_amount,
+            order.currency,
+            order.refunds.order_total,
+        )
+    attribution.over_refunded = order.refunds.over_refunded
+    attribution.reconciled_at = now
+    attribution.save(
+        update_fields=[
+            "commissionable_at",
+            "cancelled",
+            "refunded_amount",
+            "order_total",
+            "over_refunded",
+            "reconciled_at",
+        ]
+    )
+
+
+def _freeze_plan(
+    attribution: ReferralAttribution, order: OrderSnapshot, settings: ProgramSettings
+) -> list[CommissionLine]:
+    chain = ReferralChain(
+        seller=attribution.seller_id,
+        upline=attribution.upline_id,
+        grand_upline=attribution.grand_upline_id,
+    )
+    members = {
+        distributor.pk: distributor
+        for distributor in Distributor.objects.select_related("grade").filter(
+            pk__in=[pk for _, pk in chain.levels()]
+        )
+    }
+    # A distributor suspended between the order and its payment earns nothing on it.
+    eligible = {pk for pk, member in members.items() if member.status == DistributorStatus.ACTIVE}
+    seller = members[chain.seller]
+    planned = plan_commissions(
+        lines=order.lines,
+        chain=chain,
+        seller_rates=_seller_rate_book(seller, order, settings),
+        settings=settings,
+        eligible_distributor_ids=eligible,
+    )
+    lines_by_id = {line.line_id: line for line in order.lines}
+    return CommissionLine.objects.bulk_create(
+        [
+            CommissionLine(
+                attribution=attribution,
+                order_line_id=item.line_id,
+                level=item.level,
+                distributor_id=item.distributor_id,
+                rate=item.rate,
+                base=item.base,
+                quantity=item.quantity,
+                product_id=lines_by_id[item.line_id].product_id or "",
+                category_id=lines_by_id[item.line_id].category_id or "",
+                product_name=lines_by_id[item.line_id].product_name[:255],
+            )
+            for item in planned
+        ]
+    )
+
+
+def _seller_rate_book(
+    seller: Distributor, order: OrderSnapshot, settings: ProgramSettings
+) -> SellerRateBook:
+    product_ids = {line.product_id for line in order.lines if line.product_id}
+    category_ids = {line.category_id for line in order.lines if line.category_id}
+    rules = CommissionRule.objects.filter(
+        scope=CommissionRule.Scope.PRODUCT, saleor_id__in=product_ids
+    ) | CommissionRule.objects.filter(
+        scope=CommissionRule.Scope.CATEGORY, saleor_id__in=category_ids
+    )
+    product_rates: dict[str, Decimal] = {}
+    category_rates: dict[str, Decimal] = {}
+    for rule in rules:
+        target = product_rates if rule.scope == CommissionRule.Scope.PRODUCT else category_rates
+        target[rule.saleor_id] = rule.seller_rate
+    return SellerRateBook(
+        default_rate=settings.default_seller_rate,
+        grade_rate=seller.grade.seller_rate if seller.grade else None,
+        product_rates=product_rates,
+        category_rates=category_rates,
+    )
+
+
+def _post_differences(
+    attribution: ReferralAttribution,
+    plan: list[CommissionLine],
+    order: OrderSnapshot,
+    event: str,
+) -> list[CommissionEntry]:
+    targets = commission_targets(
+        [
+            PlannedCommission(
+                line_id=line.order_line_id,
+                level=line.level,
+                distributor_id=line.distributor_id,
+                rate=line.rate,
+                base=line.base,
+                quantity=line.quantity,
+            )
+            for line in plan
+        ],
+        refunds=order.refunds,
+        cancelled=order.cancelled,
+        currency=attribution.currency,
+    )
+    held = {
+        row["commission_line"]: (row["total"], row["last_sequence"])
+        for row in CommissionEntry.objects.filter(commission_line__in=plan)
+        .values("commission_line")
+        .annotate(total=Sum("amount"), last_sequence=Max("sequence"))
+    }
+    entries = []
+    for line in plan:
+        total, last_sequence = held.get(line.pk, (Decimal(0), 0))
+        difference = targets[(line.order_line_id, line.level)] - total
+        if not difference:
+            continue
+        entries.append(
+            CommissionEntry(
+                commission_line=line,
+                distributor_id=line.distributor_id,
+                level=line.level,
+                sequence=last_sequence + 1,
+                kind=CommissionEntry.Kind.ACCRUAL
+                if difference > 0
+                else CommissionEntry.Kind.REVERSAL,
+                amount=difference,
+                currency=attribution.currency,
+                event=event[:64],
+            )
+        )
+    return CommissionEntry.objects.bulk_create(entries)

@@ -1,0 +1,55 @@
+"""Celery tasks. Saleor's Celery app autodiscovers this module.
+
+Both tasks are idempotent (reconciliation posts only differences), so a broker delivering twice,
+a retry, or the sweep running over an order a hook already handled are all harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from .services.commissions import OrderMismatch, reconcile_order_commissions
+from .services.sweep import reconcile_recent_orders
+from .shop import get_shop
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SWEEP_WINDOW_HOURS = 48
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(OrderMismatch,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    acks_late=True,
+)
+def process_order_event(order_id: str, event: str) -> int:
+    """Reconcile one order after a Saleor hook. Returns the number of ledger entries posted."""
+    shop = get_shop()
+    program = shop.program_settings()
+    if program is None:
+        return 0
+    order = shop.load_order(order_id)
+    if order is None:
+        # Saleor hard-deletes expired unpaid orders; nothing was earned on them.
+        return 0
+    return len(reconcile_order_commissions(order, program, event=event).posted)
+
+
+@shared_task(acks_late=True)
+def reconcile_recent_orders_task(window_hours: int | None = None) -> dict[str, int]:
+    hours = window_hours or getattr(settings, "WFX_SWEEP_WINDOW_HOURS", DEFAULT_SWEEP_WINDOW_HOURS)
+    report = reconcile_recent_orders(get_shop(), since=timezone.now() - timedelta(hours=hours))
+    return {
+        "orders_seen": report.orders_seen,
+        "orders_repaired": report.orders_with_new_entries,
+        "entries_posted": report.entries_posted,
+        "failures": report.failures,
+    }
