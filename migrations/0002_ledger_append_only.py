@@ -25,7 +25,7 @@ DROP FUNCTION IF EXISTS wfx_ledger_is_append_only();
 def _on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     return run
 

@@ -1,0 +1,201 @@
+from decimal import Decimal
+
+import pytest
+
+from saleor_wfx_plugin.domain.chain import IllegalLevel, ReferralChain
+from saleor_wfx_plugin.domain.commission import (
+    OrderLineSnapshot,
+    PlannedCommission,
+    RefundState,
+    commission_targets,
+    plan_commissions,
+)
+from saleor_wfx_plugin.domain.rates import SellerRateBook
+from saleor_wfx_plugin.domain.settings import ProgramSettings
+
+D, C, B = 4, 3, 2
+SETTINGS = ProgramSettings(
+    default_seller_rate=Decimal("10"), level2_rate=Decimal("5"), level3_rate=Decimal("2")
+)
+
+
+def line(line_id, net, *, qty=1, gross=None, product=None, category=None):
+    return OrderLineSnapshot(
+        line_id=line_id,
+        quantity=qty,
+        net_amount=Decimal(net),
+        gross_amount=Decimal(gross if gross is not None else net),
+        product_id=product,
+        category_id=category,
+    )
+
+
+def plan(lines, *, settings=SETTINGS, book=None, eligible=(D, C, B)):
+    return plan_commissions(
+        lines=lines,
+        chain=ReferralChain.from_ancestry([D, C, B]),
+        seller_rates=book or SellerRateBook(default_rate=settings.default_seller_rate),
+        settings=settings,
+        eligible_distributor_ids=set(eligible),
+    )
+
+
+def totals_by_level(targets):
+    result: dict[int, Decimal] = {}
+    for (_, level), amount in targets.items():
+        result[level] = result.get(level, Decimal(0)) + amount
+    return result
+
+
+def test_worked_example_mask_and_serum_three_levels():
+    # 3 masks at 9.90 and a 299 serum with a 20 % product rate for the seller.
+    lines = [line("mask", "29.70", qty=3, product="mask"), line("serum", "299", product="serum")]
+    book = SellerRateBook(default_rate=Decimal("10"), product_rates={"serum": Decimal("20")})
+    targets = commission_targets(
+        plan(lines, book=book), refunds=RefundState(), cancelled=False, currency="CNY"
+    )
+    assert targets == {
+        ("mask", 1): Decimal("2.97"),
+        ("serum", 1): Decimal("59.80"),
+        # 5 % of 328.70 = 16.435 → 16.44 for the order, split by largest remainder.
+        ("mask", 2): Decimal("1.49"),
+        ("serum", 2): Decimal("14.95"),
+        # 2 % of 328.70 = 6.574 → 6.57.
+        ("mask", 3): Decimal("0.59"),
+        ("serum", 3): Decimal("5.98"),
+    }
+    assert totals_by_level(targets) == {
+        1: Decimal("62.77"),
+        2: Decimal("16.44"),
+        3: Decimal("6.57"),
+    }
+
+
+def test_lines_never_drift_from_the_rounded_order_total():
+    # Seven lines of 0.15 at 5 %: each line is 0.0075; rounding each alone would give
+    # 7 × 0.01 = 0.07, but 5 % of 1.05 is 0.0525 → 0.05.
+    lines = [line(f"l{index}", "0.15") for index in range(7)]
+    targets = commission_targets(
+        plan(lines), refunds=RefundState(), cancelled=False, currency="CNY"
+    )
+    assert totals_by_level(targets)[2] == Decimal("0.05")
+    assert totals_by_level(targets)[1] == Decimal("0.11")  # 10 % of 1.05 = 0.105 → 0.11
+
+
+def test_shipping_is_not_in_the_base_and_tax_only_when_configured():
+    lines = [line("serum", "100", gross="113")]
+    without_tax = commission_targets(
+        plan(lines), refunds=RefundState(), cancelled=False, currency="CNY"
+    )
+    with_tax_settings = ProgramSettings(
+        default_seller_rate=Decimal("10"),
+        level2_rate=Decimal("5"),
+        level3_rate=Decimal("2"),
+        tax_in_base=True,
+    )
+    with_tax = commission_targets(
+        plan(lines, settings=with_tax_settings),
+        refunds=RefundState(),
+        cancelled=False,
+        currency="CNY",
+    )
+    assert without_tax[("serum", 1)] == Decimal("10.00")
+    assert with_tax[("serum", 1)] == Decimal("11.30")
+
+
+def test_rates_at_zero_and_hundred_percent():
+    settings = ProgramSettings(
+        default_seller_rate=Decimal("100"), level2_rate=Decimal("0"), level3_rate=Decimal("0")
+    )
+    targets = commission_targets(
+        plan([line("a", "59.99")], settings=settings),
+        refunds=RefundState(),
+        cancelled=False,
+        currency="CNY",
+    )
+    assert targets == {("a", 1): Decimal("59.99"), ("a", 2): Decimal("0"), ("a", 3): Decimal("0")}
+
+
+def test_zero_and_negative_lines_earn_nothing_and_take_nothing():
+    lines = [line("free-gift", "0"), line("adjustment", "-20"), line("serum", "100")]
+    targets = commission_targets(
+        plan(lines), refunds=RefundState(), cancelled=False, currency="CNY"
+    )
+    assert targets[("free-gift", 1)] == Decimal("0")
+    assert targets[("adjustment", 1)] == Decimal("0")
+    assert targets[("serum", 1)] == Decimal("10.00")
+
+
+def test_level_setting_of_two_pays_seller_and_upline_only():
+    settings = ProgramSettings(commission_levels=2)
+    levels = {item.level for item in plan([line("a", "100")], settings=settings)}
+    assert levels == {1, 2}
+
+
+def test_an_ineligible_upline_is_skipped_and_nobody_moves_up():
+    planned = plan([line("a", "100")], eligible=(D, B))
+    assert [(item.level, item.distributor_id) for item in planned] == [(1, D), (3, B)]
+
+
+def test_a_planned_commission_cannot_be_at_level_four():
+    with pytest.raises(IllegalLevel):
+        PlannedCommission("a", 4, 1, Decimal("1"), Decimal("100"), 1)
+
+
+def test_pro_rata_refund_by_amount_reverses_the_same_share():
+    lines = [line("a", "100"), line("b", "300")]
+    # The order charged 410 (10 shipping); 205 back is half of it.
+    refunds = RefundState(refunded_amount=Decimal("205"), order_total=Decimal("410"))
+    targets = commission_targets(plan(lines), refunds=refunds, cancelled=False, currency="CNY")
+    assert targets[("a", 1)] == Decimal("5.00")
+    assert targets[("b", 1)] == Decimal("15.00")
+    assert totals_by_level(targets)[2] == Decimal("10.00")
+
+
+def test_refund_of_named_lines_reverses_only_those_lines():
+    lines = [line("mask", "29.70", qty=3), line("serum", "299")]
+    refunds = RefundState(
+        refunded_amount=Decimal("9.90"),
+        order_total=Decimal("328.70"),
+        refunded_quantities={"mask": 1},
+    )
+    targets = commission_targets(plan(lines), refunds=refunds, cancelled=False, currency="CNY")
+    assert targets[("mask", 1)] == Decimal("1.98")  # two masks left: 19.80 × 10 %
+    assert targets[("serum", 1)] == Decimal("29.90")
+
+
+def test_full_refund_and_cancellation_reverse_everything():
+    lines = [line("a", "100")]
+    full = RefundState(
+        refunded_amount=Decimal("100"), order_total=Decimal("100"), fully_refunded=True
+    )
+    for targets in (
+        commission_targets(plan(lines), refunds=full, cancelled=False, currency="CNY"),
+        commission_targets(plan(lines), refunds=RefundState(), cancelled=True, currency="CNY"),
+    ):
+        assert set(targets.values()) == {Decimal("0")}
+
+
+def test_a_refund_larger_than_the_order_reverses_all_and_no_more():
+    refunds = RefundState(refunded_amount=Decimal("500"), order_total=Decimal("100"))
+    assert refunds.over_refunded
+    targets = commission_targets(
+        plan([line("a", "100")]), refunds=refunds, cancelled=False, currency="CNY"
+    )
+    assert set(targets.values()) == {Decimal("0")}
+
+
+@pytest.mark.parametrize(
+    ("currency", "net", "seller", "upline"),
+    [
+        ("JPY", "1999", "200", "100"),
+        ("KWD", "12.345", "1.235", "0.617"),
+        ("USD", "0.99", "0.10", "0.05"),
+    ],
+)
+def test_amounts_use_each_currencys_minor_unit(currency, net, seller, upline):
+    targets = commission_targets(
+        plan([line("a", net)]), refunds=RefundState(), cancelled=False, currency=currency
+    )
+    assert targets[("a", 1)] == Decimal(seller)
+    assert targets[("a", 2)] == Decimal(upline)

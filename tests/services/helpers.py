@@ -1,0 +1,21 @@
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from saleor_wfx_plugin.models import CommissionEntry
+
+
+def net_by_level(order) -> dict[int, tuple[str, Decimal]]:
+    """{level: (distributor code, net amount)} for one order, from the ledger."""
+    rows = (
+        CommissionEntry.objects.filter(commission_line__attribution__order_id=order.order_id)
+        .values("level", "distributor__code")
+        .annotate(net=Sum("amount"))
+    )
+    return {row["level"]: (row["distributor__code"], row["net"]) for row in rows}
+
+
+def entry_count(order) -> int:
+    return CommissionEntry.objects.filter(
+        commission_line__attribution__order_id=order.order_id
+    ).count()
