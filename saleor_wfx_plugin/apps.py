@@ -1,4 +1,10 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
+
+SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
+DEFAULT_SWEEP_INTERVAL_MINUTES = 30
 
 
 class DistributionConfig(AppConfig):
@@ -6,3 +12,25 @@ class DistributionConfig(AppConfig):
     label = "wfx"
     verbose_name = "Social distribution (微分销)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        register_sweep_schedule()
+
+
+def register_sweep_schedule() -> None:
+    """Add the reconciliation sweep to Celery beat, so shops running beat (Saleor's deployments
+    do) repair lost hooks without any set-up. Celery reads this same dict object from Django's
+    settings, so adding to it here is enough. A merchant's own entry of that name wins."""
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if not isinstance(schedule, dict):
+        return
+    minutes = getattr(settings, "WFX_SWEEP_INTERVAL_MINUTES", DEFAULT_SWEEP_INTERVAL_MINUTES)
+    schedule.setdefault(
+        SWEEP_BEAT_ENTRY,
+        {
+            "task": "saleor_wfx_plugin.tasks.reconcile_recent_orders_task",
+            "schedule": timedelta(minutes=minutes),
+            # A sweep that waited longer than its interval is superseded by the next one.
+            "options": {"expires": minutes * 60},
+        },
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -51,6 +52,11 @@ def configuration_to_mapping(configuration: Iterable[Mapping[str, Any]] | None) 
 
 
 class SaleorShop:
+    def writer_access(self) -> AbstractContextManager[object]:
+        from saleor.core.db.connection import allow_writer
+
+        return allow_writer()
+
     def program_settings(self) -> ProgramSettings | None:
         from saleor.plugins.manager import get_plugins_manager
 

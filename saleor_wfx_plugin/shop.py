@@ -8,6 +8,7 @@ the tests. Chosen by the Django setting `WFX_SHOP_BACKEND` (a dotted path).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from functools import cache
 from typing import Protocol
@@ -30,6 +31,10 @@ class ShopBackend(Protocol):
 
     def changed_order_ids(self, since: datetime) -> Iterable[str]:
         """Ids of orders created or changed since `since`, for the reconciliation sweep."""
+
+    def writer_access(self) -> AbstractContextManager[object]:
+        """Entered around a task's work. Saleor's Celery tasks may touch the writer database only
+        inside `allow_writer()`; elsewhere nothing is needed."""
 
 
 @cache

@@ -33,20 +33,23 @@ DEFAULT_SWEEP_WINDOW_HOURS = 48
 def process_order_event(order_id: str, event: str) -> int:
     """Reconcile one order after a Saleor hook. Returns the number of ledger entries posted."""
     shop = get_shop()
-    program = shop.program_settings()
-    if program is None:
-        return 0
-    order = shop.load_order(order_id)
-    if order is None:
-        # Saleor hard-deletes expired unpaid orders; nothing was earned on them.
-        return 0
-    return len(reconcile_order_commissions(order, program, event=event).posted)
+    with shop.writer_access():
+        program = shop.program_settings()
+        if program is None:
+            return 0
+        order = shop.load_order(order_id)
+        if order is None:
+            # Saleor hard-deletes expired unpaid orders; nothing was earned on them.
+            return 0
+        return len(reconcile_order_commissions(order, program, event=event).posted)
 
 
 @shared_task(acks_late=True)
 def reconcile_recent_orders_task(window_hours: int | None = None) -> dict[str, int]:
     hours = window_hours or getattr(settings, "WFX_SWEEP_WINDOW_HOURS", DEFAULT_SWEEP_WINDOW_HOURS)
-    report = reconcile_recent_orders(get_shop(), since=timezone.now() - timedelta(hours=hours))
+    shop = get_shop()
+    with shop.writer_access():
+        report = reconcile_recent_orders(shop, since=timezone.now() - timedelta(hours=hours))
     return {
         "orders_seen": report.orders_seen,
         "orders_repaired": report.orders_with_new_entries,

@@ -54,3 +54,6 @@ LOGGING = {
 }
 
 from .celery_app import app as celery_app  # noqa: E402,F401  (makes the eager app the default)
+
+# Shaped like Saleor's, so the plugin's beat entry can be seen registering itself.
+CELERY_BEAT_SCHEDULE: dict = {}

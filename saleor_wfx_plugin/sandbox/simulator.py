@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -50,6 +51,9 @@ class SimulatedShop:
 
     def changed_order_ids(self, since: datetime) -> Iterable[str]:
         return [order_id for order_id, at in self.changed_at.items() if at >= since]
+
+    def writer_access(self) -> AbstractContextManager[object]:
+        return nullcontext()
 
     # --- What a storefront and the staff do ---------------------------------------------------
     @classmethod

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         if hours <= 0:
             self.stderr.write("--hours must be positive")
             raise SystemExit(2)
-        report = reconcile_recent_orders(get_shop(), since=timezone.now() - timedelta(hours=hours))
+        shop = get_shop()
+        with shop.writer_access():
+            report = reconcile_recent_orders(shop, since=timezone.now() - timedelta(hours=hours))
         if report.skipped_inactive:
             self.stdout.write("The distribution plugin is not active: nothing reconciled.")
             return
