@@ -1,0 +1,44 @@
+"""What `pip install` gives a merchant: the entry point Saleor discovers, and the migrations."""
+
+import subprocess
+import sys
+import zipfile
+from importlib.metadata import entry_points
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_saleor_discovers_the_plugin_through_its_entry_point():
+    (entry,) = [ep for ep in entry_points(group="saleor.plugins") if ep.name == "saleor_wfx_plugin"]
+    # Saleor appends the name to INSTALLED_APPS and module.attr to PLUGINS.
+    assert entry.value == "saleor_wfx_plugin.plugin:DistributionPlugin"
+    assert entry.name == "saleor_wfx_plugin"
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    out = StringIO()
+    call_command("makemigrations", "wfx", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_the_wheel_ships_migrations_as_the_apps_migrations_package(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = tmp_path.glob("saleor_wfx_plugin-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "saleor_wfx_plugin/migrations/0001_initial.py" in names
+    assert "saleor_wfx_plugin/migrations/__init__.py" in names
+    entry_points_txt = next(name for name in names if name.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points_txt).decode()
+    assert "[saleor.plugins]" in text
+    # No test code or sandbox database leaks into what merchants install.
+    assert not any(name.startswith("tests/") for name in names)
