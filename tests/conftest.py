@@ -6,8 +6,10 @@ def pytest_configure(config):
     # would hide locking and constraint behaviour that merchants rely on.
     import os
 
-    settings_module = os.environ.get("DJANGO_SETTINGS_MODULE") or config.getini(
-        "DJANGO_SETTINGS_MODULE"
+    settings_module = (
+        config.getoption("ds", None)
+        or os.environ.get("DJANGO_SETTINGS_MODULE")
+        or config.getini("DJANGO_SETTINGS_MODULE")
     )
     if settings_module.startswith("saleor_wfx_plugin.sandbox") and not os.environ.get(
         "DATABASE_URL"

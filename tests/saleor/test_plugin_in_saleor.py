@@ -1,0 +1,345 @@
+"""End to end inside Saleor: a storefront checkout with a referral code, paid and completed through
+Saleor's GraphQL API, earns commission for three levels and never a fourth."""
+
+from decimal import Decimal
+
+import pytest
+
+from . import require_saleor
+
+require_saleor()
+
+import graphene  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db.models import Sum  # noqa: E402
+from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
+from saleor.order.models import Order  # noqa: E402
+from saleor.plugins.models import PluginConfiguration  # noqa: E402
+
+from saleor_wfx_plugin.domain.money import quantize  # noqa: E402
+from saleor_wfx_plugin.models import CommissionEntry, ReferralAttribution  # noqa: E402
+from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
+from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
+
+PLUGIN_PATH = "saleor_wfx_plugin.plugin.DistributionPlugin"
+
+CHECKOUT_CREATE = """
+mutation ($input: CheckoutCreateInput!) {
+  checkoutCreate(input: $input) {
+    checkout { id shippingMethods { id } }
+    errors { field message code }
+  }
+}
+"""
+DELIVERY_UPDATE = """
+mutation ($id: ID!, $deliveryMethodId: ID!) {
+  checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $deliveryMethodId) {
+    checkout { totalPrice { gross { amount currency } } }
+    errors { field message code }
+  }
+}
+"""
+TRANSACTION_CREATE = """
+mutation ($id: ID!, $transaction: TransactionCreateInput!) {
+  transactionCreate(id: $id, transaction: $transaction) {
+    transaction { id }
+    errors { field message code }
+  }
+}
+"""
+TRANSACTION_UPDATE = """
+mutation ($id: ID!, $transaction: TransactionUpdateInput!) {
+  transactionUpdate(id: $id, transaction: $transaction) {
+    transaction { id }
+    errors { field message code }
+  }
+}
+"""
+CHECKOUT_COMPLETE = """
+mutation ($id: ID!) {
+  checkoutComplete(id: $id) {
+    order { id number }
+    errors { field message code }
+  }
+}
+"""
+POLISH_ADDRESS = {
+    "firstName": "John",
+    "lastName": "Doe",
+    "streetAddress1": "Tęczowa 7",
+    "city": "WROCŁAW",
+    "postalCode": "53-601",
+    "country": "PL",
+    "phone": "+48713988102",
+}
+
+
+@pytest.fixture
+def wfx_active(settings, db):
+    settings.PLUGINS = [PLUGIN_PATH]
+    return PluginConfiguration.objects.create(
+        identifier=PLUGIN_ID,
+        active=True,
+        configuration=[
+            {"name": "commission_levels", "value": "3"},
+            {"name": "default_seller_rate", "value": "10"},
+            {"name": "level2_rate", "value": "5"},
+            {"name": "level3_rate", "value": "2"},
+        ],
+    )
+
+
+@pytest.fixture
+def four_generations(db):
+    a = create_distributor(code="AAA111", email="a@example.com")
+    b = create_distributor(code="BBB222", email="b@example.com", upline=a)
+    c = create_distributor(code="CCC333", email="c@example.com", upline=b)
+    d = create_distributor(code="DDD444", email="d@example.com", upline=c)
+    return a, b, c, d
+
+
+@pytest.fixture
+def storefront_checkout(
+    api_client,
+    app_api_client,
+    permission_manage_payments,
+    channel_USD,
+    product,
+    shipping_method,
+    django_capture_on_commit_callbacks,
+):
+    """Everything a storefront does, through Saleor's public GraphQL API: create a checkout with
+    the referral code in metadata, choose delivery, pay (an app records the charge), complete."""
+    app_api_client.app.permissions.add(permission_manage_payments)
+    variant = product.variants.get()  # 10 in stock in the channel's warehouse
+
+    def place(metadata, quantity=2):
+        created = get_graphql_content(
+            api_client.post_graphql(
+                CHECKOUT_CREATE,
+                {
+                    "input": {
+                        "channel": channel_USD.slug,
+                        "email": "shopper@example.com",
+                        "lines": [
+                            {
+                                "variantId": graphene.Node.to_global_id(
+                                    "ProductVariant", variant.pk
+                                ),
+                                "quantity": quantity,
+                            }
+                        ],
+                        "shippingAddress": POLISH_ADDRESS,
+                        "billingAddress": POLISH_ADDRESS,
+                        "metadata": [{"key": key, "value": value} for key, value in metadata],
+                    }
+                },
+            )
+        )["data"]["checkoutCreate"]
+        assert created["errors"] == []
+        checkout_id = created["checkout"]["id"]
+        delivery = get_graphql_content(
+            api_client.post_graphql(
+                DELIVERY_UPDATE,
+                {
+                    "id": checkout_id,
+                    "deliveryMethodId": graphene.Node.to_global_id(
+                        "ShippingMethod", shipping_method.pk
+                    ),
+                },
+            )
+        )["data"]["checkoutDeliveryMethodUpdate"]
+        assert delivery["errors"] == []
+        total = delivery["checkout"]["totalPrice"]["gross"]
+        paid = get_graphql_content(
+            app_api_client.post_graphql(
+                TRANSACTION_CREATE,
+                {
+                    "id": checkout_id,
+                    "transaction": {
+                        "name": "Offline payment",
+                        "pspReference": f"psp-{checkout_id[-6:]}",
+                        "amountCharged": {
+                            "amount": total["amount"],
+                            "currency": total["currency"],
+                        },
+                    },
+                },
+            )
+        )["data"]["transactionCreate"]
+        assert paid["errors"] == []
+        with django_capture_on_commit_callbacks(execute=True):
+            completed = get_graphql_content(
+                api_client.post_graphql(CHECKOUT_COMPLETE, {"id": checkout_id})
+            )["data"]["checkoutComplete"]
+        assert completed["errors"] == []
+        _, order_pk = graphene.Node.from_global_id(completed["order"]["id"])
+        return Order.objects.get(pk=order_pk), paid["transaction"]["id"], total
+
+    return place
+
+
+def commission_by_level(order):
+    return {
+        entry["level"]: (entry["distributor__code"], entry["total"])
+        for entry in CommissionEntry.objects.filter(commission_line__attribution__order_id=order.pk)
+        .values("level", "distributor__code")
+        .order_by("level")
+        .annotate(total=Sum("amount"))
+    }
+
+
+def test_saleor_discovers_the_plugin_through_the_entry_point(settings):
+    import saleor.settings as saleor_settings
+
+    assert PLUGIN_PATH in saleor_settings.EXTERNAL_PLUGINS
+    assert "saleor_wfx_plugin" in settings.INSTALLED_APPS
+
+
+def test_a_referred_storefront_order_pays_three_levels_and_not_the_fourth(
+    wfx_active, four_generations, storefront_checkout
+):
+    order, _, _ = storefront_checkout([("referral_code", " ddd444 ")])
+
+    attribution = ReferralAttribution.objects.get(order_id=order.pk)
+    assert attribution.seller.code == "DDD444"
+    assert order.metadata["referral_code"] == " ddd444 "
+    goods = order.subtotal_net_amount
+    assert goods > 0
+    # The base is the goods after discounts without shipping: the order's net subtotal.
+    assert commission_by_level(order) == {
+        1: ("DDD444", quantize(goods * Decimal("0.10"), "USD")),
+        2: ("CCC333", quantize(goods * Decimal("0.05"), "USD")),
+        3: ("BBB222", quantize(goods * Decimal("0.02"), "USD")),
+    }
+    assert not CommissionEntry.objects.filter(distributor__code="AAA111").exists()
+
+
+def test_saleor_calling_the_hooks_again_posts_nothing_twice(
+    wfx_active, four_generations, storefront_checkout
+):
+    from saleor.plugins.manager import get_plugins_manager
+
+    order, _, _ = storefront_checkout([("referral_code", "DDD444")])
+    entries = CommissionEntry.objects.count()
+    manager = get_plugins_manager(allow_replica=False)
+    manager.order_fully_paid(order)
+    manager.order_paid(order)
+    manager.order_created(order)
+    assert CommissionEntry.objects.count() == entries == 3
+
+
+def test_a_refund_through_the_transaction_api_reverses_pro_rata(
+    wfx_active,
+    four_generations,
+    storefront_checkout,
+    app_api_client,
+    django_capture_on_commit_callbacks,
+):
+    order, transaction_id, total = storefront_checkout([("referral_code", "DDD444")])
+    half = quantize(Decimal(str(total["amount"])) / 2, "USD")
+    with django_capture_on_commit_callbacks(execute=True):
+        updated = get_graphql_content(
+            app_api_client.post_graphql(
+                TRANSACTION_UPDATE,
+                {
+                    "id": transaction_id,
+                    "transaction": {
+                        "amountCharged": {
+                            "amount": str(Decimal(str(total["amount"])) - half),
+                            "currency": "USD",
+                        },
+                        "amountRefunded": {"amount": str(half), "currency": "USD"},
+                    },
+                },
+            )
+        )["data"]["transactionUpdate"]
+    assert updated["errors"] == []
+    goods = order.subtotal_net_amount
+    seller, amount = commission_by_level(order)[1]
+    assert seller == "DDD444"
+    expected = quantize(goods * Decimal("0.10") * (1 - half / Decimal(str(total["amount"]))), "USD")
+    assert amount == expected
+    assert CommissionEntry.objects.filter(kind="reversal").count() == 3
+
+
+def test_unknown_code_is_recorded_and_earns_nothing(
+    wfx_active, four_generations, storefront_checkout
+):
+    order, _, _ = storefront_checkout([("referral_code", "NOPE99")])
+    attribution = ReferralAttribution.objects.get(order_id=order.pk)
+    assert attribution.code_rejection == "unknown_code"
+    assert not CommissionEntry.objects.exists()
+
+
+def test_a_failing_hook_does_not_fail_checkout_complete_and_the_sweep_repairs_it(
+    wfx_active, four_generations, storefront_checkout, monkeypatch
+):
+    from saleor_wfx_plugin import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.process_order_event, "delay", broker_down)
+    order, _, _ = storefront_checkout([("referral_code", "DDD444")])  # asserts no errors
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert not CommissionEntry.objects.exists()
+
+    monkeypatch.undo()
+    call_command("wfx_reconcile", "--hours", "1")
+    assert commission_by_level(order)[1][0] == "DDD444"
+    assert CommissionEntry.objects.count() == 3
+
+
+def test_a_bug_in_the_commission_task_does_not_fail_checkout_complete(
+    wfx_active, four_generations, storefront_checkout, monkeypatch
+):
+    from saleor_wfx_plugin import tasks
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("bug in the commission code")
+
+    monkeypatch.setattr(tasks, "reconcile_order_commissions", bug)
+    order, _, _ = storefront_checkout([("referral_code", "DDD444")])  # asserts no errors
+    assert Order.objects.filter(pk=order.pk).exists()
+
+
+def test_hooks_take_saleors_extra_arguments_and_never_raise(wfx_active):
+    from saleor.plugins.manager import get_plugins_manager
+
+    plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
+    assert plugin is not None and plugin.active
+
+    class OrderThatBreaks:
+        @property
+        def pk(self):
+            raise RuntimeError("not an order")
+
+    previous = object()
+    for hook in ("order_created", "order_fully_paid", "order_refunded", "order_cancelled"):
+        result = getattr(plugin, hook)(
+            OrderThatBreaks(), previous_value=previous, webhooks=None, unexpected="x"
+        )
+        assert result is previous
+
+
+def test_plugin_configuration_refuses_a_fourth_level(
+    wfx_active, staff_api_client, permission_manage_plugins
+):
+    staff_api_client.user.user_permissions.add(permission_manage_plugins)
+    response = staff_api_client.post_graphql(
+        """
+        mutation ($id: ID!, $input: PluginUpdateInput!) {
+          pluginUpdate(id: $id, input: $input) {
+            plugin { id }
+            errors { field message code }
+          }
+        }
+        """,
+        {
+            "id": PLUGIN_ID,
+            "input": {"configuration": [{"name": "commission_levels", "value": "4"}]},
+        },
+    )
+    errors = get_graphql_content(response)["data"]["pluginUpdate"]["errors"]
+    assert errors and "at most 3 levels" in errors[0]["message"]
