@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
 DEFAULT_SWEEP_INTERVAL_MINUTES = 30
@@ -14,7 +15,25 @@ class DistributionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        check_host_saleor()
         register_sweep_schedule()
+
+
+def check_host_saleor() -> None:
+    """At start-up, inside Saleor only: fail the deploy with a clear message on a Saleor version
+    the plugin was not written for, rather than misread orders at run time."""
+    if "saleor.order" not in settings.INSTALLED_APPS:
+        return
+    import saleor
+
+    from .saleor_adapter import UnsupportedSaleorVersion, check_saleor_version
+
+    if getattr(settings, "WFX_ALLOW_UNSUPPORTED_SALEOR", False):
+        return
+    try:
+        check_saleor_version(getattr(saleor, "__version__", "unknown"))
+    except UnsupportedSaleorVersion as error:
+        raise ImproperlyConfigured(str(error)) from None
 
 
 def register_sweep_schedule() -> None:

@@ -15,7 +15,7 @@ from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
 from .domain.settings import InvalidProgramSettings, ProgramSettings
-from .saleor_adapter import check_saleor_version, configuration_to_mapping
+from .saleor_adapter import configuration_to_mapping
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +110,6 @@ class DistributionPlugin(BasePlugin):
         ),
     }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        check_saleor_version()
-
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs):  # type: ignore[no-untyped-def]
         try:
@@ -152,6 +148,13 @@ class DistributionPlugin(BasePlugin):
 
     def order_fulfilled(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
         return self._schedule(order, "order_fulfilled", previous_value)
+
+    def order_bulk_created(self, orders, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        # orderBulkCreate imports orders (from a marketplace or an old shop) that may carry a
+        # referral code in their metadata like any checkout's.
+        for order in orders or ():
+            self._schedule(order, "order_bulk_created", previous_value)
+        return previous_value
 
     def _schedule(self, order: Any, event: str, previous_value: Any) -> Any:
         if not self.active:

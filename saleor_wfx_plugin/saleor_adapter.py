@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
+from . import __version__
 from .domain.commission import OrderLineSnapshot, RefundState
 from .domain.orders import OrderSnapshot
 from .domain.settings import ProgramSettings
@@ -28,12 +28,9 @@ class UnsupportedSaleorVersion(RuntimeError):
     pass
 
 
-@cache
-def check_saleor_version() -> str:
-    """Fail loudly at start-up on a Saleor whose models this adapter was not written for."""
-    import saleor
-
-    version = getattr(saleor, "__version__", "0.0")
+def check_saleor_version(version: str) -> None:
+    """Refuse a Saleor whose models this adapter was not written for, with a message that says
+    what to do, instead of failing later inside an order hook."""
     try:
         major, minor = (int(part) for part in version.split(".")[:2])
     except ValueError:
@@ -41,10 +38,10 @@ def check_saleor_version() -> str:
     low, high = SUPPORTED_SALEOR
     if not low <= (major, minor) <= high:
         raise UnsupportedSaleorVersion(
-            f"saleor-wfx-plugin supports Saleor {low[0]}.{low[1]}-{high[0]}.{high[1]}, "
-            f"this is Saleor {version}"
+            f"saleor-wfx-plugin {__version__} supports Saleor {low[0]}.{low[1]} to "
+            f"{high[0]}.{high[1]}; this is Saleor {version}. Install a plugin release made for "
+            "it, or set WFX_ALLOW_UNSUPPORTED_SALEOR = True to start anyway at your own risk."
         )
-    return version
 
 
 def configuration_to_mapping(configuration: Iterable[Mapping[str, Any]] | None) -> dict[str, Any]:

@@ -343,3 +343,33 @@ def test_plugin_configuration_refuses_a_fourth_level(
     )
     errors = get_graphql_content(response)["data"]["pluginUpdate"]["errors"]
     assert errors and "at most 3 levels" in errors[0]["message"]
+
+
+def test_bulk_created_orders_are_attributed_like_any_other(
+    wfx_active,
+    four_generations,
+    storefront_checkout,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from saleor.plugins.manager import get_plugins_manager
+
+    from saleor_wfx_plugin import tasks
+
+    monkeypatch.setattr(tasks.process_order_event, "delay", lambda *a, **k: None)
+    order, _, _ = storefront_checkout([("referral_code", "DDD444")])
+    monkeypatch.undo()
+    assert not CommissionEntry.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        get_plugins_manager(allow_replica=False).order_bulk_created([order])
+
+    assert commission_by_level(order)[3][0] == "BBB222"
+
+
+def test_the_running_saleor_passes_the_version_check():
+    import saleor
+
+    from saleor_wfx_plugin.saleor_adapter import check_saleor_version
+
+    check_saleor_version(saleor.__version__)
