@@ -26,11 +26,14 @@ class ShopBackend(Protocol):
     def program_settings(self) -> ProgramSettings | None:
         """The programme's settings, or None while the plugin is switched off."""
 
-    def load_order(self, order_id: str) -> OrderSnapshot | None:
-        """The order as it is now, or None when the shop no longer has it."""
+    def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
+        """The order as it is now; None when the shop no longer has it, or when it cannot be in
+        the programme (no referral code, no attribution, no bound customer), which a backend may
+        tell cheaply before loading lines and refunds."""
 
-    def changed_order_ids(self, since: datetime) -> Iterable[str]:
-        """Ids of orders created or changed since `since`, for the reconciliation sweep."""
+    def changed_order_ids(self, since: datetime, program: ProgramSettings) -> Iterable[str]:
+        """Ids of orders created or changed since `since` that may be in the programme, for the
+        reconciliation sweep."""
 
     def writer_access(self) -> AbstractContextManager[object]:
         """Entered around a task's work. Saleor's Celery tasks may touch the writer database only

@@ -37,9 +37,9 @@ def process_order_event(order_id: str, event: str) -> int:
         program = shop.program_settings()
         if program is None:
             return 0
-        order = shop.load_order(order_id)
+        order = shop.load_order(order_id, program)
         if order is None:
-            # Saleor hard-deletes expired unpaid orders; nothing was earned on them.
+            # Gone (Saleor hard-deletes expired unpaid orders) or never referred: nothing to do.
             return 0
         return len(reconcile_order_commissions(order, program, event=event).posted)
 

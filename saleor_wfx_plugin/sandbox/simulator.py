@@ -46,10 +46,10 @@ class SimulatedShop:
             return None
         return ProgramSettings.from_mapping(getattr(settings, "WFX_PROGRAM_SETTINGS", {}))
 
-    def load_order(self, order_id: str) -> OrderSnapshot | None:
+    def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         return self.orders.get(order_id)
 
-    def changed_order_ids(self, since: datetime) -> Iterable[str]:
+    def changed_order_ids(self, since: datetime, program: ProgramSettings) -> Iterable[str]:
         return [order_id for order_id, at in self.changed_at.items() if at >= since]
 
     def writer_access(self) -> AbstractContextManager[object]:

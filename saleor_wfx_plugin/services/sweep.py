@@ -32,10 +32,10 @@ def reconcile_recent_orders(shop: ShopBackend, *, since: datetime) -> SweepRepor
     if settings is None:
         report.skipped_inactive = True
         return report
-    for order_id in shop.changed_order_ids(since):
+    for order_id in shop.changed_order_ids(since, settings):
         report.orders_seen += 1
         try:
-            order = shop.load_order(order_id)
+            order = shop.load_order(order_id, settings)
             if order is None:
                 continue
             result = reconcile_order_commissions(order, settings, event="sweep")

@@ -373,3 +373,36 @@ def test_the_running_saleor_passes_the_version_check():
     from saleor_wfx_plugin.saleor_adapter import check_saleor_version
 
     check_saleor_version(saleor.__version__)
+
+
+def test_a_bound_customers_next_order_without_code_goes_to_the_same_distributor(
+    wfx_active, four_generations, storefront_checkout
+):
+    storefront_checkout([("referral_code", "DDD444")])
+    repeat, _, _ = storefront_checkout([], quantity=1)
+
+    attribution = ReferralAttribution.objects.get(order_id=repeat.pk)
+    assert (attribution.source, attribution.seller.code) == ("binding", "DDD444")
+    assert commission_by_level(repeat)[1][0] == "DDD444"
+
+
+def test_ordinary_orders_cost_the_programme_nothing(
+    wfx_active, four_generations, storefront_checkout, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saleor_wfx_plugin.saleor_adapter import SaleorShop
+    from saleor_wfx_plugin.tasks import process_order_event
+
+    order, _, _ = storefront_checkout([("utm_source", "newsletter")])
+
+    shop = SaleorShop()
+    program = shop.program_settings()
+    assert not ReferralAttribution.objects.exists()
+    assert shop.load_order(str(order.pk), program) is None
+    assert list(shop.changed_order_ids(timezone.now() - timedelta(hours=1), program)) == []
+    # The plugin configuration, then one query that finds the order is not in the programme.
+    with django_assert_num_queries(2):
+        assert process_order_event(str(order.pk), "order_updated") == 0

@@ -57,10 +57,10 @@ def test_one_broken_order_does_not_stop_the_sweep(shop, tree, monkeypatch):
     shop.pay(good.order_id, notify=False)
     original = shop.load_order
 
-    def load_order(self, order_id):
+    def load_order(self, order_id, program):
         if order_id == broken.order_id:
             raise RuntimeError("database hiccup")
-        return original(self, order_id)
+        return original(self, order_id, program)
 
     monkeypatch.setattr(type(shop()), "load_order", load_order)
     report = reconcile_recent_orders(shop(), since=timezone.now() - timedelta(hours=1))
