@@ -49,7 +49,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "[%(levelname)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {"saleor_wfx_plugin": {"handlers": ["console"], "level": "WARNING"}},
 }
 
