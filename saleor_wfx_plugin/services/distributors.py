@@ -61,7 +61,10 @@ def create_distributor(
                     status=status,
                 )
         except IntegrityError:
-            if code is not None or Distributor.objects.filter(user_id=user_id).exists():
+            user_taken = (
+                user_id is not None and Distributor.objects.filter(user_id=user_id).exists()
+            )
+            if code is not None or user_taken:
                 raise DistributorError(
                     "This code or user already belongs to a distributor.", code="unique"
                 ) from None
