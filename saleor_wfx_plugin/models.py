@@ -13,6 +13,7 @@ from django.db.models.functions import Upper
 
 from .domain.attribution import AttributionSource, DistributorStatus, RejectionReason
 from .domain.chain import MAX_COMMISSION_LEVELS
+from .domain.commission import PlannedCommission
 
 # Saleor's own precision for money columns: enough for any currency's minor unit.
 MONEY_DIGITS = {"max_digits": 20, "decimal_places": 3}
@@ -202,6 +203,16 @@ class CommissionLine(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.order_line_id} level {self.level}: {self.rate}% of {self.base}"
+
+    def to_planned(self) -> PlannedCommission:
+        return PlannedCommission(
+            line_id=self.order_line_id,
+            level=self.level,
+            distributor_id=self.distributor_id,
+            rate=self.rate,
+            base=self.base,
+            quantity=self.quantity,
+        )
 
 
 class CommissionEntry(models.Model):

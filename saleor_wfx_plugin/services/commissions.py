@@ -18,11 +18,7 @@ from django.utils import timezone
 
 from ..domain.attribution import DistributorStatus
 from ..domain.chain import ReferralChain
-from ..domain.commission import (
-    PlannedCommission,
-    commission_targets,
-    plan_commissions,
-)
+from ..domain.commission import commission_targets, plan_commissions
 from ..domain.orders import OrderSnapshot
 from ..domain.rates import SellerRateBook
 from ..domain.settings import ProgramSettings
@@ -184,17 +180,7 @@ def _post_differences(
     event: str,
 ) -> list[CommissionEntry]:
     targets = commission_targets(
-        [
-            PlannedCommission(
-                line_id=line.order_line_id,
-                level=line.level,
-                distributor_id=line.distributor_id,
-                rate=line.rate,
-                base=line.base,
-                quantity=line.quantity,
-            )
-            for line in plan
-        ],
+        [line.to_planned() for line in plan],
         refunds=order.refunds,
         cancelled=order.cancelled,
         currency=attribution.currency,

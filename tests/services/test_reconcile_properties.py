@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saleor_wfx_plugin.domain.commission import PlannedCommission, commission_targets
+from saleor_wfx_plugin.domain.commission import commission_targets
 from saleor_wfx_plugin.models import CommissionEntry, CommissionLine
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine
 from saleor_wfx_plugin.tasks import process_order_event
@@ -82,17 +82,7 @@ def test_ledger_ends_at_the_final_state_whatever_the_hooks_do(
     final = shop.orders[order.order_id]
     plan = CommissionLine.objects.filter(attribution__order_id=order.order_id)
     expected = commission_targets(
-        [
-            PlannedCommission(
-                line.order_line_id,
-                line.level,
-                line.distributor_id,
-                line.rate,
-                line.base,
-                line.quantity,
-            )
-            for line in plan
-        ],
+        [line.to_planned() for line in plan],
         refunds=final.refunds,
         cancelled=final.cancelled,
         currency=final.currency,
