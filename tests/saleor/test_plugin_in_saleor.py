@@ -406,3 +406,30 @@ def test_ordinary_orders_cost_the_programme_nothing(
     # The plugin configuration, then one query that finds the order is not in the programme.
     with django_assert_num_queries(2):
         assert process_order_event(str(order.pk), "order_updated") == 0
+
+
+def test_a_granted_refund_of_named_lines_reverses_those_lines(
+    wfx_active, four_generations, storefront_checkout
+):
+    from saleor.order import OrderGrantedRefundStatus
+    from saleor.order.models import OrderGrantedRefund, OrderGrantedRefundLine
+
+    from saleor_wfx_plugin.tasks import process_order_event
+
+    order, _, _ = storefront_checkout([("referral_code", "DDD444")], quantity=2)
+    line = order.lines.get()
+    granted = OrderGrantedRefund.objects.create(
+        order=order,
+        amount_value=line.unit_price_gross_amount,
+        currency=order.currency,
+        status=OrderGrantedRefundStatus.SUCCESS,
+    )
+    OrderGrantedRefundLine.objects.create(granted_refund=granted, order_line=line, quantity=1)
+
+    process_order_event(str(order.pk), "order_refunded")
+
+    # One of the two units came back: the seller keeps commission on the other one.
+    assert commission_by_level(order)[1] == (
+        "DDD444",
+        quantize(line.total_price_net_amount / 2 * Decimal("0.10"), "USD"),
+    )
