@@ -146,6 +146,9 @@ class DistributionPlugin(BasePlugin):
     def order_fully_refunded(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
         return self._schedule(order, "order_fully_refunded", previous_value)
 
+    def order_confirmed(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_confirmed", previous_value)
+
     def order_fulfilled(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
         return self._schedule(order, "order_fulfilled", previous_value)
 
@@ -171,7 +174,9 @@ def _enqueue(order_id: str, event: str) -> None:
     try:
         from .tasks import process_order_event
 
-        process_order_event.delay(order_id, event)
+        # retry=False: with the broker down, fail at once (the sweep repairs the order) instead
+        # of blocking Saleor's request on kombu's publish retries.
+        process_order_event.apply_async((order_id, event), retry=False)
     except Exception:
         # A broker outage, or the inline task failing for good: the periodic sweep will
         # reconcile this order later; Saleor's request must not fail because of us.

@@ -111,17 +111,21 @@ def programme_candidates(orders: Any, program: ProgramSettings) -> Any:
 
 
 def order_snapshot(order: Any) -> OrderSnapshot:
-    from saleor.order import OrderChargeStatus, OrderStatus
+    from saleor.order import OrderStatus
 
     refunded = refunded_amount(order)
+    refunded_quantities = refunded_line_quantities(order)
+    lines = list(order.lines.all())
+    unit_gross = {str(line.pk): line.unit_price_gross_amount for line in lines}
     total = order.total_gross_amount
     charged = order.total_charged_amount or Decimal(0)
     # A refund lowers what counts as charged; what was charged before any refund tells whether
-    # the order was ever paid in full.
+    # the order was ever paid in full. Saleor's charge_status is not used: it reads FULL when
+    # charged = total - *granted* refunds, even if no money for the granted part ever arrived.
     charged_before_refunds = charged + refunded
-    fully_paid = order.charge_status in (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED) or (
-        total > 0 and charged_before_refunds >= total
-    )
+    # Nothing left to charge (free goods, or gift cards covering it all: Saleor's total is after
+    # gift cards) counts as paid.
+    fully_paid = total <= 0 or charged_before_refunds >= total
     return OrderSnapshot(
         order_id=str(order.pk),
         number=str(order.number),
@@ -131,14 +135,21 @@ def order_snapshot(order: Any) -> OrderSnapshot:
         user_id=str(order.user_id) if order.user_id else None,
         email=order.user_email or None,
         metadata=dict(order.metadata or {}),
-        lines=tuple(_line_snapshot(line) for line in order.lines.all()),
+        lines=tuple(_line_snapshot(line) for line in lines),
         is_paid=fully_paid or charged_before_refunds > 0,
         is_fully_paid=fully_paid,
         cancelled=order.status in (OrderStatus.CANCELED, OrderStatus.EXPIRED),
+        # Staff may still edit an unconfirmed order's lines; it earns once confirmed.
+        awaiting_confirmation=order.status == OrderStatus.UNCONFIRMED,
         refunds=RefundState(
             refunded_amount=refunded,
             order_total=total,
-            refunded_quantities=refunded_line_quantities(order),
+            refunded_quantities=refunded_quantities,
+            refunded_line_values={
+                line_id: unit_gross[line_id] * quantity
+                for line_id, quantity in refunded_quantities.items()
+                if line_id in unit_gross
+            },
             fully_refunded=total > 0 and refunded >= total,
         ),
     )
@@ -158,9 +169,10 @@ def _line_snapshot(line: Any) -> OrderLineSnapshot:
 
 
 def refunded_amount(order: Any) -> Decimal:
-    """Money given back on the order, the way Saleor itself adds it up when it decides to send
-    ORDER_FULLY_REFUNDED (`saleor/order/actions.py::order_refunded`): transaction items'
-    refunded value plus successful refunds of legacy payments."""
+    """Money given back on the order: transaction items' refunded value plus successful refunds
+    of every legacy payment. (Saleor's own check for ORDER_FULLY_REFUNDED in
+    `saleor/order/actions.py::order_refunded` looks at the last payment only; an order paid in
+    several legacy payments needs them all.)"""
     from saleor.payment import TransactionKind
 
     total = sum(order.payment_transactions.values_list("refunded_value", flat=True), Decimal(0))

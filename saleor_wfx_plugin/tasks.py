@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .services.commissions import OrderMismatch, reconcile_order_commissions
+from .services.commissions import OrderMismatch, reconcile_order
 from .services.sweep import reconcile_recent_orders
 from .shop import get_shop
 
@@ -37,11 +37,8 @@ def process_order_event(order_id: str, event: str) -> int:
         program = shop.program_settings()
         if program is None:
             return 0
-        order = shop.load_order(order_id, program)
-        if order is None:
-            # Gone (Saleor hard-deletes expired unpaid orders) or never referred: nothing to do.
-            return 0
-        return len(reconcile_order_commissions(order, program, event=event).posted)
+        # An order gone (Saleor hard-deletes expired unpaid orders) or never referred posts nothing.
+        return len(reconcile_order(shop, order_id, program, event=event).posted)
 
 
 @shared_task(acks_late=True)

@@ -97,7 +97,6 @@ class AttributionDecision:
     distributor_id: int | None
     source: AttributionSource
     code_rejection: RejectionReason | None = None
-    bind_customer: bool = False
 
 
 def decide_attribution(
@@ -120,7 +119,6 @@ def decide_attribution(
             return AttributionDecision(
                 distributor_id=coded_distributor.id,
                 source=AttributionSource.CODE,
-                bind_customer=settings.customer_binding and bound_distributor is None,
             )
 
     if (

@@ -44,14 +44,17 @@ class OrderLineSnapshot:
 class RefundState:
     """How much of the order was given back, as Saleor knows it.
 
-    `refunded_quantities` is filled when Saleor says which lines were refunded; otherwise the
-    refund is spread pro rata by amount: refunding 30 % of what the order charged takes back 30 %
-    of every line's commission.
+    Where Saleor names refunded lines, `refunded_quantities` says how many units of each and
+    `refunded_line_values` what those units cost the customer. The named units are reversed as far
+    as the money refunded covers them (a 10.00 goodwill refund against a 100.00 unit reverses a
+    tenth of it); money refunded beyond them is spread pro rata over everything that remains.
+    With no line named, refunding 30 % of what the order charged takes back 30 % of every line.
     """
 
     refunded_amount: Decimal = Decimal(0)
     order_total: Decimal = Decimal(0)
     refunded_quantities: Mapping[str, int] = field(default_factory=dict)
+    refunded_line_values: Mapping[str, Decimal] = field(default_factory=dict)
     fully_refunded: bool = False
 
     @property
@@ -59,12 +62,29 @@ class RefundState:
         """More refunded than the order charged: reversed in full, and worth a look by staff."""
         return self.order_total > 0 and self.refunded_amount > self.order_total
 
+    @property
+    def _named_value(self) -> Decimal:
+        return sum(self.refunded_line_values.values(), Decimal(0))
+
+    def named_units_share(self) -> Decimal:
+        """Which share of the named units the refunded money actually paid back."""
+        named = self._named_value
+        if named <= 0:
+            return Decimal(1)
+        return min(max(self.refunded_amount, Decimal(0)) / named, Decimal(1))
+
     def refunded_fraction(self) -> Decimal:
+        """Share of everything not named that the remaining refunded money covers."""
         if self.fully_refunded:
             return Decimal(1)
-        if self.order_total <= 0 or self.refunded_amount <= 0:
+        named = self._named_value
+        leftover = self.refunded_amount - named
+        if leftover <= 0:
             return Decimal(0)
-        return min(self.refunded_amount / self.order_total, Decimal(1))
+        rest = self.order_total - named
+        if rest <= 0:
+            return Decimal(1)
+        return min(leftover / rest, Decimal(1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +138,11 @@ def plan_commissions(
 
 def remaining_base(planned: PlannedCommission, refunds: RefundState) -> Decimal:
     """The part of a line's base the customer kept."""
-    if refunds.fully_refunded:
-        return Decimal(0)
-    if refunds.refunded_quantities:
-        refunded = min(
-            max(refunds.refunded_quantities.get(planned.line_id, 0), 0), planned.quantity
-        )
-        if planned.quantity <= 0:
-            return Decimal(0) if refunded else planned.base
-        return planned.base * (planned.quantity - refunded) / planned.quantity
-    return planned.base * (1 - refunds.refunded_fraction())
+    if refunds.fully_refunded or planned.quantity <= 0:
+        return Decimal(0) if refunds.fully_refunded else planned.base
+    named_units = min(max(refunds.refunded_quantities.get(planned.line_id, 0), 0), planned.quantity)
+    units_kept = planned.quantity - named_units * refunds.named_units_share()
+    return planned.base * units_kept / planned.quantity * (1 - refunds.refunded_fraction())
 
 
 CommissionKey = tuple[str, int]  # (order line id, level)

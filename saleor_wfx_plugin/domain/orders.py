@@ -25,9 +25,12 @@ class OrderSnapshot:
     is_paid: bool = False
     is_fully_paid: bool = False
     cancelled: bool = False
+    awaiting_confirmation: bool = False
     refunds: RefundState = field(default_factory=RefundState)
 
     def meets_trigger(self, trigger: CommissionTrigger) -> bool:
+        if self.awaiting_confirmation:
+            return False
         if trigger is CommissionTrigger.ORDER_PAID:
             return self.is_paid or self.is_fully_paid
         return self.is_fully_paid

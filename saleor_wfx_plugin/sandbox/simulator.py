@@ -127,13 +127,20 @@ class SimulatedShop:
         order = cls.orders[order_id]
         refunds = order.refunds
         quantities = dict(refunds.refunded_quantities)
+        values = dict(refunds.refunded_line_values)
+        gross_by_line = {line.line_id: line for line in order.lines}
         for line_id, quantity in (line_quantities or {}).items():
             quantities[line_id] = quantities.get(line_id, 0) + quantity
+            line = gross_by_line[line_id]
+            values[line_id] = values.get(line_id, Decimal(0)) + (
+                line.gross_amount / line.quantity * quantity
+            )
         total_refunded = refunds.refunded_amount + amount
         new_refunds = replace(
             refunds,
             refunded_amount=total_refunded,
             refunded_quantities=quantities,
+            refunded_line_values=values,
             fully_refunded=total_refunded >= refunds.order_total,
         )
         event = "order_fully_refunded" if new_refunds.fully_refunded else "order_refunded"

@@ -69,11 +69,7 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         )
     try:
         with transaction.atomic():
-            attribution = _create_attribution(order, decision, key, str(raw_code or ""))
-            if decision.bind_customer and key is not None and settings.customer_binding_days > 0:
-                assert decision.distributor_id is not None
-                _bind_customer(key, decision.distributor_id, order, settings)
-            return attribution
+            return _create_attribution(order, decision, key, str(raw_code or ""))
     except IntegrityError:
         # Another worker attributed the same order first; theirs stands.
         return ReferralAttribution.objects.get(order_id=order.order_id)
@@ -103,19 +99,28 @@ def _create_attribution(
     )
 
 
-def _bind_customer(
-    key: str, distributor_id: int, order: OrderSnapshot, settings: ProgramSettings
-) -> None:
+def bind_customer(attribution: ReferralAttribution, settings: ProgramSettings) -> None:
+    """Bind the customer to the distributor whose code earned on this order. Called when the order
+    first earns, never before: an unpaid checkout with somebody's e-mail must not capture them."""
+    if (
+        attribution.source != AttributionSource.CODE
+        or attribution.seller_id is None
+        or attribution.customer_key is None
+        or not settings.customer_binding
+        or settings.customer_binding_days <= 0
+    ):
+        return
     binding = {
-        "distributor_id": distributor_id,
-        "bound_at": order.placed_at,
-        "expires_at": order.placed_at + timedelta(days=settings.customer_binding_days),
-        "source_order_id": order.order_id,
+        "distributor_id": attribution.seller_id,
+        "bound_at": attribution.placed_at,
+        "expires_at": attribution.placed_at + timedelta(days=settings.customer_binding_days),
+        "source_order_id": attribution.order_id,
     }
+    key = attribution.customer_key
     # A lapsed binding is taken over by the distributor who referred the customer now; one in
     # force is never replaced (the first referrer keeps the customer).
     renewed = CustomerBinding.objects.filter(
-        customer_key=key, expires_at__lte=order.placed_at
+        customer_key=key, expires_at__lte=attribution.placed_at
     ).update(**binding)
     if not renewed:
         CustomerBinding.objects.get_or_create(customer_key=key, defaults=binding)

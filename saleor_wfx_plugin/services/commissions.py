@@ -22,6 +22,7 @@ from ..domain.commission import commission_targets, plan_commissions
 from ..domain.orders import OrderSnapshot
 from ..domain.rates import SellerRateBook
 from ..domain.settings import ProgramSettings
+from ..locks import lock_order
 from ..models import (
     CommissionEntry,
     CommissionLine,
@@ -29,7 +30,8 @@ from ..models import (
     Distributor,
     ReferralAttribution,
 )
-from .attribution import attribute_order
+from ..shop import ShopBackend
+from .attribution import attribute_order, bind_customer
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,19 @@ class OrderMismatch(ValueError):
 class ReconcileResult:
     attribution: ReferralAttribution | None
     posted: list[CommissionEntry] = field(default_factory=list)
+
+
+def reconcile_order(
+    shop: ShopBackend, order_id: str, settings: ProgramSettings, *, event: str
+) -> ReconcileResult:
+    """Lock the order, then read it from the shop and reconcile: the entry point for hooks and
+    the sweep."""
+    with transaction.atomic():
+        lock_order(order_id)
+        order = shop.load_order(order_id, settings)
+        if order is None:
+            return ReconcileResult(None)
+        return reconcile_order_commissions(order, settings, event=event)
 
 
 def reconcile_order_commissions(
@@ -60,26 +75,31 @@ def reconcile_order_commissions(
                 f"order {order.number} changed currency from {attribution.currency} to "
                 f"{order.currency}; commissions left as they were"
             )
-        _record_order_state(attribution, order, settings)
+        started_earning = _record_order_state(attribution, order, settings)
         if attribution.commissionable_at is None:
             return ReconcileResult(attribution)
-
-        plan = list(attribution.commission_lines.order_by("level", "id"))
-        if not plan:
+        if started_earning:
+            # Frozen once, when the order first earns; an empty plan (every member suspended,
+            # say) stays empty, so later rule or status changes never reach a paid order.
             plan = _freeze_plan(attribution, order, settings)
+            bind_customer(attribution, settings)
+        else:
+            plan = list(attribution.commission_lines.order_by("level", "id"))
         posted = _post_differences(attribution, plan, order, event)
     return ReconcileResult(attribution, posted)
 
 
 def _record_order_state(
     attribution: ReferralAttribution, order: OrderSnapshot, settings: ProgramSettings
-) -> None:
+) -> bool:
+    """Store the order's state on its attribution; True when the order starts earning now."""
     now = timezone.now()
-    if (
+    started_earning = (
         attribution.commissionable_at is None
         and not order.cancelled
         and order.meets_trigger(settings.commission_trigger)
-    ):
+    )
+    if started_earning:
         attribution.commissionable_at = now
     attribution.cancelled = order.cancelled
     attribution.refunded_amount = order.refunds.refunded_amount
@@ -104,6 +124,7 @@ def _record_order_state(
             "reconciled_at",
         ]
     )
+    return started_earning
 
 
 def _freeze_plan(

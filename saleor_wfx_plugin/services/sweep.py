@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..shop import ShopBackend
-from .commissions import reconcile_order_commissions
+from .commissions import reconcile_order
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +35,7 @@ def reconcile_recent_orders(shop: ShopBackend, *, since: datetime) -> SweepRepor
     for order_id in shop.changed_order_ids(since, settings):
         report.orders_seen += 1
         try:
-            order = shop.load_order(order_id, settings)
-            if order is None:
-                continue
-            result = reconcile_order_commissions(order, settings, event="sweep")
+            result = reconcile_order(shop, order_id, settings, event="sweep")
         except Exception:
             # One broken order must not stop the sweep from repairing the others.
             logger.exception("Sweep: order %s could not be reconciled", order_id)
@@ -49,7 +46,7 @@ def reconcile_recent_orders(shop: ShopBackend, *, since: datetime) -> SweepRepor
             report.entries_posted += len(result.posted)
             logger.warning(
                 "Sweep repaired order %s: %d commission entries were missing",
-                order.number,
+                result.attribution.order_number if result.attribution else order_id,
                 len(result.posted),
             )
     return report

@@ -38,10 +38,9 @@ def test_codes_are_trimmed_and_case_insensitive():
     assert normalize_code(None) is None
 
 
-def test_a_valid_code_attributes_and_binds_the_customer():
+def test_a_valid_code_attributes_the_order():
     decision = decide()
     assert (decision.distributor_id, decision.source) == (1, AttributionSource.CODE)
-    assert decision.bind_customer
 
 
 @pytest.mark.parametrize(
@@ -87,10 +86,9 @@ def test_a_rejected_code_falls_back_to_the_binding_and_keeps_the_reason():
     assert decision.code_rejection is RejectionReason.UNKNOWN_CODE
 
 
-def test_a_new_code_wins_the_order_but_does_not_rebind():
+def test_a_new_code_wins_the_order_over_the_binding():
     decision = decide(bound=BEN)
     assert decision.distributor_id == 1
-    assert not decision.bind_customer
 
 
 def test_binding_off_ignores_bindings():

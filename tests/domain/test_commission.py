@@ -158,10 +158,36 @@ def test_refund_of_named_lines_reverses_only_those_lines():
         refunded_amount=Decimal("9.90"),
         order_total=Decimal("328.70"),
         refunded_quantities={"mask": 1},
+        refunded_line_values={"mask": Decimal("9.90")},
     )
     targets = commission_targets(plan(lines), refunds=refunds, cancelled=False, currency="CNY")
     assert targets[("mask", 1)] == Decimal("1.98")  # two masks left: 19.80 × 10 %
     assert targets[("serum", 1)] == Decimal("29.90")
+
+
+def test_a_named_line_refund_plus_a_money_refund_both_count():
+    lines = [line("a", "100"), line("b", "100")]
+    # Line a comes back (100) and another 50 is refunded without naming a line: half of b.
+    refunds = RefundState(
+        refunded_amount=Decimal("150"),
+        order_total=Decimal("200"),
+        refunded_quantities={"a": 1},
+        refunded_line_values={"a": Decimal("100")},
+    )
+    targets = commission_targets(plan(lines), refunds=refunds, cancelled=False, currency="CNY")
+    assert (targets[("a", 1)], targets[("b", 1)]) == (Decimal("0.00"), Decimal("5.00"))
+
+
+def test_a_goodwill_refund_against_a_line_reverses_only_what_it_paid_back():
+    lines = [line("a", "100"), line("b", "100")]
+    refunds = RefundState(
+        refunded_amount=Decimal("10"),
+        order_total=Decimal("200"),
+        refunded_quantities={"a": 1},
+        refunded_line_values={"a": Decimal("100")},
+    )
+    targets = commission_targets(plan(lines), refunds=refunds, cancelled=False, currency="CNY")
+    assert (targets[("a", 1)], targets[("b", 1)]) == (Decimal("9.00"), Decimal("10.00"))
 
 
 def test_full_refund_and_cancellation_reverse_everything():

@@ -85,6 +85,7 @@ def test_own_code_earns_when_self_purchase_is_on(shop, tree, program):
 
 def test_a_bound_customer_orders_again_without_a_code(shop, tree):
     first = shop.place_order([SERUM], referral_code="DDD444", email="Amy@Example.com")
+    shop.pay(first.order_id)
     second = shop.place_order([MASK], email="amy@example.com")
     shop.pay(second.order_id)
     attribution = ReferralAttribution.objects.get(order_id=second.order_id)
@@ -98,17 +99,21 @@ def test_a_bound_customer_orders_again_without_a_code(shop, tree):
 def test_a_binding_lapses_after_its_days(shop, tree, program):
     program(customer_binding_days="30")
     placed = timezone.now() - timedelta(days=31)
-    shop.place_order([SERUM], referral_code="DDD444", user_id="50", placed_at=placed)
+    old = shop.place_order([SERUM], referral_code="DDD444", user_id="50", placed_at=placed)
+    shop.pay(old.order_id)
     later = shop.place_order([SERUM], user_id="50")
     assert ReferralAttribution.objects.filter(order_id=later.order_id).exists() is False
     # The lapsed binding goes to whoever refers the customer now.
-    shop.place_order([SERUM], referral_code="CCC333", user_id="50")
+    new = shop.place_order([SERUM], referral_code="CCC333", user_id="50")
+    shop.pay(new.order_id)
     assert CustomerBinding.objects.get(customer_key="user:50").distributor.code == "CCC333"
 
 
 def test_first_referrer_keeps_the_customer_while_bound(shop, tree):
-    shop.place_order([SERUM], referral_code="DDD444", user_id="60")
+    first = shop.place_order([SERUM], referral_code="DDD444", user_id="60")
+    shop.pay(first.order_id)
     other = shop.place_order([SERUM], referral_code="CCC333", user_id="60")
+    shop.pay(other.order_id)
     assert ReferralAttribution.objects.get(order_id=other.order_id).seller.code == "CCC333"
     assert CustomerBinding.objects.get(customer_key="user:60").distributor.code == "DDD444"
     plain = shop.place_order([SERUM], user_id="60")
@@ -117,10 +122,18 @@ def test_first_referrer_keeps_the_customer_while_bound(shop, tree):
 
 def test_binding_off_binds_nobody(shop, tree, program):
     program(customer_binding="false")
-    shop.place_order([SERUM], referral_code="DDD444", user_id="70")
+    first = shop.place_order([SERUM], referral_code="DDD444", user_id="70")
+    shop.pay(first.order_id)
     later = shop.place_order([SERUM], user_id="70")
     assert not CustomerBinding.objects.exists()
     assert not ReferralAttribution.objects.filter(order_id=later.order_id).exists()
+
+
+def test_an_unpaid_order_binds_nobody(shop, tree):
+    # Anyone can start a checkout with a stranger's e-mail and their own code; only a paid order
+    # may bind the customer.
+    shop.place_order([SERUM], referral_code="DDD444", email="victim@example.com")
+    assert not CustomerBinding.objects.exists()
 
 
 def test_orders_with_neither_code_nor_binding_leave_no_row(shop, tree):

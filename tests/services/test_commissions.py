@@ -264,3 +264,29 @@ def test_an_inactive_programme_does_nothing(shop, tree, settings):
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
     assert not ReferralAttribution.objects.exists()
+
+
+def test_an_order_that_earned_nothing_when_paid_never_earns_later(shop, tree, program):
+    d = tree[3]
+    program(commission_levels="1")
+    order = shop.place_order([SERUM], referral_code="DDD444", notify=False)
+    set_status(d, DistributorStatus.SUSPENDED)
+    shop.pay(order.order_id)  # the seller is suspended when the order first earns
+    set_status(d, DistributorStatus.ACTIVE)
+    program(commission_levels="1", default_seller_rate="30")
+    process_order_event(order.order_id, "sweep")
+    assert entry_count(order) == 0
+
+
+def test_an_unconfirmed_order_earns_only_once_confirmed(shop, tree):
+    from dataclasses import replace
+
+    order = shop.place_order([SERUM], referral_code="DDD444", notify=False)
+    shop.orders[order.order_id] = replace(
+        order, is_paid=True, is_fully_paid=True, awaiting_confirmation=True
+    )
+    process_order_event(order.order_id, "order_fully_paid")
+    assert entry_count(order) == 0
+    shop.orders[order.order_id] = replace(shop.orders[order.order_id], awaiting_confirmation=False)
+    process_order_event(order.order_id, "order_confirmed")
+    assert net_by_level(order)[1] == ("DDD444", Decimal("29.90"))

@@ -93,3 +93,39 @@ def test_simultaneous_refund_and_replayed_payment_settle_on_the_refunded_amount(
     assert errors == []
     assert {amount for _, amount in net_by_level(order).values()} == {Decimal("0")}
     assert CommissionEntry.objects.filter(kind="reversal").count() == 3
+
+
+def test_a_worker_holding_an_older_snapshot_cannot_undo_a_newer_refund(
+    shop, tree, program, monkeypatch
+):
+    """Worker A reads the order while it is paid and is slow to post; meanwhile the order is
+    refunded and worker B reconciles that. A must not post the paid amounts afterwards."""
+    from saleor_wfx_plugin.services.commissions import reconcile_order
+
+    settings = program()
+    order = shop.place_order([SERUM], referral_code="DDD444", notify=False)
+    shop.pay(order.order_id, notify=False)
+    a_has_read = threading.Event()
+    original_load = type(shop()).load_order
+
+    def slow_first_read(self, order_id, program):
+        snapshot = original_load(self, order_id, program)
+        if not a_has_read.is_set():
+            a_has_read.set()
+            time.sleep(0.5)
+        return snapshot
+
+    monkeypatch.setattr(type(shop()), "load_order", slow_first_read)
+
+    def worker_a():
+        reconcile_order(shop(), order.order_id, settings, event="order_fully_paid")
+        connection.close()
+
+    thread = threading.Thread(target=worker_a)
+    thread.start()
+    a_has_read.wait()
+    shop.refund(order.order_id, Decimal("299"), notify=False)
+    reconcile_order(shop(), order.order_id, settings, event="order_fully_refunded")
+    thread.join()
+
+    assert {amount for _, amount in net_by_level(order).values()} == {Decimal("0")}
