@@ -1,8 +1,10 @@
+import logging
 from datetime import timedelta
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
 DEFAULT_SWEEP_INTERVAL_MINUTES = 30
@@ -19,9 +21,15 @@ class DistributionConfig(AppConfig):
         register_sweep_schedule()
 
 
+# False when the host Saleor is a version the plugin was not written for: the programme then
+# stands still (hooks and sweep do nothing) while the shop itself keeps selling.
+host_saleor_supported = True
+
+
 def check_host_saleor() -> None:
-    """At start-up, inside Saleor only: fail the deploy with a clear message on a Saleor version
-    the plugin was not written for, rather than misread orders at run time."""
+    """At start-up, inside Saleor only. An unsupported version pauses the programme with a loud
+    error instead of stopping the whole shop, or misreading orders."""
+    global host_saleor_supported
     if "saleor.order" not in settings.INSTALLED_APPS:
         return
     import saleor
@@ -33,7 +41,8 @@ def check_host_saleor() -> None:
     try:
         check_saleor_version(getattr(saleor, "__version__", "unknown"))
     except UnsupportedSaleorVersion as error:
-        raise ImproperlyConfigured(str(error)) from None
+        host_saleor_supported = False
+        logger.error("Distribution programme paused: %s", error)
 
 
 def register_sweep_schedule() -> None:

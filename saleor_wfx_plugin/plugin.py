@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
+from . import apps
 from .domain.settings import InvalidProgramSettings, ProgramSettings
 from .saleor_adapter import configuration_to_mapping
 
@@ -113,7 +114,7 @@ class DistributionPlugin(BasePlugin):
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs):  # type: ignore[no-untyped-def]
         try:
-            ProgramSettings.from_mapping(
+            program = ProgramSettings.from_mapping(
                 configuration_to_mapping(plugin_configuration.configuration)
             )
         except InvalidProgramSettings as error:
@@ -123,6 +124,8 @@ class DistributionPlugin(BasePlugin):
                     for name, message in error.errors.items()
                 }
             ) from None
+        for warning in program.warnings:
+            logger.warning("wfx.distribution: %s", warning)
 
     # --- Order hooks: all the same, because reconciliation reads the order's current state. ---
     def order_created(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
@@ -160,7 +163,7 @@ class DistributionPlugin(BasePlugin):
         return previous_value
 
     def _schedule(self, order: Any, event: str, previous_value: Any) -> Any:
-        if not self.active:
+        if not self.active or not apps.host_saleor_supported:
             return previous_value
         try:
             order_id = str(order.pk)

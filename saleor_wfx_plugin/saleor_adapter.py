@@ -20,7 +20,7 @@ from .domain.settings import ProgramSettings
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SALEOR = ((3, 20), (3, 24))  # inclusive range of minor versions tested
+SUPPORTED_SALEOR = ((3, 24), (3, 24))  # inclusive range of minor versions tested against
 SWEEP_BATCH = 500
 
 
@@ -57,8 +57,11 @@ class SaleorShop:
     def program_settings(self) -> ProgramSettings | None:
         from saleor.plugins.manager import get_plugins_manager
 
+        from . import apps
         from .plugin import PLUGIN_ID
 
+        if not apps.host_saleor_supported:
+            return None
         plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
         if plugin is None or not plugin.active:
             return None

@@ -1,5 +1,6 @@
 """What `pip install` gives a merchant: the entry point Saleor discovers, and the migrations."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -28,15 +29,25 @@ def test_models_and_migrations_agree():
 
 
 def test_the_wheel_ships_migrations_as_the_apps_migrations_package(tmp_path):
+    # Built from a copy of the tracked sources: building in the work tree would leave build/ and
+    # egg-info behind, and a stale build/ could ship modules that no longer exist.
+    source = tmp_path / "src"
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    for name in tracked:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
         check=True,
         cwd=tmp_path,
     )
     (wheel,) = tmp_path.glob("saleor_wfx_plugin-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "saleor_wfx_plugin/migrations/0001_initial.py" in names
-    assert "saleor_wfx_plugin/migrations/__init__.py" in names
+    migrations = sorted(path.name for path in (ROOT / "migrations").glob("0*.py"))
+    for migration in [*migrations, "__init__.py"]:
+        assert f"saleor_wfx_plugin/migrations/{migration}" in names
     entry_points_txt = next(name for name in names if name.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points_txt).decode()
     assert "[saleor.plugins]" in text
