@@ -50,6 +50,11 @@ class DistributionPlugin(BasePlugin):
         {"name": "customer_binding", "value": True},
         {"name": "customer_binding_days", "value": "30"},
         {"name": "attribution_window_days", "value": "30"},
+        {"name": "storefront_url", "value": ""},
+        {"name": "redirect_allowed_hosts", "value": ""},
+        {"name": "referral_query_param", "value": "ref"},
+        {"name": "auto_approve_applications", "value": False},
+        {"name": "require_documents", "value": False},
     ]
     CONFIG_STRUCTURE = {
         "referral_metadata_key": _field(
@@ -108,6 +113,31 @@ class DistributionPlugin(BasePlugin):
             "Attribution window days",
             "A referral counts for orders placed within this many days of the visitor following "
             "the link (sent by the storefront as referral_code_at, ISO 8601).",
+        ),
+        "storefront_url": _field(
+            ConfigurationTypeField.STRING,
+            "Storefront URL",
+            "Where referral links send visitors, e.g. https://shop.example.com. Empty: links off.",
+        ),
+        "redirect_allowed_hosts": _field(
+            ConfigurationTypeField.STRING,
+            "Other hosts referral links may lead to",
+            "Comma-separated host names a link's ?next= may point at besides the storefront's.",
+        ),
+        "referral_query_param": _field(
+            ConfigurationTypeField.STRING,
+            "Referral query parameter",
+            "Query parameter that carries the code to the storefront (default ref).",
+        ),
+        "auto_approve_applications": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Approve applications automatically",
+            "On: an application becomes an active distributor at once, without review.",
+        ),
+        "require_documents": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Require qualification documents",
+            "On: an application needs at least one ID card or business licence image.",
         ),
     }
 

@@ -3,13 +3,19 @@ parsed and validated into one immutable object that every rule reads."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from .chain import MAX_COMMISSION_LEVELS
 from .rates import InvalidRate, parse_rate
+
+_HOST_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOST_PATTERN = re.compile(rf"^(?=.{{1,253}}$){_HOST_LABEL}(\.{_HOST_LABEL})*$")
+QUERY_PARAM_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 class CommissionTrigger(StrEnum):
@@ -47,6 +53,13 @@ class ProgramSettings:
     customer_binding: bool = True
     customer_binding_days: int = 30
     attribution_window_days: int = 30
+    # Where referral links send visitors, e.g. "https://shop.example.com". Empty: links are off.
+    storefront_url: str = ""
+    # Other hosts a link's ?next= may point at (the storefront's own host is always allowed).
+    redirect_allowed_hosts: tuple[str, ...] = ()
+    referral_query_param: str = "ref"
+    auto_approve_applications: bool = False
+    require_documents: bool = False
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def level_rate(self, level: int) -> Decimal:
@@ -81,6 +94,11 @@ class ProgramSettings:
             take(flag, _parse_bool)
         take("customer_binding_days", _parse_days)
         take("attribution_window_days", _parse_days)
+        take("storefront_url", _parse_storefront_url)
+        take("redirect_allowed_hosts", _parse_hosts)
+        take("referral_query_param", _parse_query_param)
+        for flag in ("auto_approve_applications", "require_documents"):
+            take(flag, _parse_bool)
         if errors:
             raise InvalidProgramSettings(errors)
         settings = cls(**parsed)  # type: ignore[arg-type]
@@ -94,6 +112,36 @@ def _parse_metadata_key(value: object) -> str:
     if not key or len(key) > 100:
         raise ValueError("the metadata key must be 1-100 characters")
     return key
+
+
+def _parse_storefront_url(value: object) -> str:
+    url = str(value).strip().rstrip("/")
+    parsed = urlsplit(url)
+    if parsed.scheme not in {"https", "http"} or not parsed.hostname:
+        raise ValueError("the storefront URL must be an absolute http(s) URL")
+    if parsed.query or parsed.fragment or parsed.username or parsed.password:
+        raise ValueError("the storefront URL must not carry a query, fragment or credentials")
+    return url
+
+
+def _parse_hosts(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
+    hosts = []
+    for item in items:
+        host = str(item).strip().lower()
+        if not host:
+            continue
+        if not HOST_PATTERN.match(host):
+            raise ValueError(f"{host!r} is not a host name (no scheme, path or port)")
+        hosts.append(host)
+    return tuple(hosts)
+
+
+def _parse_query_param(value: object) -> str:
+    name = str(value).strip()
+    if not QUERY_PARAM_PATTERN.match(name):
+        raise ValueError("the query parameter must be 1-40 letters, digits, '_' or '-'")
+    return name
 
 
 def _parse_levels(value: object) -> int:
