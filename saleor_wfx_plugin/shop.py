@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Protocol
@@ -16,10 +17,27 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .domain.money import Money
 from .domain.orders import OrderSnapshot
 from .domain.settings import ProgramSettings
 
 DEFAULT_SHOP_BACKEND = "saleor_wfx_plugin.saleor_adapter.SaleorShop"
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """What a share poster shows about a product."""
+
+    product_id: str  # the shop's own id (Saleor: the product's primary key, as text)
+    name: str
+    # Storefront path of the product page, e.g. "/products/serum"; the referral link's ?next=.
+    path: str
+    price: Money | None = None
+    # Encoded image (JPEG/PNG/WebP) of the product's first image, when it has one.
+    image: bytes | None = None
+    # Changes whenever the card would render differently (name, price, image); part of the
+    # poster cache key, so a new price gives a new poster.
+    version: str = ""
 
 
 class ShopBackend(Protocol):
@@ -34,6 +52,11 @@ class ShopBackend(Protocol):
     def changed_order_ids(self, since: datetime, program: ProgramSettings) -> Iterable[str]:
         """Ids of orders created or changed since `since` that may be in the programme, for the
         reconciliation sweep."""
+
+    def product_card(self, product_id: str, channel_slug: str | None) -> ProductCard | None:
+        """A product for a poster, as visible in that channel (the default channel when None);
+        None when it does not exist or is not published there. `product_id` is the id as the
+        storefront knows it (Saleor: a global ID like "UHJvZHVjdDo3Mg==")."""
 
     def writer_access(self) -> AbstractContextManager[object]:
         """Entered around a task's work. Saleor's Celery tasks may touch the writer database only
