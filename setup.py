@@ -29,6 +29,10 @@ setup(
     install_requires=[
         "Django>=5.2,<5.3",
         "celery>=5.3,<6",
+        # The API follows Saleor's own GraphQL stack, which is still graphene 2.
+        "graphene>=2.1.9,<3",
+        "Pillow>=10",
+        "segno>=1.5,<2",
     ],
     entry_points={
         "saleor.plugins": [
