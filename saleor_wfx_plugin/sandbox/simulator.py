@@ -19,6 +19,7 @@ from django.utils import timezone
 from ..domain.commission import OrderLineSnapshot, RefundState
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
+from ..shop import ProductCard
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class SimulatedShop:
 
     orders: ClassVar[dict[str, OrderSnapshot]] = {}
     changed_at: ClassVar[dict[str, datetime]] = {}
+    products: ClassVar[dict[str, ProductCard]] = {}
     _numbers: ClassVar[itertools.count] = itertools.count(1001)
 
     # --- ShopBackend ------------------------------------------------------------------------
@@ -52,6 +54,10 @@ class SimulatedShop:
     def changed_order_ids(self, since: datetime, program: ProgramSettings) -> Iterable[str]:
         return [order_id for order_id, at in self.changed_at.items() if at >= since]
 
+    def product_card(self, product_id: str, channel_slug: str | None) -> ProductCard | None:
+        # One catalogue for every channel: the simulator has no per-channel publishing.
+        return self.products.get(product_id)
+
     def writer_access(self) -> AbstractContextManager[object]:
         return nullcontext()
 
@@ -60,7 +66,15 @@ class SimulatedShop:
     def reset(cls) -> None:
         cls.orders.clear()
         cls.changed_at.clear()
+        cls.products.clear()
         cls._numbers = itertools.count(1001)
+
+    @classmethod
+    def add_product(cls, card: ProductCard) -> ProductCard:
+        """Publish a product, or change it (same `product_id`): give a changed card a new
+        `version`, as Saleor's adapter does when the name, price or image changes."""
+        cls.products[card.product_id] = card
+        return card
 
     @classmethod
     def place_order(
