@@ -1,12 +1,14 @@
 import logging
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
+GRADES_BEAT_ENTRY = "wfx-evaluate-grades"
 DEFAULT_SWEEP_INTERVAL_MINUTES = 30
 
 
@@ -19,6 +21,7 @@ class DistributionConfig(AppConfig):
     def ready(self) -> None:
         check_host_saleor()
         register_sweep_schedule()
+        register_grades_schedule()
 
 
 # False when the host Saleor is a version the plugin was not written for: the programme then
@@ -60,5 +63,23 @@ def register_sweep_schedule() -> None:
             "schedule": timedelta(minutes=minutes),
             # A sweep that waited longer than its interval is superseded by the next one.
             "options": {"expires": minutes * 60},
+        },
+    )
+
+
+def register_grades_schedule() -> None:
+    """The monthly grade upgrade on the 1st, judging the previous month. Beat reads the crontab in
+    Celery's time zone (UTC in Saleor) while the month judged is the shop's (`WFX_TIME_ZONE`):
+    02:30 UTC is 10:30 in Shanghai, after the month has ended there. A shop west of UTC, where the
+    old month is still running at 02:30 UTC, should set its own entry of this name for a later
+    hour (a merchant's entry wins); otherwise each run judges the month before last."""
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if not isinstance(schedule, dict):
+        return
+    schedule.setdefault(
+        GRADES_BEAT_ENTRY,
+        {
+            "task": "saleor_wfx_plugin.tasks.evaluate_grades_task",
+            "schedule": crontab(day_of_month="1", hour="2", minute="30"),
         },
     )

@@ -1,6 +1,6 @@
 """Celery tasks. Saleor's Celery app autodiscovers this module.
 
-Both tasks are idempotent (reconciliation posts only differences), so a broker delivering twice,
+All tasks are idempotent (reconciliation posts only differences), so a broker delivering twice,
 a retry, or the sweep running over an order a hook already handled are all harmless.
 """
 
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .services.commissions import OrderMismatch, reconcile_order
+from .services.grades import evaluate_grades, parse_month
 from .services.sweep import reconcile_recent_orders
 from .shop import get_shop
 
@@ -52,4 +53,22 @@ def reconcile_recent_orders_task(window_hours: int | None = None) -> dict[str, i
         "orders_repaired": report.orders_with_new_entries,
         "entries_posted": report.entries_posted,
         "failures": report.failures,
+    }
+
+
+@shared_task(acks_late=True)
+def evaluate_grades_task(month: str | None = None) -> dict[str, object]:
+    """The monthly grade upgrade; `month` as "YYYY-MM", by default the previous month. Each
+    distributor's upgrade for a month is recorded once, so a repeated delivery changes nothing."""
+    judged = parse_month(month) if month else None
+    shop = get_shop()
+    with shop.writer_access():
+        if shop.program_settings() is None:
+            return {"month": month, "checked": 0, "upgraded": [], "skipped_inactive": True}
+        evaluation = evaluate_grades(judged)
+    return {
+        "month": f"{evaluation.month:%Y-%m}",
+        "checked": evaluation.checked,
+        "upgraded": [list(upgrade) for upgrade in evaluation.upgraded],
+        "skipped_inactive": False,
     }
