@@ -31,6 +31,9 @@ from ..selectors.sales import (
 from .distributors import DistributorError
 from .events import SYSTEM_ACTOR, record_event
 
+# DistributorEvent.reason's length: a longer reason is refused rather than cut short.
+REASON_MAX_LENGTH = 500
+
 
 class GradeUpgrade(NamedTuple):
     code: str
@@ -72,6 +75,12 @@ def set_grade(
         raise DistributorError(
             "Say why the grade changes: the reason is kept in the distributor's history.",
             code="reason_required",
+            field="reason",
+        )
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DistributorError(
+            f"Keep the reason to {REASON_MAX_LENGTH} characters.",
+            code="reason_too_long",
             field="reason",
         )
     if grade is None:

@@ -471,6 +471,16 @@ def test_a_grade_change_without_a_reason_is_refused_and_changes_nothing(grades, 
     assert grade_events(d) == []
 
 
+def test_a_reason_too_long_to_keep_whole_is_refused(grades, tree):
+    d = tree[3]
+
+    with pytest.raises(DistributorError) as refused:
+        set_grade(d, grades["gold"], actor="user:12", reason="x" * 501)
+
+    assert (refused.value.code, refused.value.field) == ("reason_too_long", "reason")
+    assert grade_of(d) is None
+
+
 def test_setting_the_same_grade_and_lock_again_records_nothing(grades, tree):
     d = tree[3]
     set_grade(d, grades["gold"], actor="user:12", reason="Top seller")
