@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -219,7 +220,7 @@ def _check_documents(
     return checked
 
 
-def _delete_files(storage, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _delete_files(storage: Storage, names: list[str]) -> None:
     for name in names:
         try:
             storage.delete(name)
