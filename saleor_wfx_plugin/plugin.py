@@ -157,6 +157,17 @@ class DistributionPlugin(BasePlugin):
         for warning in program.warnings:
             logger.warning("wfx.distribution: %s", warning)
 
+    def webhook(self, request, path, previous_value):  # type: ignore[no-untyped-def]
+        # Saleor routes /plugins/wfx.distribution/<path> here even while the plugin is switched
+        # off, and with no authentication: the routes check tokens and signatures themselves.
+        from django.http import HttpResponseNotFound
+
+        if not self.active or not apps.host_saleor_supported:
+            return HttpResponseNotFound("Not found", content_type="text/plain")
+        from .http import handle
+
+        return handle(request, path)
+
     # --- Order hooks: all the same, because reconciliation reads the order's current state. ---
     def order_created(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
         return self._schedule(order, "order_created", previous_value)

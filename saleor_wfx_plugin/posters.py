@@ -108,6 +108,7 @@ class PosterResult:
     key: str  # 32 lowercase hex digits
     path: str  # "/posters/<key>.png", below the plugin's public base URL
     created: bool  # False when the stored poster was reused
+    link: str  # the referral link the QR code carries
 
 
 def referral_link(base_url: str, code: str, next_path: str | None = None) -> str:
@@ -140,14 +141,14 @@ def get_or_create_poster(
     name = _storage_name(key)
     storage = private_storage()
     if storage.exists(name):
-        return PosterResult(key=key, path=_public_path(key), created=False)
+        return PosterResult(key=key, path=_public_path(key), created=False, link=link)
     png = render_poster(card, distributor.code, link)
     saved_as = storage.save(name, ContentFile(png))
     if saved_as != name:
         # A concurrent request stored the same poster first (the content is deterministic) and
         # the storage chose another name for this copy: keep one file.
         storage.delete(saved_as)
-    return PosterResult(key=key, path=_public_path(key), created=True)
+    return PosterResult(key=key, path=_public_path(key), created=True, link=link)
 
 
 def open_poster(key: str) -> bytes | None:

@@ -44,6 +44,12 @@ else:
 # simulator that keeps orders in memory.
 WFX_SHOP_BACKEND = "saleor_wfx_plugin.sandbox.simulator.SimulatedShop"
 
+ROOT_URLCONF = "saleor_wfx_plugin.sandbox.urls"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+# Inside Saleor the API verifies Saleor's own JWTs; the sandbox signs its own tokens.
+WFX_AUTH_BACKEND = "saleor_wfx_plugin.sandbox.auth.SandboxAuthenticator"
+WFX_PRIVATE_MEDIA_ROOT = os.environ.get("WFX_PRIVATE_MEDIA_ROOT", str(Path.cwd() / "wfx-private"))
+
 CELERY_TASK_ALWAYS_EAGER = True
 
 LOGGING = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from ..domain.money import quantize
-from ..models import CommissionEntry, Distributor, ReferralAttribution
+from ..models import CommissionEntry, CommissionLine, Distributor, ReferralAttribution
 
 ZERO = Decimal(0)
 
@@ -83,4 +83,41 @@ def distributor_earnings(
 def attributions_with_commission() -> QuerySet[ReferralAttribution]:
     return ReferralAttribution.objects.select_related("seller", "upline", "grand_upline").order_by(
         "placed_at", "id"
+    )
+
+
+class CommissionStatus:
+    """Where a plan line stands, from its ledger entries."""
+
+    ZERO = "zero"
+    PENDING = "pending"
+    PARTIALLY_REVERSED = "partially_reversed"
+    REVERSED = "reversed"
+
+
+def commission_lines() -> QuerySet[CommissionLine]:
+    """Plan lines with what the ledger holds for each: `accrued_amount`, `reversed_amount`
+    (negative) and `commission_status`, newest order first. Filters on those run in SQL."""
+    return (
+        CommissionLine.objects.select_related("attribution", "distributor", "distributor__grade")
+        .annotate(
+            accrued_amount=Coalesce(
+                Sum("entries__amount", filter=Q(entries__kind=CommissionEntry.Kind.ACCRUAL)), ZERO
+            ),
+            reversed_amount=Coalesce(
+                Sum("entries__amount", filter=Q(entries__kind=CommissionEntry.Kind.REVERSAL)),
+                ZERO,
+            ),
+        )
+        .annotate(net_amount=F("accrued_amount") + F("reversed_amount"))
+        .annotate(
+            commission_status=Case(
+                When(accrued_amount=0, then=Value(CommissionStatus.ZERO)),
+                When(net_amount=0, then=Value(CommissionStatus.REVERSED)),
+                When(reversed_amount__lt=0, then=Value(CommissionStatus.PARTIALLY_REVERSED)),
+                default=Value(CommissionStatus.PENDING),
+                output_field=CharField(),
+            )
+        )
+        .order_by("-attribution__placed_at", "-attribution_id", "level", "id")
     )

@@ -1,0 +1,547 @@
+"""Object types. A `Distributor` is only ever reached by staff with MANAGE_USERS or by the
+distributor themself; a distributor's team appears only as `TeamMember`, masked."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import graphene
+from django.core import signing
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ..auth import Permission
+from ..domain.attribution import DistributorStatus
+from ..domain.masking import mask_email, mask_name, mask_phone
+from ..models import (
+    ApplicationDocument,
+    CommissionEntry,
+    CommissionLine,
+    CommissionRule,
+    Distributor,
+    DistributorApplication,
+    DistributorEvent,
+    Grade,
+    ReferralAttribution,
+)
+from .core import CountableConnection, Money, context, is_staff_with, money, paginate
+
+DOCUMENT_LINK_SALT = "saleor_wfx_plugin.document"
+DOCUMENT_LINK_MAX_AGE_SECONDS = 5 * 60
+ZERO = Decimal(0)
+
+DistributorStatusEnum = graphene.Enum(
+    "DistributorStatusEnum", [(status.name, status.value) for status in DistributorStatus]
+)
+ApplicationStatusEnum = graphene.Enum(
+    "ApplicationStatusEnum",
+    [(status.name, status.value) for status in DistributorApplication.Status],
+)
+DocumentKindEnum = graphene.Enum(
+    "DocumentKindEnum", [(kind.name, kind.value) for kind in ApplicationDocument.Kind]
+)
+DistributorEventKindEnum = graphene.Enum(
+    "DistributorEventKindEnum", [(kind.name, kind.value) for kind in DistributorEvent.Kind]
+)
+CommissionRuleScopeEnum = graphene.Enum(
+    "CommissionRuleScopeEnum", [(scope.name, scope.value) for scope in CommissionRule.Scope]
+)
+
+
+class CommissionStatusEnum(graphene.Enum):
+    class Meta:
+        description = "Where a commission stands in the ledger."
+
+    ZERO = "zero"
+    PENDING = "pending"
+    PARTIALLY_REVERSED = "partially_reversed"
+    REVERSED = "reversed"
+
+
+def referral_link(info: Any, distributor: Distributor, next_path: str | None = None) -> str:
+    from urllib.parse import quote
+
+    link = f"{context(info).base_url}/r/{distributor.code}"
+    if next_path:
+        link += "?next=" + quote(next_path, safe="/")
+    return link
+
+
+class GradeType(graphene.ObjectType):
+    class Meta:
+        name = "Grade"
+        interfaces = (graphene.relay.Node,)
+        description = "A distributor grade (普通 / 金牌 / 合伙人…) and its seller rate."
+
+    slug = graphene.String(required=True)
+    name = graphene.String(required=True)
+    rank = graphene.Int(required=True, description="Higher is better.")
+    seller_rate = graphene.Decimal(
+        description="Seller's commission in %; null keeps the programme's default rate."
+    )
+    upgrade_min_sales = graphene.Field(
+        Money, description="Automatic upgrade: own monthly sales at least this."
+    )
+    upgrade_min_team_sales = graphene.Field(
+        Money,
+        description="Automatic upgrade: monthly sales of the distributor and the two levels "
+        "below at least this.",
+    )
+    upgrade_min_orders = graphene.Int(description="Automatic upgrade: at least this many orders.")
+    distributor_count = graphene.Int(required=True)
+
+    @staticmethod
+    def resolve_upgrade_min_sales(root: Grade, info: Any) -> Money | None:
+        if root.upgrade_min_sales is None:
+            return None
+        return money(root.upgrade_min_sales, root.upgrade_currency)
+
+    @staticmethod
+    def resolve_upgrade_min_team_sales(root: Grade, info: Any) -> Money | None:
+        if root.upgrade_min_team_sales is None:
+            return None
+        return money(root.upgrade_min_team_sales, root.upgrade_currency)
+
+    @staticmethod
+    def resolve_distributor_count(root: Grade, info: Any) -> int:
+        count = getattr(root, "distributor_count", None)
+        if count is None:
+            count = Distributor.objects.filter(grade=root).count()
+        return int(count)
+
+
+class Earnings(graphene.ObjectType):
+    class Meta:
+        description = "Commission in one currency, straight from the ledger."
+
+    accrued = graphene.Field(Money, required=True)
+    reversed = graphene.Field(Money, required=True, description="Negative or zero.")
+    net = graphene.Field(Money, required=True)
+
+
+def earnings_of(distributor: Distributor) -> list[Earnings]:
+    rows = (
+        CommissionEntry.objects.filter(distributor=distributor)
+        .values("currency")
+        .annotate(
+            accrued=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.ACCRUAL)), ZERO),
+            reversed=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.REVERSAL)), ZERO),
+        )
+        .order_by("currency")
+    )
+    return [
+        Earnings(
+            accrued=money(row["accrued"], row["currency"]),
+            reversed=money(row["reversed"], row["currency"]),
+            net=money(row["accrued"] + row["reversed"], row["currency"]),
+        )
+        for row in rows
+    ]
+
+
+class DistributorEventType(graphene.ObjectType):
+    class Meta:
+        name = "DistributorEvent"
+        interfaces = (graphene.relay.Node,)
+        description = "One entry of a distributor's audit trail."
+
+    kind = DistributorEventKindEnum(required=True)
+    actor = graphene.String(
+        required=True, description='"user:<Saleor user id>", "app:<Saleor app id>" or "system".'
+    )
+    reason = graphene.String(required=True)
+    data = graphene.JSONString(required=True)
+    created_at = graphene.DateTime(required=True)
+
+
+class DistributorEventConnection(CountableConnection):
+    class Meta:
+        node = DistributorEventType
+
+
+class DistributorType(graphene.ObjectType):
+    class Meta:
+        name = "Distributor"
+        interfaces = (graphene.relay.Node,)
+
+    code = graphene.String(required=True, description="Referral code (upper case).")
+    name = graphene.String(required=True)
+    email = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    user_id = graphene.String(description="Saleor user id (primary key) of the account.")
+    status = DistributorStatusEnum(required=True)
+    status_reason = graphene.String(required=True)
+    grade = graphene.Field(GradeType)
+    grade_locked = graphene.Boolean(
+        required=True, description="Set by staff: the monthly upgrade leaves the grade alone."
+    )
+    upline = graphene.Field(lambda: DistributorType, description="The recruiter (staff only).")
+    referral_link = graphene.String(
+        required=True,
+        next=graphene.String(description="Storefront path to land on, e.g. /products/serum."),
+    )
+    direct_downline_count = graphene.Int(required=True)
+    earnings = graphene.List(graphene.NonNull(Earnings), required=True)
+    events = graphene.Field(
+        DistributorEventConnection,
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Audit trail (staff only).",
+    )
+    created_at = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_upline(root: Distributor, info: Any) -> Distributor | None:
+        if not is_staff_with(info, Permission.MANAGE_USERS):
+            return None
+        return root.upline
+
+    @staticmethod
+    def resolve_referral_link(root: Distributor, info: Any, next: str | None = None) -> str:
+        return referral_link(info, root, next)
+
+    @staticmethod
+    def resolve_direct_downline_count(root: Distributor, info: Any) -> int:
+        count = getattr(root, "direct_downline_count", None)
+        if count is None:
+            count = root.downline.count()
+        return int(count)
+
+    @staticmethod
+    def resolve_earnings(root: Distributor, info: Any) -> list[Earnings]:
+        return earnings_of(root)
+
+    @staticmethod
+    def resolve_events(
+        root: Distributor, info: Any, first: int | None = None, after: str | None = None
+    ) -> Any:
+        if not is_staff_with(info, Permission.MANAGE_USERS):
+            return None
+        return paginate(root.events.all(), DistributorEventConnection, first, after)
+
+
+class DistributorConnection(CountableConnection):
+    class Meta:
+        node = DistributorType
+
+
+class ApplicationDocumentType(graphene.ObjectType):
+    class Meta:
+        name = "ApplicationDocument"
+        interfaces = (graphene.relay.Node,)
+
+    kind = DocumentKindEnum(required=True)
+    content_type = graphene.String(required=True)
+    size = graphene.Int(required=True)
+    sha256 = graphene.String(required=True)
+    url = graphene.String(
+        description="Short-lived download link (5 minutes), for staff with MANAGE_USERS only."
+    )
+
+    @staticmethod
+    def resolve_url(root: ApplicationDocument, info: Any) -> str | None:
+        if not is_staff_with(info, Permission.MANAGE_USERS):
+            return None
+        token = signing.TimestampSigner(salt=DOCUMENT_LINK_SALT).sign(str(root.pk))
+        return f"{context(info).base_url}/documents/{token}"
+
+
+class DistributorApplicationType(graphene.ObjectType):
+    class Meta:
+        name = "DistributorApplication"
+        interfaces = (graphene.relay.Node,)
+
+    user_id = graphene.String(required=True)
+    email = graphene.String(required=True)
+    name = graphene.String(required=True)
+    phone = graphene.String(required=True)
+    invite_code = graphene.String(required=True)
+    recruiter = graphene.Field(DistributorType, description="Staff only.")
+    status = ApplicationStatusEnum(required=True)
+    rejection_reason = graphene.String(required=True)
+    reviewed_by = graphene.String(required=True)
+    reviewed_at = graphene.DateTime()
+    distributor = graphene.Field(DistributorType)
+    documents = graphene.List(graphene.NonNull(ApplicationDocumentType), required=True)
+    created_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_recruiter(root: DistributorApplication, info: Any) -> Distributor | None:
+        if not is_staff_with(info, Permission.MANAGE_USERS):
+            return None
+        return root.recruiter
+
+    @staticmethod
+    def resolve_documents(root: DistributorApplication, info: Any) -> Any:
+        return root.documents.all()
+
+
+class DistributorApplicationConnection(CountableConnection):
+    class Meta:
+        node = DistributorApplicationType
+
+
+class CommissionType(graphene.ObjectType):
+    class Meta:
+        name = "Commission"
+        interfaces = (graphene.relay.Node,)
+        description = "Commission of one distributor on one order line at one level."
+
+    order_id = graphene.UUID(required=True, description="Saleor order id.")
+    order_number = graphene.String(required=True)
+    channel = graphene.String(required=True, description="Saleor channel slug.")
+    level = graphene.Int(required=True, description="1 = seller, 2 = upline, 3 = its upline.")
+    distributor = graphene.Field(DistributorType, required=True)
+    order_line_id = graphene.String(required=True)
+    product_name = graphene.String(required=True)
+    quantity = graphene.Int(required=True)
+    rate = graphene.Decimal(required=True, description="Percent, frozen on the order.")
+    base = graphene.Field(Money, required=True, description="Goods value the rate applies to.")
+    accrued = graphene.Field(Money, required=True)
+    reversed = graphene.Field(Money, required=True)
+    amount = graphene.Field(Money, required=True, description="Net: accrued plus reversed.")
+    status = CommissionStatusEnum(required=True)
+    placed_at = graphene.DateTime(required=True)
+    earned_at = graphene.DateTime(description="When the order met the commission trigger.")
+
+    @staticmethod
+    def resolve_order_id(root: CommissionLine, info: Any) -> Any:
+        return root.attribution.order_id
+
+    @staticmethod
+    def resolve_order_number(root: CommissionLine, info: Any) -> str:
+        return root.attribution.order_number
+
+    @staticmethod
+    def resolve_channel(root: CommissionLine, info: Any) -> str:
+        return root.attribution.channel_slug
+
+    @staticmethod
+    def resolve_distributor(root: CommissionLine, info: Any) -> Distributor:
+        return root.distributor
+
+    @staticmethod
+    def resolve_base(root: CommissionLine, info: Any) -> Money:
+        return money(root.base, root.attribution.currency)
+
+    @staticmethod
+    def resolve_accrued(root: CommissionLine, info: Any) -> Money:
+        return money(root.accrued_amount, root.attribution.currency)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_reversed(root: CommissionLine, info: Any) -> Money:
+        return money(root.reversed_amount, root.attribution.currency)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_amount(root: CommissionLine, info: Any) -> Money:
+        net = root.accrued_amount + root.reversed_amount  # type: ignore[attr-defined]
+        return money(net, root.attribution.currency)
+
+    @staticmethod
+    def resolve_status(root: CommissionLine, info: Any) -> str:
+        return root.commission_status  # type: ignore[attr-defined,no-any-return]
+
+    @staticmethod
+    def resolve_placed_at(root: CommissionLine, info: Any) -> Any:
+        return root.attribution.placed_at
+
+    @staticmethod
+    def resolve_earned_at(root: CommissionLine, info: Any) -> Any:
+        return root.attribution.commissionable_at
+
+
+class CommissionConnection(CountableConnection):
+    class Meta:
+        node = CommissionType
+
+
+class CommissionRuleType(graphene.ObjectType):
+    class Meta:
+        name = "CommissionRule"
+        interfaces = (graphene.relay.Node,)
+        description = "A seller-rate override for one Saleor product or category."
+
+    scope = CommissionRuleScopeEnum(required=True)
+    target = graphene.ID(required=True, description="Saleor global id of the product/category.")
+    seller_rate = graphene.Decimal(required=True)
+    note = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_target(root: CommissionRule, info: Any) -> str:
+        from graphql_relay import to_global_id
+
+        type_name = "Product" if root.scope == CommissionRule.Scope.PRODUCT else "Category"
+        return to_global_id(type_name, root.saleor_id)
+
+
+class CommissionRuleConnection(CountableConnection):
+    class Meta:
+        node = CommissionRuleType
+
+
+class TeamMember(graphene.ObjectType):
+    class Meta:
+        description = (
+            "Someone in the viewer's team, masked: enough to recognise, not to contact. Only "
+            "the two levels below the viewer (the levels the programme pays on) are shown."
+        )
+
+    level = graphene.Int(required=True, description="1 = recruited by the viewer, 2 = below.")
+    masked_name = graphene.String(required=True)
+    masked_phone = graphene.String(required=True)
+    masked_email = graphene.String(required=True)
+    grade = graphene.String(description="Grade name.")
+    active = graphene.Boolean(required=True)
+    joined_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_level(root: Distributor, info: Any) -> int:
+        return int(root.team_level)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_masked_name(root: Distributor, info: Any) -> str:
+        return mask_name(root.name)
+
+    @staticmethod
+    def resolve_masked_phone(root: Distributor, info: Any) -> str:
+        return mask_phone(root.phone)
+
+    @staticmethod
+    def resolve_masked_email(root: Distributor, info: Any) -> str:
+        return mask_email(root.email)
+
+    @staticmethod
+    def resolve_grade(root: Distributor, info: Any) -> str | None:
+        return root.grade.name if root.grade else None
+
+    @staticmethod
+    def resolve_active(root: Distributor, info: Any) -> bool:
+        return root.is_active
+
+    @staticmethod
+    def resolve_joined_at(root: Distributor, info: Any) -> Any:
+        return root.created_at
+
+
+class TeamMemberConnection(CountableConnection):
+    class Meta:
+        node = TeamMember
+
+
+class TeamSales(graphene.ObjectType):
+    currency = graphene.String(required=True)
+    sales = graphene.Field(
+        Money, required=True, description="Goods value of paid orders, net of refunds."
+    )
+    orders = graphene.Int(required=True)
+
+
+class TeamSummary(graphene.ObjectType):
+    class Meta:
+        description = "Aggregate figures of the viewer's team (the two levels below them)."
+
+    direct_count = graphene.Int(required=True, description="Distributors the viewer recruited.")
+    indirect_count = graphene.Int(required=True, description="Distributors they recruited.")
+    sales = graphene.List(
+        graphene.NonNull(TeamSales),
+        required=True,
+        since=graphene.DateTime(description="Default: the start of the current month."),
+        description="Sales the team made (sold by the two levels below the viewer).",
+    )
+    members = graphene.Field(TeamMemberConnection, first=graphene.Int(), after=graphene.String())
+
+    @staticmethod
+    def resolve_direct_count(root: Distributor, info: Any) -> int:
+        return Distributor.objects.filter(upline=root).count()
+
+    @staticmethod
+    def resolve_indirect_count(root: Distributor, info: Any) -> int:
+        return Distributor.objects.filter(upline__upline=root).count()
+
+    @staticmethod
+    def resolve_sales(root: Distributor, info: Any, since: Any = None) -> list[TeamSales]:
+        if since is None:
+            since = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        rows = (
+            ReferralAttribution.objects.filter(
+                Q(upline=root) | Q(grand_upline=root),
+                commissionable_at__gte=since,
+                cancelled=False,
+            )
+            .values("currency")
+            .annotate(
+                total=Coalesce(Sum("order_total"), ZERO),
+                refunded=Coalesce(Sum("refunded_amount"), ZERO),
+                orders=Count("id"),
+            )
+            .order_by("currency")
+        )
+        return [
+            TeamSales(
+                currency=row["currency"],
+                sales=money(max(row["total"] - row["refunded"], ZERO), row["currency"]),
+                orders=row["orders"],
+            )
+            for row in rows
+        ]
+
+    @staticmethod
+    def resolve_members(
+        root: Distributor, info: Any, first: int | None = None, after: str | None = None
+    ) -> Any:
+        from django.db.models import Case, IntegerField, Value, When
+
+        members = (
+            Distributor.objects.filter(Q(upline=root) | Q(upline__upline=root))
+            .select_related("grade")
+            .annotate(
+                team_level=Case(
+                    When(upline=root, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("team_level", "-created_at", "-id")
+        )
+        return paginate(members, TeamMemberConnection, first, after)
+
+
+class ClickStatsType(graphene.ObjectType):
+    class Meta:
+        name = "ClickStats"
+        description = "Visits through the viewer's referral links, one per visitor per day."
+
+    clicks = graphene.Int(required=True)
+    referred_orders = graphene.Int(required=True)
+    conversion_rate = graphene.Decimal(description="Orders per click; null without clicks.")
+
+
+class PosterType(graphene.ObjectType):
+    class Meta:
+        name = "Poster"
+
+    url = graphene.String(required=True, description="PNG, 750×1334, cached.")
+    referral_link = graphene.String(required=True)
+
+
+class SalesFiguresType(graphene.ObjectType):
+    class Meta:
+        name = "SalesFigures"
+        description = "A calendar month's sales in one currency (the grade upgrade criteria)."
+
+    currency = graphene.String(required=True)
+    own_sales = graphene.Field(Money, required=True)
+    team_sales = graphene.Field(Money, required=True)
+    orders = graphene.Int(required=True)
+
+
+def month_start(value: date | None) -> date:
+    today = timezone.localdate()
+    value = value or today
+    return value.replace(day=1)

@@ -1,0 +1,100 @@
+"""The plugin's HTTP routes below `/plugins/wfx.distribution/` (Saleor hands every request there to
+`DistributionPlugin.webhook`, with no authentication of its own; the sandbox mounts the same
+function at the same path):
+
+    graphql/                 the API (GraphiQL on a browser GET)
+    r/<code>                 referral link: counts the visit, redirects to the storefront
+    posters/<key>.png        a generated share poster
+    documents/<signed id>    an applicant's document, for staff holding a link from the API
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.core import signing
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotFound
+
+PLUGIN_PATH = "/plugins/wfx.distribution"
+
+_REFERRAL = re.compile(r"/r/([^/]{1,64})/?")
+_POSTER = re.compile(r"/posters/([0-9a-f]{32})\.png")
+_DOCUMENT = re.compile(r"/documents/([A-Za-z0-9:_\-]{1,200})")
+
+
+def public_base_url(request: HttpRequest) -> str:
+    """Absolute URL of the plugin's routes. Saleor's PUBLIC_URL wins over the request's host,
+    which a proxy may have rewritten."""
+    public_url = getattr(settings, "PUBLIC_URL", None)
+    if public_url:
+        return public_url.rstrip("/") + PLUGIN_PATH
+    return request.build_absolute_uri(PLUGIN_PATH)
+
+
+def handle(request: HttpRequest, path: str) -> HttpResponse:
+    path = "/" + path.lstrip("/")
+    if path in {"/graphql", "/graphql/"}:
+        from .graphql.view import graphql_view
+
+        return graphql_view(request, public_base_url(request))
+    if match := _REFERRAL.fullmatch(path):
+        from .links import referral_redirect
+
+        return referral_redirect(request, match.group(1))
+    if match := _POSTER.fullmatch(path):
+        return _poster(request, match.group(1))
+    if match := _DOCUMENT.fullmatch(path):
+        return _document(request, match.group(1))
+    return HttpResponseNotFound("Not found", content_type="text/plain")
+
+
+def _poster(request: HttpRequest, key: str) -> HttpResponse:
+    from .posters import open_poster
+
+    if request.method not in {"GET", "HEAD"}:
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+    png = open_poster(key)
+    if png is None:
+        return HttpResponseNotFound("Not found", content_type="text/plain")
+    # The key hashes everything drawn on the poster: its content never changes.
+    return HttpResponse(
+        png,
+        content_type="image/png",
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )
+
+
+def _document(request: HttpRequest, token: str) -> HttpResponse:
+    from .graphql.types import DOCUMENT_LINK_MAX_AGE_SECONDS, DOCUMENT_LINK_SALT
+    from .models import ApplicationDocument
+
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    try:
+        document_id = signing.TimestampSigner(salt=DOCUMENT_LINK_SALT).unsign(
+            token, max_age=DOCUMENT_LINK_MAX_AGE_SECONDS
+        )
+    except signing.SignatureExpired:
+        return HttpResponse("This link has expired; open the application again.", status=410)
+    except signing.BadSignature:
+        return HttpResponseNotFound("Not found", content_type="text/plain")
+    document = ApplicationDocument.objects.filter(pk=document_id).first()
+    if document is None:
+        return HttpResponseNotFound("Not found", content_type="text/plain")
+    extension = {
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        "image/webp": "webp",
+        "application/pdf": "pdf",
+    }.get(document.content_type, "bin")
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=f"{document.kind}-{document.application_id}.{extension}",
+    )
+    # Personal data: never in a shared cache, never sniffed into something executable.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,155 @@
+"""Staff configuration of the programme's grades and rate overrides.
+
+Grades and rules change rates of *future* orders only: an order's rates are frozen on it when it
+first earns, so editing a grade never rewrites a commission already earned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from ..models import CommissionRule, Distributor, Grade
+from .distributors import DistributorError
+
+MAX_RATE = Decimal(100)
+_UNSET = object()
+
+
+def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
+    if value is None:
+        if required:
+            raise DistributorError("A rate is required.", code="required", field=field)
+        return None
+    try:
+        rate = Decimal(str(value))
+    except InvalidOperation:
+        raise DistributorError("A rate is a number.", code="invalid", field=field) from None
+    if not rate.is_finite() or rate < 0 or rate > MAX_RATE:
+        raise DistributorError("A rate is between 0 and 100 (%).", code="invalid", field=field)
+    if rate != rate.quantize(Decimal("0.01")):
+        raise DistributorError("A rate has at most two decimals.", code="invalid", field=field)
+    return rate
+
+
+def _amount(value: Any, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    amount = Decimal(str(value))
+    if not amount.is_finite() or amount <= 0:
+        raise DistributorError("A threshold is a positive amount.", code="invalid", field=field)
+    return amount
+
+
+def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
+    if "name" in data:
+        name = (data["name"] or "").strip()
+        if not name:
+            raise DistributorError("A grade needs a name.", code="required", field="name")
+        grade.name = name[:100]
+    if "slug" in data or not grade.slug:
+        slug = slugify(data.get("slug") or grade.name, allow_unicode=False)
+        if not slug:
+            raise DistributorError(
+                "Give the grade a slug of latin letters, digits or '-'.",
+                code="required",
+                field="slug",
+            )
+        grade.slug = slug[:50]
+    if "seller_rate" in data:
+        grade.seller_rate = _rate(data["seller_rate"], "sellerRate", required=False)
+    if "rank" in data and data["rank"] is not None:
+        if data["rank"] < 0:
+            raise DistributorError("Rank is 0 or more.", code="invalid", field="rank")
+        grade.rank = data["rank"]
+    for key, field in (
+        ("upgrade_min_sales", "upgradeMinSales"),
+        ("upgrade_min_team_sales", "upgradeMinTeamSales"),
+    ):
+        if key in data:
+            setattr(grade, key, _amount(data[key], field))
+    if "upgrade_min_orders" in data:
+        orders = data["upgrade_min_orders"]
+        if orders is not None and orders < 1:
+            raise DistributorError(
+                "A minimum order count is 1 or more.", code="invalid", field="upgradeMinOrders"
+            )
+        grade.upgrade_min_orders = orders
+    if "upgrade_currency" in data:
+        grade.upgrade_currency = (data["upgrade_currency"] or "").strip().upper()
+    if grade.upgrade_currency and not re.fullmatch("[A-Z]{3}", grade.upgrade_currency):
+        raise DistributorError(
+            f"Unknown currency {grade.upgrade_currency!r}.", code="invalid", field="upgradeCurrency"
+        )
+    has_threshold = grade.upgrade_min_sales is not None or grade.upgrade_min_team_sales is not None
+    if has_threshold and not grade.upgrade_currency:
+        raise DistributorError(
+            "A sales threshold needs its currency.", code="required", field="upgradeCurrency"
+        )
+
+
+def _save_grade(grade: Grade) -> Grade:
+    try:
+        with transaction.atomic():
+            grade.save()
+    except IntegrityError:
+        raise DistributorError(
+            f"A grade with slug {grade.slug!r} exists.", code="unique", field="slug"
+        ) from None
+    return grade
+
+
+def create_grade(data: Mapping[str, Any]) -> Grade:
+    grade = Grade()
+    _apply_grade_input(grade, data)
+    return _save_grade(grade)
+
+
+def update_grade(grade: Grade, data: Mapping[str, Any]) -> Grade:
+    _apply_grade_input(grade, data)
+    return _save_grade(grade)
+
+
+@transaction.atomic
+def delete_grade(grade: Grade) -> None:
+    in_use = Distributor.objects.filter(grade=grade).count()
+    if in_use:
+        raise DistributorError(
+            f"{in_use} distributor(s) hold this grade; move them to another grade first.",
+            code="grade_in_use",
+            field="id",
+        )
+    grade.delete()
+
+
+def create_rule(*, scope: str, saleor_id: str, seller_rate: Any, note: str = "") -> CommissionRule:
+    rule = CommissionRule(
+        scope=scope,
+        saleor_id=saleor_id,
+        seller_rate=_rate(seller_rate, "sellerRate", required=True),
+        note=(note or "")[:255],
+    )
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError:
+        raise DistributorError(
+            f"That {scope} already has a rule; update it instead.", code="unique", field="target"
+        ) from None
+    return rule
+
+
+def update_rule(
+    rule: CommissionRule, *, seller_rate: Any = _UNSET, note: Any = _UNSET
+) -> CommissionRule:
+    if seller_rate is not _UNSET:
+        rule.seller_rate = _rate(seller_rate, "sellerRate", required=True)
+    if note is not _UNSET:
+        rule.note = (note or "")[:255]
+    rule.save()
+    return rule
