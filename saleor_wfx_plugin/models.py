@@ -314,9 +314,9 @@ def _document_path(instance: ApplicationDocument, filename: str) -> str:
 
 
 def _private_storage():  # type: ignore[no-untyped-def]
-    from .storage import private_storage
+    from .storage import lazy_private_storage
 
-    return private_storage()
+    return lazy_private_storage
 
 
 class DistributorApplication(models.Model):

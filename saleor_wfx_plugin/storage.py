@@ -13,6 +13,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 
 def private_storage() -> Storage:
@@ -33,3 +36,20 @@ def private_media_root() -> Path:
 @cache
 def _local_private_storage(location: str) -> Storage:
     return FileSystemStorage(location=location, base_url=None, file_permissions_mode=0o600)
+
+
+class LazyPrivateStorage(LazyObject):
+    """What model fields hold. Django resolves a field's storage once, when models load; this
+    resolves it on first use instead, and again whenever the settings naming it change."""
+
+    def _setup(self) -> None:
+        self._wrapped = private_storage()
+
+
+lazy_private_storage = LazyPrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_resolved_storage(*, setting: str, **kwargs: object) -> None:
+    if setting in {"WFX_PRIVATE_STORAGE", "WFX_PRIVATE_MEDIA_ROOT", "STORAGES", "PROJECT_ROOT"}:
+        lazy_private_storage._wrapped = empty
