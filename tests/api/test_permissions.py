@@ -1,0 +1,307 @@
+"""Who may do what: every staff operation refuses anonymous visitors, customers, distributors and
+staff without the mapped Saleor permission; a distributor sees only their own data."""
+
+from decimal import Decimal
+
+import pytest
+from graphql_relay import to_global_id
+
+from saleor_wfx_plugin.models import CommissionRule, DistributorApplication, Grade
+
+from ..services.conftest import MASK, SERUM
+from .conftest import app, customer, permission_denied, staff
+
+pytestmark = pytest.mark.django_db
+
+ALL_PERMISSIONS = ("MANAGE_USERS", "MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_PLUGINS")
+
+
+def _ids(tree):
+    a, b, c, d = tree
+    application = DistributorApplication.objects.create(user_id="50", phone="+8613800000050")
+    grade = Grade.objects.get(slug="ordinary")
+    rule = CommissionRule.objects.create(scope="product", saleor_id="1", seller_rate=Decimal(5))
+    return {
+        "d": to_global_id("Distributor", d.pk),
+        "a": to_global_id("Distributor", a.pk),
+        "application": to_global_id("DistributorApplication", application.pk),
+        "grade": to_global_id("Grade", grade.pk),
+        "rule": to_global_id("CommissionRule", rule.pk),
+    }
+
+
+# (operation, required permission, GraphQL text with {placeholders} filled from _ids)
+STAFF_OPERATIONS = [
+    ("distributors", "MANAGE_USERS", "{ distributors(first: 5) { totalCount } }"),
+    ("applications", "MANAGE_USERS", "{ applications(first: 5) { totalCount } }"),
+    (
+        "distributorCreate",
+        "MANAGE_USERS",
+        'mutation { distributorCreate(input: {email: "n@example.com", phone: "13900000001"}) '
+        "{ errors { code } } }",
+    ),
+    (
+        "distributorApprove",
+        "MANAGE_USERS",
+        'mutation { distributorApprove(id: "{application}") { errors { code } } }',
+    ),
+    (
+        "distributorReject",
+        "MANAGE_USERS",
+        'mutation { distributorReject(id: "{application}", reason: "no") { errors { code } } }',
+    ),
+    (
+        "distributorSuspend",
+        "MANAGE_USERS",
+        'mutation { distributorSuspend(id: "{d}", reason: "x") { errors { code } } }',
+    ),
+    (
+        "distributorReactivate",
+        "MANAGE_USERS",
+        'mutation { distributorReactivate(id: "{d}") { errors { code } } }',
+    ),
+    (
+        "distributorSetGrade",
+        "MANAGE_USERS",
+        'mutation { distributorSetGrade(id: "{d}", grade: "{grade}", reason: "x") '
+        "{ errors { code } } }",
+    ),
+    (
+        "distributorSetUpline",
+        "MANAGE_USERS",
+        'mutation { distributorSetUpline(id: "{d}", reason: "x") { errors { code } } }',
+    ),
+    (
+        "commissionRules",
+        "MANAGE_PLUGINS",
+        "{ commissionRules(first: 5) { totalCount } }",
+    ),
+    (
+        "gradeCreate",
+        "MANAGE_PLUGINS",
+        'mutation { gradeCreate(input: {name: "Silver"}) { errors { code } } }',
+    ),
+    (
+        "gradeUpdate",
+        "MANAGE_PLUGINS",
+        'mutation { gradeUpdate(id: "{grade}", input: {name: "Basic"}) { errors { code } } }',
+    ),
+    (
+        "gradeDelete",
+        "MANAGE_PLUGINS",
+        'mutation { gradeDelete(id: "{grade}") { errors { code } } }',
+    ),
+    (
+        "commissionRuleCreate",
+        "MANAGE_PLUGINS",
+        'mutation { commissionRuleCreate(input: {scope: CATEGORY, target: "Q2F0ZWdvcnk6Mw==", '
+        'sellerRate: "3"}) { errors { code } } }',
+    ),
+    (
+        "commissionRuleUpdate",
+        "MANAGE_PLUGINS",
+        'mutation { commissionRuleUpdate(id: "{rule}", input: {sellerRate: "4"}) '
+        "{ errors { code } } }",
+    ),
+    (
+        "commissionRuleDelete",
+        "MANAGE_PLUGINS",
+        'mutation { commissionRuleDelete(id: "{rule}") { errors { code } } }',
+    ),
+]
+
+
+def _fill(text, ids):
+    for key, value in ids.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _viewers_without(permission):
+    others = [p for p in ALL_PERMISSIONS if p != permission]
+    return {
+        "anonymous": None,
+        "customer": customer("60"),
+        "distributor": customer("4", "d@example.com"),
+        "staff without permissions": staff(),
+        "staff with every other permission": staff(*others),
+        "app with every other permission": app(*others),
+    }
+
+
+@pytest.mark.parametrize(
+    ("operation", "permission", "text"), STAFF_OPERATIONS, ids=[op[0] for op in STAFF_OPERATIONS]
+)
+def test_staff_operations_refuse_everyone_without_the_permission(
+    api, tree, operation, permission, text
+):
+    query = _fill(text, _ids(tree))
+    for who, viewer in _viewers_without(permission).items():
+        body = api(query, viewer=viewer)
+        assert permission_denied(body), (operation, who, body)
+        assert body["data"][operation] is None, (operation, who)
+
+
+@pytest.mark.parametrize(
+    ("operation", "permission", "text"), STAFF_OPERATIONS, ids=[op[0] for op in STAFF_OPERATIONS]
+)
+def test_staff_operations_run_for_staff_and_apps_with_the_permission(
+    api, tree, operation, permission, text
+):
+    query = _fill(text, _ids(tree))
+    for viewer in (staff(permission), app(permission)):
+        body = api(query, viewer=viewer)
+        assert not permission_denied(body), body
+        assert body["data"][operation] is not None
+
+
+def test_the_import_needs_manage_users(api, tree):
+    import io
+
+    mutation = "mutation($file: Upload!) { distributorImport(file: $file) { errors { code } } }"
+    for viewer, denied in ((customer("4", "d@example.com"), True), (staff("MANAGE_USERS"), False)):
+        upload = io.BytesIO(b"email,phone\nz@example.com,13800000009\n")
+        upload.name = "x.csv"
+        body = api(mutation, {"file": None}, viewer=viewer, files={"0": ("variables.file", upload)})
+        assert permission_denied(body) is denied
+
+
+def test_nothing_about_any_distributor_is_public(api, tree):
+    body = api(
+        """{ me { distributor { code } } grades { slug }
+             distributor(code: "DDD444") { code } }"""
+    )
+    assert body["data"] == {"me": None, "grades": None, "distributor": None}
+    assert permission_denied(body)
+
+
+def test_a_distributor_reads_themself_by_code_or_id_but_nobody_else(api, tree):
+    _, _, c, d = tree
+    viewer = customer("4", "d@example.com")
+    own = api.ok(
+        '{ distributor(code: "ddd444") { code upline { code } events { totalCount } } }',
+        viewer=viewer,
+    )
+    # Staff-only parts of the record stay hidden even on one's own.
+    assert own["distributor"] == {"code": "DDD444", "upline": None, "events": None}
+    by_id = api.ok(
+        "query($id: ID!) { distributor(id: $id) { code } }",
+        {"id": to_global_id("Distributor", d.pk)},
+        viewer=viewer,
+    )
+    assert by_id["distributor"]["code"] == "DDD444"
+    for query, variables in (
+        ('{ distributor(code: "CCC333") { code } }', None),
+        ('{ distributor(code: "NOSUCH1") { code } }', None),
+        (
+            "query($id: ID!) { distributor(id: $id) { code } }",
+            {"id": to_global_id("Distributor", c.pk)},
+        ),
+    ):
+        body = api(query, variables, viewer=viewer)
+        assert permission_denied(body) and body["data"]["distributor"] is None
+
+
+COMMISSIONS = """query($filter: CommissionFilterInput) {
+  commissions(first: 20, filter: $filter) {
+    totalCount
+    edges { node { orderNumber level status distributor { code } amount { amount currency }
+                   base { amount } rate } }
+  }
+}"""
+
+
+def test_staff_look_up_an_orders_commissions_by_number(api, shop, tree):
+    order = shop.place_order([MASK, SERUM], referral_code="DDD444")
+    shop.pay(order.order_id)
+    other = shop.place_order([SERUM], referral_code="CCC333")
+    shop.pay(other.order_id)
+    viewer = staff("MANAGE_ORDERS")
+    data = api.ok(COMMISSIONS, {"filter": {"orderNumber": order.number}}, viewer=viewer)
+    by_level = {}
+    for edge in data["commissions"]["edges"]:
+        node = edge["node"]
+        assert node["orderNumber"] == order.number
+        code, total = by_level.get(node["level"], (node["distributor"]["code"], Decimal(0)))
+        by_level[node["level"]] = (code, total + Decimal(node["amount"]["amount"]))
+    # 328.70 of goods: 10 % seller, 5 % upline, 2 % grand upline; A (4th) earns nothing.
+    assert by_level == {
+        1: ("DDD444", Decimal("32.87")),
+        2: ("CCC333", Decimal("16.44")),
+        3: ("BBB222", Decimal("6.57")),
+    }
+    assert {edge["node"]["status"] for edge in data["commissions"]["edges"]} == {"PENDING"}
+
+    shop.cancel(order.order_id)
+    reversed_ = api.ok(COMMISSIONS, {"filter": {"status": ["REVERSED"]}}, viewer=viewer)
+    assert {e["node"]["orderNumber"] for e in reversed_["commissions"]["edges"]} == {order.number}
+
+
+def test_a_distributor_sees_only_their_own_commissions(api, shop, tree):
+    _, _, c, d = tree
+    order = shop.place_order([SERUM], referral_code="DDD444")
+    shop.pay(order.order_id)
+    viewer = customer("4", "d@example.com")
+    own = api.ok(COMMISSIONS, viewer=viewer)["commissions"]
+    assert own["totalCount"] == 1
+    assert own["edges"][0]["node"]["distributor"]["code"] == "DDD444"
+    assert own["edges"][0]["node"]["amount"] == {"amount": "29.90", "currency": "CNY"}
+
+    body = api(
+        COMMISSIONS, {"filter": {"distributor": to_global_id("Distributor", c.pk)}}, viewer=viewer
+    )
+    assert permission_denied(body) and body["data"]["commissions"] is None
+    # A customer who is not a distributor and staff without MANAGE_ORDERS see nothing.
+    for outsider in (customer("60"), staff("MANAGE_USERS")):
+        assert permission_denied(api(COMMISSIONS, viewer=outsider))
+
+
+def test_a_distributor_sees_their_team_as_masked_aggregates_two_levels_deep(api, shop, tree):
+    a, b, c, d = tree
+    for distributor, name, phone in (
+        (c, "张三丰", "+8613812345678"),
+        (d, "李四", "+8613987654321"),
+    ):
+        distributor.name, distributor.phone = name, phone
+        distributor.save()
+    order = shop.place_order([SERUM], referral_code="DDD444")
+    shop.pay(order.order_id)
+    data = api.ok(
+        """{ me { team { directCount indirectCount sales { sales { amount currency } orders }
+             members(first: 10) { totalCount edges { node {
+               level maskedName maskedPhone maskedEmail } } } } } }""",
+        viewer=customer("2", "b@example.com"),
+    )["me"]["team"]
+    assert (data["directCount"], data["indirectCount"]) == (1, 1)
+    assert data["sales"] == [{"sales": {"amount": "299.00", "currency": "CNY"}, "orders": 1}]
+    assert [edge["node"] for edge in data["members"]["edges"]] == [
+        {
+            "level": 1,
+            "maskedName": "张**",
+            "maskedPhone": "138****5678",
+            "maskedEmail": "c***@example.com",
+        },
+        {
+            "level": 2,
+            "maskedName": "李*",
+            "maskedPhone": "139****4321",
+            "maskedEmail": "d***@example.com",
+        },
+    ]
+    # A is three levels above D: D is outside the team A may see.
+    top = api.ok(
+        "{ me { team { members(first: 10) { totalCount } } } }",
+        viewer=customer("1", "a@example.com"),
+    )
+    assert top["me"]["team"]["members"]["totalCount"] == 2
+
+
+def test_an_applicant_never_gets_their_documents_link_or_reviewers_names(api, tree):
+    application = DistributorApplication.objects.create(
+        user_id="60", phone="+8613800000060", recruiter=tree[0]
+    )
+    data = api.ok(
+        "{ me { application { recruiter { code } documents { url } } } }", viewer=customer("60")
+    )
+    assert data["me"]["application"] == {"recruiter": None, "documents": []}
+    assert application.pk
