@@ -17,7 +17,7 @@ ALL_PERMISSIONS = ("MANAGE_USERS", "MANAGE_ORDERS", "HANDLE_PAYMENTS", "MANAGE_P
 
 
 def _ids(tree):
-    a, b, c, d = tree
+    a, _b, _c, d = tree
     application = DistributorApplication.objects.create(user_id="50", phone="+8613800000050")
     grade = Grade.objects.get(slug="ordinary")
     rule = CommissionRule.objects.create(scope="product", saleor_id="1", seller_rate=Decimal(5))
@@ -238,7 +238,7 @@ def test_staff_look_up_an_orders_commissions_by_number(api, shop, tree):
 
 
 def test_a_distributor_sees_only_their_own_commissions(api, shop, tree):
-    _, _, c, d = tree
+    _, _, c, _d = tree
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
     viewer = customer("4", "d@example.com")
@@ -257,7 +257,7 @@ def test_a_distributor_sees_only_their_own_commissions(api, shop, tree):
 
 
 def test_a_distributor_sees_their_team_as_masked_aggregates_two_levels_deep(api, shop, tree):
-    a, b, c, d = tree
+    _a, _b, c, d = tree
     for distributor, name, phone in (
         (c, "张三丰", "+8613812345678"),
         (d, "李四", "+8613987654321"),
