@@ -14,6 +14,7 @@ from graphql import GraphQLError
 from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
+from ..services.distributors import DistributorError
 from .core import PermissionDenied, RequestContext
 
 logger = logging.getLogger(__name__)
@@ -181,6 +182,12 @@ def _format(error: Exception) -> dict[str, Any]:
         code = "GraphQLError"
     elif isinstance(original, PermissionDenied):
         code = "PermissionDenied"
+    elif isinstance(original, DistributorError):
+        # A query refused on its input (a product that is not for sale, say): the client's
+        # mistake, told in full, with the same stable code a mutation would give.
+        code = original.code.upper()
+        formatted["extensions"] = {"exception": {"code": code}, "field": original.field}
+        return formatted
     else:
         # Never show a stack trace's message to the client; the log has it.
         logger.error("wfx API error", exc_info=original)
