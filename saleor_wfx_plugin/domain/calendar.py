@@ -1,0 +1,57 @@
+"""Business days in the shop's time zone, for the T+N hold before commission becomes available.
+
+A day is a business day from Monday to Friday unless it is a configured holiday; a configured
+working day is a business day whatever its weekday, because China moves weekends to lengthen
+public holidays (调休) and the shop's finance team works on those Saturdays and Sundays.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+_SATURDAY = 5
+_ONE_DAY = timedelta(days=1)
+
+
+def is_business_day(
+    day: date,
+    holidays: frozenset[date] = frozenset(),
+    workdays: frozenset[date] = frozenset(),
+) -> bool:
+    if day in workdays:
+        return True
+    return day.weekday() < _SATURDAY and day not in holidays
+
+
+def add_business_days(
+    start: datetime,
+    days: int,
+    tz: ZoneInfo,
+    *,
+    holidays: frozenset[date] = frozenset(),
+    workdays: frozenset[date] = frozenset(),
+) -> datetime:
+    """The moment, in UTC, when the `days`-th business day after `start`'s local date begins.
+
+    "Local" is the shop's time zone `tz`: money confirmed at 23:30 on a Friday in Shanghai is
+    Friday's money even though it is still Friday afternoon in UTC, and Monday begins at 00:00
+    in Shanghai. Counting starts the day after the start's date, whatever that date is: with
+    `days=3`, money confirmed on a Friday or a Saturday becomes available when Wednesday begins
+    (Monday, Tuesday, Wednesday). `days=0` is `start` itself.
+    """
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError("start must be an aware datetime: a naive one has no time zone")
+    if days < 0:
+        raise ValueError(f"cannot count {days} business days: the count must be at least 0")
+    if days == 0:
+        return start.astimezone(UTC)
+    day = start.astimezone(tz).date()
+    remaining = days
+    while remaining:
+        day += _ONE_DAY
+        if is_business_day(day, holidays, workdays):
+            remaining -= 1
+    # A midnight that a DST change skips (Chile, Lebanon move clocks at 00:00) resolves to the
+    # instant of the change with fold=0, which is when that day actually begins.
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
