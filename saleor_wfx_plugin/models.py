@@ -433,3 +433,256 @@ class ReferralClick(models.Model):
 
     def __str__(self) -> str:
         return f"click for {self.distributor_id} on {self.day}"
+
+
+# --- Money: settlement, the balance ledger, payouts -------------------------------------------
+
+
+class Settlement(models.Model):
+    """When one order's commission for one distributor becomes payable: confirmed when Saleor
+    reports the order fulfilled (or a set number of days later, as automatic receipt
+    confirmation), available T+N business days after that."""
+
+    attribution = models.ForeignKey(
+        ReferralAttribution, on_delete=models.PROTECT, related_name="settlements"
+    )
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.PROTECT, related_name="settlements"
+    )
+    currency = models.CharField(max_length=3)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    # Due moments, worked out from the fulfilment and the programme's settings.
+    confirm_due_at = models.DateTimeField(null=True, blank=True)
+    available_due_at = models.DateTimeField(null=True, blank=True)
+    # When it happened; set once.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("attribution", "distributor"), name="wfx_one_settlement_per_order_payee"
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(confirmed_at__isnull=False),
+                name="wfx_released_only_when_confirmed",
+            ),
+        ]
+        indexes = [
+            # The maturing task scans only what is still waiting.
+            models.Index(
+                fields=("confirm_due_at",),
+                condition=Q(confirmed_at__isnull=True),
+                name="wfx_settlement_to_confirm",
+            ),
+            models.Index(
+                fields=("available_due_at",),
+                condition=Q(released_at__isnull=True),
+                name="wfx_settlement_to_release",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"settlement of order {self.attribution_id} for {self.distributor_id}"
+
+    @property
+    def bucket(self) -> str:
+        """Where this order's commission lives now."""
+        if self.released_at is not None:
+            return LedgerEntry.Bucket.AVAILABLE
+        if self.confirmed_at is not None:
+            return LedgerEntry.Bucket.HOLD
+        return LedgerEntry.Bucket.PENDING
+
+
+class Payout(models.Model):
+    """A distributor's request to be paid, and what staff did with it. The money itself moves
+    only in the ledger; this row is the request's state and the audit of who decided."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested"
+        # Above the second-approval amount: one approver said yes, another must.
+        FIRST_APPROVED = "first_approved"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+        CANCELLED = "cancelled"
+        PAID = "paid"
+
+    class Method(models.TextChoices):
+        BANK = "bank"
+        WECHAT = "wechat"
+        ALIPAY = "alipay"
+
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="payouts")
+    currency = models.CharField(max_length=3)
+    # What the distributor asked for, before fee and tax.
+    amount = models.DecimalField(**MONEY_DIGITS)
+    # The part taken from money still in the T+N hold, and the fee charged on it.
+    early_amount = models.DecimalField(**MONEY_DIGITS, default=0)
+    fee = models.DecimalField(**MONEY_DIGITS, default=0)
+    # Set at final approval, when the withholding is worked out for the month it is paid in.
+    taxable = models.DecimalField(**MONEY_DIGITS, null=True, blank=True)
+    tax = models.DecimalField(**MONEY_DIGITS, null=True, blank=True)
+    net = models.DecimalField(**MONEY_DIGITS, null=True, blank=True)
+    tax_month = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    method = models.CharField(max_length=16, choices=Method.choices)
+    payee_name = models.CharField(max_length=128)
+    # Bank card number, WeChat or Alipay account: shown masked everywhere but the transfer export.
+    payee_account = models.CharField(max_length=64)
+    payee_bank = models.CharField(max_length=128, blank=True)
+    # Resident ID number, for the tax records the merchant files as withholding agent.
+    payee_id_number = models.CharField(max_length=32, blank=True)
+    idempotency_key = models.CharField(max_length=64)
+    requested_by = models.CharField(max_length=128)
+    first_approved_by = models.CharField(max_length=128, blank=True)
+    first_approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.CharField(max_length=128, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.CharField(max_length=128, blank=True)
+    rejection_reason = models.CharField(max_length=500, blank=True)
+    paid_by = models.CharField(max_length=128, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    transfer_reference = models.CharField(max_length=128, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            # A retried request (double tap, network retry) finds the first one.
+            models.UniqueConstraint(
+                fields=("distributor", "idempotency_key"), name="wfx_payout_idempotency"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="wfx_payout_positive"),
+            models.CheckConstraint(
+                condition=Q(fee__gte=0) & Q(early_amount__gte=0) & Q(early_amount__lte=F("amount")),
+                name="wfx_payout_fee_and_early_part",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | ~Q(transfer_reference=""),
+                name="wfx_paid_payout_has_reference",
+            ),
+        ]
+        indexes = [models.Index(fields=("status", "created_at"), name="wfx_payout_status")]
+
+    def __str__(self) -> str:
+        return f"payout {self.pk} of {self.amount} {self.currency} ({self.status})"
+
+
+class PayoutEvent(models.Model):
+    """Audit trail of a payout: requested, approved, rejected, cancelled, paid; who and why."""
+
+    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32)
+    actor = models.CharField(max_length=128)
+    reason = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self.kind} of payout {self.payout_id} by {self.actor}"
+
+
+class LedgerEntry(models.Model):
+    """Append-only ledger of a distributor's money, per currency, in buckets.
+
+    Commission enters as accruals (and leaves as reversals) in the bucket its order's settlement
+    is in; every other movement is two or more legs that sum to zero (pending → hold →
+    available → reserved → paid / tax / fee), except staff adjustments. A balance is the sum of
+    a bucket's entries; nothing is ever updated or deleted (a PostgreSQL trigger enforces it).
+    """
+
+    class Bucket(models.TextChoices):
+        PENDING = "pending"  # earned, order not yet confirmed (delivered)
+        HOLD = "hold"  # confirmed, inside the T+N hold
+        AVAILABLE = "available"  # may be paid out; negative = clawback carried forward
+        RESERVED = "reserved"  # in a payout request not yet paid
+        PAID = "paid"  # transferred to the distributor
+        TAX = "tax"  # withheld for the tax office
+        FEE = "fee"  # early-withdrawal fees kept by the merchant
+
+    class Kind(models.TextChoices):
+        ACCRUAL = "accrual"
+        REVERSAL = "reversal"
+        CONFIRMATION = "confirmation"
+        RELEASE = "release"
+        RESERVATION = "reservation"
+        RESERVATION_RETURN = "reservation_return"
+        PAYOUT = "payout"
+        TAX = "tax"
+        FEE = "fee"
+        ADJUSTMENT = "adjustment"
+
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    currency = models.CharField(max_length=3)
+    bucket = models.CharField(max_length=16, choices=Bucket.choices)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    amount = models.DecimalField(**MONEY_DIGITS)
+    # The legs of one movement share it.
+    movement = models.UUIDField()
+    # What the entry traces to: an order's commission, a payout, or a staff action.
+    commission_entry = models.OneToOneField(
+        CommissionEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    settlement = models.ForeignKey(
+        Settlement, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    payout = models.ForeignKey(
+        Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    actor = models.CharField(max_length=128, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        indexes = [
+            models.Index(fields=("distributor", "currency", "bucket"), name="wfx_ledger_balance"),
+            models.Index(fields=("movement",), name="wfx_ledger_movement"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="wfx_ledger_amount_nonzero"),
+            # A settlement is confirmed once and released once, whoever runs the task.
+            models.UniqueConstraint(
+                fields=("settlement", "kind", "bucket"),
+                condition=Q(kind__in=["confirmation", "release"]),
+                name="wfx_ledger_settle_once",
+            ),
+            models.UniqueConstraint(
+                fields=("idempotency_key", "bucket"),
+                condition=Q(idempotency_key__isnull=False),
+                name="wfx_ledger_idempotency",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["accrual", "reversal"], commission_entry__isnull=False)
+                    | Q(kind__in=["confirmation", "release"], settlement__isnull=False)
+                    | Q(
+                        kind__in=["reservation", "reservation_return", "payout", "tax", "fee"],
+                        payout__isnull=False,
+                    )
+                    | (Q(kind="adjustment") & ~Q(actor="") & ~Q(reason=""))
+                ),
+                name="wfx_ledger_entry_traces_to_its_cause",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} in {self.bucket}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise RuntimeError("ledger entries are append-only; post a correcting movement")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("ledger entries are append-only; post a correcting movement")

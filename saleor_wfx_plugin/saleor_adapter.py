@@ -264,7 +264,26 @@ def order_snapshot(order: Any) -> OrderSnapshot:
             },
             fully_refunded=total > 0 and refunded >= total,
         ),
+        fulfilled_at=fulfilled_at(order),
     )
+
+
+def fulfilled_at(order: Any) -> datetime | None:
+    """When the last shipment went out, for an order Saleor counts as fulfilled (returns come
+    later and are refunds, which reverse commission on their own)."""
+    from django.db.models import Max
+    from saleor.order import FulfillmentStatus, OrderStatus
+
+    if order.status not in (
+        OrderStatus.FULFILLED,
+        OrderStatus.PARTIALLY_RETURNED,
+        OrderStatus.RETURNED,
+    ):
+        return None
+    latest: datetime | None = order.fulfillments.exclude(
+        status=FulfillmentStatus.CANCELED
+    ).aggregate(latest=Max("created_at"))["latest"]
+    return latest or order.updated_at
 
 
 def _line_snapshot(line: Any) -> OrderLineSnapshot:

@@ -27,6 +27,8 @@ class OrderSnapshot:
     cancelled: bool = False
     awaiting_confirmation: bool = False
     refunds: RefundState = field(default_factory=RefundState)
+    # When every line had shipped (Saleor's FULFILLED); starts the settlement clock.
+    fulfilled_at: datetime | None = None
 
     def meets_trigger(self, trigger: CommissionTrigger) -> bool:
         if self.awaiting_confirmation:

@@ -161,6 +161,13 @@ class SimulatedShop:
         return cls._store(replace(order, refunds=new_refunds), event, notify)
 
     @classmethod
+    def fulfil(
+        cls, order_id: str, *, at: datetime | None = None, notify: bool = True
+    ) -> OrderSnapshot:
+        order = replace(cls.orders[order_id], fulfilled_at=at or timezone.now())
+        return cls._store(order, "order_fulfilled", notify)
+
+    @classmethod
     def cancel(cls, order_id: str, *, notify: bool = True) -> OrderSnapshot:
         return cls._store(replace(cls.orders[order_id], cancelled=True), "order_cancelled", notify)
 

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..shop import ShopBackend
 from .attribution import attribute_order, bind_customer
+from .ledger import post_commission, settle_due
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,17 @@ def reconcile_order_commissions(
         else:
             plan = list(attribution.commission_lines.order_by("level", "id"))
         posted = _post_differences(attribution, plan, order, event)
+        settlements = post_commission(
+            attribution, plan, posted, fulfilled_at=order.fulfilled_at, program=settings
+        )
+        # Confirmation on fulfilment should not wait for the next run of the maturing task.
+        due_now = [
+            settlement.pk
+            for settlement in settlements
+            if settlement.confirm_due_at is not None and settlement.confirm_due_at <= timezone.now()
+        ]
+        if due_now:
+            settle_due(settlement_ids=due_now)
     return ReconcileResult(attribution, posted)
 
 

@@ -1,0 +1,94 @@
+"""Balances, derived from the ledger every time: there is no stored balance to drift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from ..domain.money import quantize
+from ..models import Distributor, LedgerEntry
+
+ZERO = Decimal(0)
+Bucket = LedgerEntry.Bucket
+
+
+@dataclass(frozen=True)
+class Balance:
+    currency: str
+    pending: Decimal  # earned on orders not yet confirmed
+    on_hold: Decimal  # confirmed, inside the T+N hold
+    available: Decimal  # may be negative: a clawback carried forward
+    reserved: Decimal  # in payout requests not yet paid
+    paid: Decimal
+    tax: Decimal
+    fees: Decimal
+
+    @property
+    def withdrawable(self) -> Decimal:
+        return max(self.available, ZERO)
+
+    @property
+    def negative_carry(self) -> Decimal:
+        """Money refunded after it was paid out, to be offset by later commission."""
+        return max(-self.available, ZERO)
+
+
+def _sums() -> dict[str, Coalesce]:
+    return {
+        bucket.value: Coalesce(Sum("amount", filter=Q(bucket=bucket.value)), ZERO)
+        for bucket in Bucket
+    }
+
+
+def _balance(currency: str, row: dict[str, Decimal]) -> Balance:
+    def amount(bucket: str) -> Decimal:
+        return quantize(Decimal(row.get(bucket) or 0), currency)
+
+    return Balance(
+        currency=currency,
+        pending=amount(Bucket.PENDING),
+        on_hold=amount(Bucket.HOLD),
+        available=amount(Bucket.AVAILABLE),
+        reserved=amount(Bucket.RESERVED),
+        paid=amount(Bucket.PAID),
+        tax=amount(Bucket.TAX),
+        fees=amount(Bucket.FEE),
+    )
+
+
+def balances(distributor: Distributor | int) -> list[Balance]:
+    """One balance per currency the distributor has ever had money in."""
+    rows = (
+        LedgerEntry.objects.filter(distributor=distributor)
+        .values("currency")
+        .annotate(**_sums())
+        .order_by("currency")
+    )
+    return [_balance(row["currency"], row) for row in rows]
+
+
+def balance(distributor: Distributor | int, currency: str) -> Balance:
+    row = LedgerEntry.objects.filter(distributor=distributor, currency=currency).aggregate(
+        **_sums()
+    )
+    return _balance(currency, row)
+
+
+def hold_by_settlement(distributor: Distributor | int, currency: str) -> list[tuple[int, Decimal]]:
+    """Money in the T+N hold per settlement, oldest first: what an early withdrawal can take."""
+    rows = (
+        LedgerEntry.objects.filter(
+            distributor=distributor,
+            currency=currency,
+            bucket=Bucket.HOLD,
+            settlement__released_at__isnull=True,
+        )
+        .values("settlement_id")
+        .annotate(total=Sum("amount"))
+        .filter(total__gt=0)
+        .order_by("settlement__available_due_at", "settlement_id")
+    )
+    return [(row["settlement_id"], row["total"]) for row in rows]

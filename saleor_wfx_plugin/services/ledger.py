@@ -1,0 +1,333 @@
+"""Writing the balance ledger: commission into the right bucket, settlement moving it along
+(pending → hold → available), and balanced movements for payouts and staff adjustments.
+
+Locking order, everywhere money moves: the distributor's row (payouts, adjustments), then
+settlement rows. Reconciliation locks an order's settlements before it posts to them and the
+maturing task skips settlements someone holds, so commission can never land in a bucket that a
+concurrent confirmation has just emptied.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from ..domain.calendar import add_business_days
+from ..domain.settings import ProgramSettings
+from ..models import CommissionEntry, CommissionLine, LedgerEntry, ReferralAttribution, Settlement
+
+ZERO = Decimal(0)
+SYSTEM_ACTOR = "system"
+DEFAULT_BATCH_SIZE = 5_000
+# Movement ids of confirmation and release are derived from the settlement, so the two legs of
+# one step are recognisable and a step replayed by hand would collide, not duplicate.
+_MOVEMENT_NAMESPACE = uuid.UUID("6f1d8a4e-5b7c-4c1e-9a51-2d7f0f9e3b10")
+
+Bucket = LedgerEntry.Bucket
+Kind = LedgerEntry.Kind
+
+
+class LedgerError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Leg:
+    bucket: str
+    amount: Decimal
+    settlement_id: int | None = None
+
+
+def post_movement(
+    *,
+    distributor_id: int,
+    currency: str,
+    kind: str,
+    legs: Sequence[Leg],
+    payout_id: int | None = None,
+    actor: str = SYSTEM_ACTOR,
+    reason: str = "",
+    idempotency_key: str | None = None,
+    balanced: bool = True,
+) -> list[LedgerEntry]:
+    """One movement of money between buckets. Balanced movements (all but adjustments) must sum
+    to zero: money moves, it is never made or lost here."""
+    legs = [leg for leg in legs if leg.amount]
+    if balanced and sum((leg.amount for leg in legs), ZERO) != 0:
+        raise LedgerError(f"unbalanced {kind} movement: {legs}")
+    movement = uuid.uuid4()
+    return LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                distributor_id=distributor_id,
+                currency=currency,
+                bucket=leg.bucket,
+                kind=kind,
+                amount=leg.amount,
+                movement=movement,
+                settlement_id=leg.settlement_id,
+                payout_id=payout_id,
+                actor=actor[:128],
+                reason=reason[:500],
+                idempotency_key=idempotency_key,
+            )
+            for leg in legs
+        ]
+    )
+
+
+# --- Commission ------------------------------------------------------------------------------
+def post_commission(
+    attribution: ReferralAttribution,
+    plan: Iterable[CommissionLine],
+    posted: Sequence[CommissionEntry],
+    *,
+    fulfilled_at: datetime | None,
+    program: ProgramSettings,
+) -> list[Settlement]:
+    """Inside reconciliation's transaction: give every payee of the order a settlement, keep its
+    due dates in step with the order's fulfilment, and put each new commission entry in the
+    bucket the settlement is in now."""
+    payees = {line.distributor_id for line in plan}
+    existing = {
+        settlement.distributor_id: settlement
+        for settlement in Settlement.objects.select_for_update().filter(attribution=attribution)
+    }
+    missing = [
+        Settlement(attribution=attribution, distributor_id=payee, currency=attribution.currency)
+        for payee in sorted(payees - existing.keys())
+    ]
+    if missing:
+        Settlement.objects.bulk_create(missing)
+        existing.update(
+            {
+                settlement.distributor_id: settlement
+                for settlement in Settlement.objects.select_for_update().filter(
+                    attribution=attribution, distributor_id__in=[m.distributor_id for m in missing]
+                )
+            }
+        )
+    settlements = list(existing.values())
+    _schedule(settlements, fulfilled_at, program)
+    movement_entries = [
+        LedgerEntry(
+            distributor_id=entry.distributor_id,
+            currency=entry.currency,
+            bucket=existing[entry.distributor_id].bucket,
+            kind=Kind.ACCRUAL if entry.amount > 0 else Kind.REVERSAL,
+            amount=entry.amount,
+            movement=uuid.uuid4(),
+            commission_entry=entry,
+            settlement=existing[entry.distributor_id],
+            actor=SYSTEM_ACTOR,
+        )
+        for entry in posted
+    ]
+    LedgerEntry.objects.bulk_create(movement_entries)
+    return settlements
+
+
+def _schedule(
+    settlements: Sequence[Settlement], fulfilled_at: datetime | None, program: ProgramSettings
+) -> None:
+    from ..selectors.sales import shop_time_zone
+
+    confirm_due = (
+        fulfilled_at + timedelta(days=program.confirm_days_after_fulfilment)
+        if fulfilled_at is not None
+        else None
+    )
+    available_due = (
+        add_business_days(
+            confirm_due,
+            program.settlement_days,
+            shop_time_zone(),
+            holidays=program.settlement_holidays,
+            workdays=program.settlement_workdays,
+        )
+        if confirm_due is not None
+        else None
+    )
+    for settlement in settlements:
+        if settlement.confirmed_at is not None:
+            continue  # confirmed is confirmed: later changes to the order do not un-confirm it
+        if (settlement.fulfilled_at, settlement.confirm_due_at, settlement.available_due_at) == (
+            fulfilled_at,
+            confirm_due,
+            available_due,
+        ):
+            continue
+        settlement.fulfilled_at = fulfilled_at
+        settlement.confirm_due_at = confirm_due
+        settlement.available_due_at = available_due
+        settlement.save(update_fields=["fulfilled_at", "confirm_due_at", "available_due_at"])
+
+
+# --- Maturing: confirmation and release ------------------------------------------------------
+@dataclass(frozen=True)
+class SettleResult:
+    confirmed: int
+    released: int
+
+
+def settle_due(
+    now: datetime | None = None,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    settlement_ids: Sequence[int] | None = None,
+) -> SettleResult:
+    """Confirm what is due for confirmation, then release what has served its hold, in batches
+    of set-based statements (no query per settlement). Safe to run twice or in parallel: each
+    batch locks its rows and skips rows another worker holds, and the ledger's unique key
+    refuses a second confirmation or release of a settlement."""
+    now = now or timezone.now()
+    scope = Q() if settlement_ids is None else Q(pk__in=list(settlement_ids))
+    confirmed = _advance(
+        scope & Q(confirmed_at__isnull=True, confirm_due_at__lte=now),
+        from_bucket=Bucket.PENDING,
+        to_bucket=Bucket.HOLD,
+        kind=Kind.CONFIRMATION,
+        stamp_field="confirmed_at",
+        now=now,
+        batch_size=batch_size,
+    )
+    released = _advance(
+        scope & Q(released_at__isnull=True, confirmed_at__isnull=False, available_due_at__lte=now),
+        from_bucket=Bucket.HOLD,
+        to_bucket=Bucket.AVAILABLE,
+        kind=Kind.RELEASE,
+        stamp_field="released_at",
+        now=now,
+        batch_size=batch_size,
+    )
+    return SettleResult(confirmed=confirmed, released=released)
+
+
+def _advance(
+    due: Q,
+    *,
+    from_bucket: str,
+    to_bucket: str,
+    kind: str,
+    stamp_field: str,
+    now: datetime,
+    batch_size: int,
+) -> int:
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Settlement.objects.filter(due)
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                return done
+            _move_settlement_balances(ids, from_bucket, to_bucket, kind, now)
+            Settlement.objects.filter(pk__in=ids).update(**{stamp_field: now})
+            done += len(ids)
+        if len(ids) < batch_size:
+            return done
+
+
+_MOVE_SQL = """
+INSERT INTO wfx_ledgerentry
+    (distributor_id, currency, bucket, kind, amount, movement, settlement_id, actor, reason,
+     created_at)
+SELECT due.distributor_id, due.currency, leg.bucket, %(kind)s::text, leg.sign * due.total,
+       md5(%(namespace)s::text || ':' || %(kind)s::text || ':' || due.settlement_id)::uuid,
+       due.settlement_id, 'system', '', %(now)s
+FROM (
+    SELECT settlement_id, distributor_id, currency, SUM(amount) AS total
+    FROM wfx_ledgerentry
+    WHERE settlement_id = ANY(%(ids)s) AND bucket = %(from_bucket)s::text
+    GROUP BY settlement_id, distributor_id, currency
+    HAVING SUM(amount) <> 0
+) AS due
+CROSS JOIN (VALUES (%(from_bucket)s::text, -1), (%(to_bucket)s::text, 1)) AS leg (bucket, sign)
+"""
+
+
+def _move_settlement_balances(
+    ids: list[int], from_bucket: str, to_bucket: str, kind: str, now: datetime
+) -> None:
+    """Move each settlement's whole balance in `from_bucket` to `to_bucket`: one INSERT … SELECT
+    on PostgreSQL; an aggregate query and one bulk insert elsewhere (the SQLite demo)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MOVE_SQL,
+                {
+                    "ids": ids,
+                    "kind": kind,
+                    "from_bucket": from_bucket,
+                    "to_bucket": to_bucket,
+                    "now": now,
+                    "namespace": str(_MOVEMENT_NAMESPACE),
+                },
+            )
+        return
+    totals = (
+        LedgerEntry.objects.filter(settlement_id__in=ids, bucket=from_bucket)
+        .values("settlement_id", "distributor_id", "currency")
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+    )
+    entries = []
+    for row in totals:
+        movement = uuid.uuid5(_MOVEMENT_NAMESPACE, f"{kind}:{row['settlement_id']}")
+        for bucket, amount in ((from_bucket, -row["total"]), (to_bucket, row["total"])):
+            entries.append(
+                LedgerEntry(
+                    distributor_id=row["distributor_id"],
+                    currency=row["currency"],
+                    bucket=bucket,
+                    kind=kind,
+                    amount=amount,
+                    movement=movement,
+                    settlement_id=row["settlement_id"],
+                    actor=SYSTEM_ACTOR,
+                )
+            )
+    LedgerEntry.objects.bulk_create(entries)
+
+
+# --- Staff adjustments -----------------------------------------------------------------------
+def adjust_balance(
+    *,
+    distributor_id: int,
+    currency: str,
+    amount: Decimal,
+    actor: str,
+    reason: str,
+    idempotency_key: str | None = None,
+) -> list[LedgerEntry]:
+    """A manual correction of available money (a goodwill bonus, a clawback agreed outside the
+    shop), always with who and why. It is the only way money enters the ledger other than
+    commission, and it is reported apart from commission everywhere."""
+    from .distributors import DistributorError
+
+    if not reason.strip():
+        raise DistributorError(
+            "Say why the balance changes.", code="reason_required", field="reason"
+        )
+    if not amount:
+        raise DistributorError("An adjustment needs an amount.", code="invalid", field="amount")
+    return post_movement(
+        distributor_id=distributor_id,
+        currency=currency,
+        kind=Kind.ADJUSTMENT,
+        legs=[Leg(Bucket.AVAILABLE, amount)],
+        actor=actor,
+        reason=reason.strip(),
+        idempotency_key=idempotency_key,
+        balanced=False,
+    )
