@@ -55,6 +55,17 @@ class DistributionPlugin(BasePlugin):
         {"name": "referral_query_param", "value": "ref"},
         {"name": "auto_approve_applications", "value": False},
         {"name": "require_documents", "value": False},
+        {"name": "confirm_days_after_fulfilment", "value": "0"},
+        {"name": "settlement_days", "value": "3"},
+        {"name": "settlement_holidays", "value": ""},
+        {"name": "settlement_workdays", "value": ""},
+        {"name": "payout_min_amount", "value": "10"},
+        {"name": "early_withdrawal", "value": True},
+        {"name": "early_withdrawal_fee_rate", "value": "0.5"},
+        {"name": "second_approval_above", "value": "5000"},
+        {"name": "tax_policy", "value": "labour_remuneration"},
+        {"name": "tax_flat_rate", "value": "20"},
+        {"name": "tax_period", "value": "monthly"},
     ]
     CONFIG_STRUCTURE = {
         "referral_metadata_key": _field(
@@ -138,6 +149,68 @@ class DistributionPlugin(BasePlugin):
             ConfigurationTypeField.BOOLEAN,
             "Require qualification documents",
             "On: an application needs at least one ID card or business licence image.",
+        ),
+        "confirm_days_after_fulfilment": _field(
+            ConfigurationTypeField.STRING,
+            "Confirm commission N days after fulfilment (0-60)",
+            "0: confirmed when Saleor reports the order fulfilled. N: automatic receipt "
+            "confirmation N days after fulfilment, leaving time for returns.",
+        ),
+        "settlement_days": _field(
+            ConfigurationTypeField.STRING,
+            "Settlement hold T+N (business days, 0-30)",
+            "Confirmed commission becomes available when the N-th business day after "
+            "confirmation begins, in the shop's time zone. Weekends and holidays do not count.",
+        ),
+        "settlement_holidays": _field(
+            ConfigurationTypeField.MULTILINE,
+            "Holidays (no settlement)",
+            "Dates YYYY-MM-DD separated by commas or new lines; FIRST..LAST for a range, "
+            "e.g. 2026-10-01..2026-10-07.",
+        ),
+        "settlement_workdays": _field(
+            ConfigurationTypeField.MULTILINE,
+            "Working weekend days (调休)",
+            "Saturdays and Sundays worked in exchange for a holiday, YYYY-MM-DD separated by "
+            "commas or new lines, e.g. 2026-09-20, 2026-10-10.",
+        ),
+        "payout_min_amount": _field(
+            ConfigurationTypeField.STRING,
+            "Minimum payout",
+            "Smallest amount a distributor may request, in the payout's currency.",
+        ),
+        "early_withdrawal": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Allow early withdrawal",
+            "On: confirmed money still in the T+N hold can be requested, for a fee.",
+        ),
+        "early_withdrawal_fee_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Early withdrawal fee (%)",
+            "Fee on the part of a payout taken from money still in the hold. 0-100.",
+        ),
+        "second_approval_above": _field(
+            ConfigurationTypeField.STRING,
+            "Second approval above",
+            "A payout above this amount needs a second staff approver. Empty: never.",
+        ),
+        "tax_policy": _field(
+            ConfigurationTypeField.STRING,
+            "Tax withheld from payouts",
+            "labour_remuneration (default): Chinese individual income tax on labour "
+            "remuneration (劳务报酬), CNY payouts only; flat: tax_flat_rate % of every payout; "
+            "none: distributors declare their own tax.",
+        ),
+        "tax_flat_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Flat tax rate (%)",
+            "Used when the tax policy is flat. 0-100.",
+        ),
+        "tax_period": _field(
+            ConfigurationTypeField.STRING,
+            "Tax period",
+            "monthly (default): a distributor's payouts in one calendar month are taxed as one "
+            "income; per_payout: each payout on its own.",
         ),
     }
 

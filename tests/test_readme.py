@@ -25,7 +25,8 @@ def _table_after(heading: str) -> dict[str, str]:
 def _readme_default(value: object) -> str:
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
-    if value in ("", ()):
+    # An empty value in Saleor's form: an empty text, list or set, or a threshold left unset.
+    if value is None or value in ("", ()) or value == frozenset():
         return "*(empty)*"
     return f"`{value}`"
 

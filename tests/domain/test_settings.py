@@ -1,3 +1,4 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from saleor_wfx_plugin.domain.settings import (
     InvalidProgramSettings,
     ProgramSettings,
 )
+from saleor_wfx_plugin.domain.tax import TaxPeriod, TaxPolicy
 
 
 def test_defaults_are_the_articles_examples():
@@ -98,3 +100,108 @@ def test_seller_rate_precedence_product_then_category_then_grade_then_default():
 def test_a_zero_override_beats_a_higher_default():
     book = SellerRateBook(default_rate=Decimal("10"), product_rates={"gift": Decimal("0")})
     assert book.rate_for("gift", None) == Decimal("0")
+
+
+def test_money_settings_defaults():
+    settings = ProgramSettings.from_mapping({})
+    assert settings.confirm_days_after_fulfilment == 0
+    assert settings.settlement_days == 3
+    assert settings.settlement_holidays == frozenset()
+    assert settings.settlement_workdays == frozenset()
+    assert settings.payout_min_amount == Decimal("10")
+    assert settings.early_withdrawal is True
+    assert settings.early_withdrawal_fee_rate == Decimal("0.5")
+    assert settings.second_approval_above == Decimal("5000")
+    assert settings.tax_policy is TaxPolicy.LABOUR_REMUNERATION
+    assert settings.tax_flat_rate == Decimal("20")
+    assert settings.tax_period is TaxPeriod.MONTHLY
+
+
+def test_money_settings_are_parsed_from_saleor_strings():
+    settings = ProgramSettings.from_mapping(
+        {
+            "confirm_days_after_fulfilment": "7",
+            "settlement_days": " 5 ",
+            "settlement_holidays": "2026-10-01..2026-10-03, 2026-10-06\n2026-10-07",
+            "settlement_workdays": "2026-09-20 2026-10-10",
+            "payout_min_amount": "0.50",
+            "early_withdrawal": "false",
+            "early_withdrawal_fee_rate": "1.5%",
+            "second_approval_above": "20000",
+            "tax_policy": " FLAT ",
+            "tax_flat_rate": "6",
+            "tax_period": "per_payout",
+        }
+    )
+    assert settings.confirm_days_after_fulfilment == 7
+    assert settings.settlement_days == 5
+    assert settings.settlement_holidays == {
+        date(2026, 10, 1),
+        date(2026, 10, 2),
+        date(2026, 10, 3),
+        date(2026, 10, 6),
+        date(2026, 10, 7),
+    }
+    assert settings.settlement_workdays == {date(2026, 9, 20), date(2026, 10, 10)}
+    assert settings.payout_min_amount == Decimal("0.50")
+    assert settings.early_withdrawal is False
+    assert settings.early_withdrawal_fee_rate == Decimal("1.5")
+    assert settings.second_approval_above == Decimal("20000")
+    assert settings.tax_policy is TaxPolicy.FLAT
+    assert settings.tax_flat_rate == Decimal("6")
+    assert settings.tax_period is TaxPeriod.PER_PAYOUT
+
+
+def test_an_empty_second_approval_threshold_means_never():
+    for empty in ("", "  "):
+        settings = ProgramSettings.from_mapping({"second_approval_above": empty})
+        assert settings.second_approval_above is None
+    # Absent (a configuration saved before the setting existed): the default applies.
+    assert ProgramSettings.from_mapping({}).second_approval_above == Decimal("5000")
+    assert ProgramSettings.from_mapping({"second_approval_above": "0"}).second_approval_above == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("confirm_days_after_fulfilment", "61", "outside 0-60"),
+        ("confirm_days_after_fulfilment", "-1", "outside 0-60"),
+        ("confirm_days_after_fulfilment", "two", "not a whole number"),
+        ("settlement_days", "31", "outside 0-30"),
+        ("settlement_days", "1.5", "not a whole number"),
+        ("settlement_holidays", "2026-02-30", "'2026-02-30' is not a date written YYYY-MM-DD"),
+        ("settlement_holidays", "01.10.2026", "not a date written YYYY-MM-DD"),
+        ("settlement_holidays", "20261001", "not a date written YYYY-MM-DD"),
+        ("settlement_holidays", "2026-10-07..2026-10-01", "not a range"),
+        ("settlement_holidays", "2026-01-01..2027-12-31", "not a range of 1-366 days"),
+        ("settlement_workdays", "2026-09-21", "2026-09-21 (Monday): list only the Saturdays"),
+        ("payout_min_amount", "-1", "cannot be negative"),
+        ("payout_min_amount", "ten", "not an amount"),
+        ("payout_min_amount", "NaN", "not an amount"),
+        ("payout_min_amount", 0.1, "not 0.1"),
+        ("early_withdrawal", "sometimes", "not true or false"),
+        ("early_withdrawal_fee_rate", "101", "outside 0-100%"),
+        ("second_approval_above", "-5", "cannot be negative"),
+        ("tax_policy", "vat", "'vat' is not one of: none, flat, labour_remuneration"),
+        ("tax_flat_rate", "-1", "outside 0-100%"),
+        ("tax_period", "yearly", "not one of: per_payout, monthly"),
+    ],
+)
+def test_invalid_money_settings_are_refused_with_a_reason(name, value, message):
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping({name: value})
+    assert set(error.value.errors) == {name}
+    assert message in error.value.errors[name]
+
+
+def test_a_day_cannot_be_both_a_holiday_and_a_makeup_workday():
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping(
+            {
+                "settlement_holidays": "2026-10-01..2026-10-11",
+                "settlement_workdays": "2026-09-20, 2026-10-10",
+            }
+        )
+    assert error.value.errors == {
+        "settlement_workdays": "2026-10-10 cannot be both a holiday and a working day"
+    }
