@@ -12,8 +12,8 @@ from saleor_wfx_plugin.models import CommissionEntry, LedgerEntry, Settlement
 from saleor_wfx_plugin.selectors.balances import balance
 from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import (
-    Leg,
     LedgerError,
+    Leg,
     adjust_balance,
     post_movement,
     settle_due,
@@ -144,9 +144,12 @@ def test_adjustments_need_a_reason_and_are_traced_to_the_staff_member(tree):
 
 def test_the_database_refuses_to_rewrite_the_ledger(shop, tree):
     paid_order(shop)
-    with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE wfx_ledgerentry SET amount = amount * 2")
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE wfx_ledgerentry SET amount = amount * 2")
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         LedgerEntry.objects.all().delete()
 
