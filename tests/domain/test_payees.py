@@ -1,0 +1,34 @@
+from saleor_wfx_plugin.domain.payees import (
+    is_valid_resident_id,
+    mask_account,
+    normalize_account,
+)
+
+
+def test_resident_id_check_character():
+    # GB 11643 example number; changing any digit breaks the check character.
+    assert is_valid_resident_id("11010519491231002X")
+    assert is_valid_resident_id("11010519491231002x")
+    assert not is_valid_resident_id("110105194912310021")
+    assert not is_valid_resident_id("1101051949123100")
+
+
+def test_bank_cards_lose_spaces_and_must_be_digits():
+    assert normalize_account("bank", "6222 0212 3456 7890 123") == "6222021234567890123"
+    assert normalize_account("bank", "6222-0212-3456") == "622202123456"
+    assert normalize_account("bank", "12345") is None
+    assert normalize_account("bank", "6222O21234567890") is None
+
+
+def test_wechat_and_alipay_accounts():
+    assert normalize_account("wechat", "wxid_alice1") == "wxid_alice1"
+    assert normalize_account("wechat", "13812345678") == "13812345678"
+    assert normalize_account("wechat", "1x") is None
+    assert normalize_account("alipay", "Alice@Example.com") == "alice@example.com"
+    assert normalize_account("alipay", "not an account") is None
+    assert normalize_account("paypal", "alice@example.com") is None
+
+
+def test_accounts_are_masked_to_their_last_four():
+    assert mask_account("6222021234567890123") == "**** 0123"
+    assert mask_account("alice@example.com") == "a***@example.com"
