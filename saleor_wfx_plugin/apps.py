@@ -9,7 +9,9 @@ logger = logging.getLogger(__name__)
 
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
 GRADES_BEAT_ENTRY = "wfx-evaluate-grades"
+SETTLE_BEAT_ENTRY = "wfx-settle-matured"
 DEFAULT_SWEEP_INTERVAL_MINUTES = 30
+DEFAULT_SETTLE_INTERVAL_MINUTES = 15
 
 
 class DistributionConfig(AppConfig):
@@ -22,6 +24,7 @@ class DistributionConfig(AppConfig):
         check_host_saleor()
         register_sweep_schedule()
         register_grades_schedule()
+        register_settle_schedule()
 
 
 # False when the host Saleor is a version the plugin was not written for: the programme then
@@ -81,5 +84,24 @@ def register_grades_schedule() -> None:
         {
             "task": "saleor_wfx_plugin.tasks.evaluate_grades_task",
             "schedule": crontab(day_of_month="1", hour="2", minute="30"),
+        },
+    )
+
+
+def register_settle_schedule() -> None:
+    """Move matured money (confirmation, then release after the T+N hold) every quarter of an
+    hour: the hold ends at midnight in the shop's time zone, so money becomes available within
+    minutes of the day it is due. A merchant's own entry of that name wins."""
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if not isinstance(schedule, dict):
+        return
+    minutes = getattr(settings, "WFX_SETTLE_INTERVAL_MINUTES", DEFAULT_SETTLE_INTERVAL_MINUTES)
+    schedule.setdefault(
+        SETTLE_BEAT_ENTRY,
+        {
+            "task": "saleor_wfx_plugin.tasks.settle_matured_task",
+            "schedule": timedelta(minutes=minutes),
+            # A run that waited longer than its interval is superseded by the next one.
+            "options": {"expires": minutes * 60},
         },
     )

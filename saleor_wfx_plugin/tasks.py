@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .services.commissions import OrderMismatch, reconcile_order
 from .services.grades import evaluate_grades, parse_month
+from .services.ledger import settle_due
 from .services.sweep import reconcile_recent_orders
 from .shop import get_shop
 
@@ -72,3 +73,17 @@ def evaluate_grades_task(month: str | None = None) -> dict[str, object]:
         "upgraded": [list(upgrade) for upgrade in evaluation.upgraded],
         "skipped_inactive": False,
     }
+
+
+@shared_task(acks_late=True)
+def settle_matured_task() -> dict[str, int]:
+    """Confirm commission whose order is due for confirmation and make available what has served
+    its T+N hold. Each settlement moves once whoever runs it, so an overlapping run (beat and the
+    command at once, a broker delivering twice) moves nothing a second time. While the programme
+    is switched off money stays where it is and catches up on the first run after it is back."""
+    shop = get_shop()
+    with shop.writer_access():
+        if shop.program_settings() is None:
+            return {"confirmed": 0, "released": 0}
+        result = settle_due()
+    return {"confirmed": result.confirmed, "released": result.released}
