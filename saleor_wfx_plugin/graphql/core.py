@@ -128,6 +128,17 @@ ERROR_CODES = (
     "grade_in_use",
     "product_not_found",
     "invalid_month",
+    # Money
+    "invalid_amount",
+    "below_minimum",
+    "insufficient_funds",
+    "negative_balance",
+    "early_withdrawal_disabled",
+    "invalid_payee",
+    "id_number_required",
+    "idempotency_conflict",
+    "same_approver",
+    "already_paid",
     # Imports
     "too_large",
     "invalid_file",

@@ -18,6 +18,7 @@ from ..domain.attribution import normalize_code
 from ..models import CommissionLine, CommissionRule, Distributor, DistributorApplication, Grade
 from ..selectors.commissions import commission_lines
 from ..services.distributors import DistributorError
+from . import money as money_mutations
 from . import mutations
 from .core import (
     DateTimeRangeInput,
@@ -30,6 +31,7 @@ from .core import (
     require_permission,
     viewer,
 )
+from .money import MoneyMeFields, MoneyQuery
 from .types import (
     ApplicationStatusEnum,
     ClickStatsType,
@@ -97,7 +99,7 @@ def _pk(global_id: str, type_name: str) -> int:
     return int(pk) if pk.isdigit() else -1
 
 
-class Me(graphene.ObjectType):
+class Me(MoneyMeFields, graphene.ObjectType):
     class Meta:
         description = "The signed-in customer's place in the programme."
 
@@ -204,7 +206,7 @@ class Me(graphene.ObjectType):
         ]
 
 
-class Query(graphene.ObjectType):
+class Query(MoneyQuery, graphene.ObjectType):
     me = graphene.Field(Me, description="Null for anonymous visitors and apps.")
     distributors = graphene.Field(
         DistributorConnection,
@@ -400,6 +402,12 @@ class Mutation(graphene.ObjectType):
     commission_rule_create = mutations.CommissionRuleCreate.Field()
     commission_rule_update = mutations.CommissionRuleUpdate.Field()
     commission_rule_delete = mutations.CommissionRuleDelete.Field()
+    payout_request = money_mutations.PayoutRequest.Field()
+    payout_cancel = money_mutations.PayoutCancel.Field()
+    payout_approve = money_mutations.PayoutApprove.Field()
+    payout_reject = money_mutations.PayoutReject.Field()
+    payout_mark_paid = money_mutations.PayoutMarkPaid.Field()
+    balance_adjust = money_mutations.BalanceAdjust.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
