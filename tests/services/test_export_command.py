@@ -1,0 +1,55 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from saleor_wfx_plugin.domain.settings import ProgramSettings
+from saleor_wfx_plugin.services.ledger import adjust_balance
+from saleor_wfx_plugin.services.payouts import PayeeDetails, approve_payout, request_payout
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved(tree):
+    d = tree[3]
+    adjust_balance(
+        distributor_id=d.pk, currency="CNY", amount=Decimal(5000), actor="user:1", reason="funds"
+    )
+    payout = request_payout(
+        d,
+        currency="CNY",
+        amount="4000",
+        payee=PayeeDetails("wechat", "王小明", "wxid_alice1", "", "11010519491231002X"),
+        idempotency_key="k",
+        actor="user:4",
+        program=ProgramSettings(),
+    )
+    return approve_payout(payout, actor="user:900", program=ProgramSettings())
+
+
+def test_transfers_file_for_wechat_batch_payment(approved, tmp_path):
+    target = tmp_path / "wechat.csv"
+    call_command("wfx_export_payouts", "transfers", "--method", "wechat", "-o", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    # 4,000 ≤ 4,000: taxable 3,200, withheld 640.00.
+    assert [(r["account"], r["amount"]) for r in rows] == [("wxid_alice1", "3360.00")]
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_tax_file_for_the_month(approved):
+    out = io.StringIO()
+    month = timezone.localdate().strftime("%Y-%m")
+    call_command("wfx_export_payouts", "tax", "--month", month, stdout=out)
+    [row] = csv.DictReader(io.StringIO(out.getvalue()))
+    assert (row["gross"], row["taxable"], row["withheld"], row["id_number_masked"]) == (
+        "4000.00",
+        "3200.00",
+        "640.00",
+        "110***********002X",
+    )
+    with pytest.raises(CommandError):
+        call_command("wfx_export_payouts", "tax")
