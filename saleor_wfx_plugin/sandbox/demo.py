@@ -58,7 +58,10 @@ def run_story(say) -> None:  # type: ignore[no-untyped-def]
     for warning in settings_now.warnings:
         say(f"! {warning}\n")
 
-    gold = Grade.objects.create(slug="gold", name="Gold 金牌", seller_rate=Decimal("15"), rank=1)
+    # The migrations install ordinary / gold / partner; the demo pays gold 15 %.
+    gold = Grade.objects.get(slug="gold")
+    gold.seller_rate = Decimal("15")
+    gold.save()
     a = create_distributor(email="a@example.com", code="AAA111")
     b = create_distributor(email="b@example.com", code="BBB222", upline=a)
     c = create_distributor(email="c@example.com", code="CCC333", upline=b, grade=gold)
@@ -115,6 +118,69 @@ def run_story(say) -> None:  # type: ignore[no-untyped-def]
 
     sweep = reconcile_recent_orders_task()
     print_report(say, story, [a, b, c, d], sweep)
+    run_money_story(say, shop, story, [a, b, c, d], serum)
+
+
+def run_money_story(say, shop, story, distributors, serum) -> None:  # type: ignore[no-untyped-def]
+    """Deliveries, the T+3 hold, a payout with tax withheld, and a refund after the payout."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ..domain.money import quantize
+    from ..domain.settings import ProgramSettings
+    from ..services.ledger import settle_due
+    from ..services.payouts import PayeeDetails, approve_payout, mark_paid, request_payout
+    from .report import print_balances
+
+    d = distributors[3]
+    # Everything was delivered ten days ago: confirmed, and the T+3 business-day hold is over.
+    delivered = timezone.now() - timedelta(days=10)
+    for order, _ in story:
+        shop.fulfil(order.order_id, at=delivered)
+    settle_due()  # what Celery beat runs every 15 minutes
+    say(
+        "\nEvery order was delivered ten days ago: confirmed on delivery, and the T+3 "
+        "business-day hold is over."
+    )
+    print_balances(say, "Balances after the hold", distributors)
+
+    program = ProgramSettings()  # labour-remuneration tax, monthly; 0.5 % early fee
+    payee = PayeeDetails("bank", "丁大伟", "6222 0212 3456 7890 123", "ICBC", "11010519491231002X")
+    available = next(b.available for b in _balances(d) if b.currency == "CNY")
+    payout = request_payout(
+        d,
+        currency="CNY",
+        amount=available,
+        payee=payee,
+        idempotency_key="demo-1",
+        actor=f"user:{d.pk}",
+        program=program,
+    )
+    payout = approve_payout(payout, actor="user:staff-1", program=program)
+    payout = mark_paid(payout, actor="user:staff-1", transfer_reference="ICBC-DEMO-0001")
+    tax = quantize(payout.tax or Decimal(0), "CNY")
+    net = quantize(payout.net or Decimal(0), "CNY")
+    say(
+        f"\nD asks for all of it and is paid {quantize(payout.amount, 'CNY')} CNY: {tax} income "
+        f"tax withheld (劳务报酬: nothing up to 800), {net} transferred, reference "
+        f"{payout.transfer_reference}."
+    )
+
+    first_order = story[0][0]
+    shop.refund(first_order.order_id, first_order.refunds.order_total)
+    print_balances(say, "Amy returns her first order after D was paid", [d])
+    order = shop.place_order([serum, serum], referral_code="DDD444", email="gus@example.com")
+    shop.pay(order.order_id)
+    shop.fulfil(order.order_id, at=delivered)
+    settle_due()
+    print_balances(say, "D's next sale offsets the clawback", [d])
+
+
+def _balances(distributor):  # type: ignore[no-untyped-def]
+    from ..selectors.balances import balances
+
+    return balances(distributor)
 
 
 if __name__ == "__main__":

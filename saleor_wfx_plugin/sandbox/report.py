@@ -40,3 +40,19 @@ def print_report(say, story, distributors, sweep) -> None:  # type: ignore[no-un
         f"\nSweep: {sweep['orders_seen']} orders checked, {sweep['orders_repaired']} repaired, "
         f"{sweep['entries_posted']} entries posted."
     )
+
+
+def print_balances(say, title, distributors) -> None:  # type: ignore[no-untyped-def]
+    from ..selectors.balances import balances
+
+    say(f"\n== {title} ==")
+    say(
+        f"  {'code':<8}{'pending':>9}{'on hold':>9}{'available':>11}{'reserved':>10}"
+        f"{'paid':>9}{'tax':>8}"
+    )
+    for distributor in distributors:
+        for row in balances(distributor):
+            say(
+                f"  {distributor.code:<8}{row.pending:>9}{row.on_hold:>9}{row.available:>11}"
+                f"{row.reserved:>10}{row.paid:>9}{row.tax:>8} {row.currency}"
+            )

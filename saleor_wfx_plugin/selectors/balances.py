@@ -45,7 +45,8 @@ def _sums() -> dict[str, Coalesce]:
 
 def _balance(currency: str, row: dict[str, Decimal]) -> Balance:
     def amount(bucket: str) -> Decimal:
-        return quantize(Decimal(row.get(bucket) or 0), currency)
+        # + ZERO: SQLite sums decimals as floats, whose -1e-17 would print as "-0.00".
+        return quantize(Decimal(row.get(bucket) or 0), currency) + ZERO
 
     return Balance(
         currency=currency,
