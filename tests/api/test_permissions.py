@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 from graphql_relay import to_global_id
 
+from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.models import CommissionRule, DistributorApplication, Grade
+from saleor_wfx_plugin.services.ledger import adjust_balance
+from saleor_wfx_plugin.services.payouts import PayeeDetails, request_payout
 
 from ..services.conftest import MASK, SERUM
 from .conftest import app, customer, permission_denied, staff
@@ -21,7 +24,20 @@ def _ids(tree):
     application = DistributorApplication.objects.create(user_id="50", phone="+8613800000050")
     grade = Grade.objects.get(slug="ordinary")
     rule = CommissionRule.objects.create(scope="product", saleor_id="1", seller_rate=Decimal(5))
+    adjust_balance(
+        distributor_id=d.pk, currency="CNY", amount=Decimal(100), actor="user:1", reason="x"
+    )
+    payout = request_payout(
+        d,
+        currency="CNY",
+        amount="50",
+        payee=PayeeDetails("alipay", "丁", "13812345678", "", "11010519491231002X"),
+        idempotency_key="perm",
+        actor="user:4",
+        program=ProgramSettings(),
+    )
     return {
+        "payout": to_global_id("Payout", payout.pk),
         "d": to_global_id("Distributor", d.pk),
         "a": to_global_id("Distributor", a.pk),
         "application": to_global_id("DistributorApplication", application.pk),
@@ -32,6 +48,31 @@ def _ids(tree):
 
 # (operation, required permission, GraphQL text with {placeholders} filled from _ids)
 STAFF_OPERATIONS = [
+    ("payouts", "HANDLE_PAYMENTS", "{ payouts(first: 5) { totalCount } }"),
+    ("ledger", "HANDLE_PAYMENTS", '{ ledger(distributor: "{d}", first: 5) { totalCount } }'),
+    ("payoutTransfersCsv", "HANDLE_PAYMENTS", "{ payoutTransfersCsv { rows } }"),
+    ("taxRecordsCsv", "HANDLE_PAYMENTS", '{ taxRecordsCsv(month: "2026-11-01") { rows } }'),
+    (
+        "payoutApprove",
+        "HANDLE_PAYMENTS",
+        'mutation { payoutApprove(id: "{payout}") { errors { code } } }',
+    ),
+    (
+        "payoutReject",
+        "HANDLE_PAYMENTS",
+        'mutation { payoutReject(id: "{payout}", reason: "x") { errors { code } } }',
+    ),
+    (
+        "payoutMarkPaid",
+        "HANDLE_PAYMENTS",
+        'mutation { payoutMarkPaid(id: "{payout}", transferReference: "x") { errors { code } } }',
+    ),
+    (
+        "balanceAdjust",
+        "HANDLE_PAYMENTS",
+        'mutation { balanceAdjust(distributor: "{d}", currency: "CNY", amount: "1", reason: "x") '
+        "{ errors { code } } }",
+    ),
     ("distributors", "MANAGE_USERS", "{ distributors(first: 5) { totalCount } }"),
     ("applications", "MANAGE_USERS", "{ applications(first: 5) { totalCount } }"),
     (
