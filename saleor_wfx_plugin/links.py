@@ -26,9 +26,8 @@ from django.utils import timezone
 from .domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from .domain.links import is_known_bot, safe_redirect_target, visitor_fingerprint
 from .models import Distributor
-from .selectors.clicks import shop_time_zone
 from .services.clicks import record_click
-from .shop import get_shop
+from .shop import get_shop, shop_time_zone
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -66,6 +67,13 @@ class ShopBackend(Protocol):
 @cache
 def _backend_class(path: str) -> type[ShopBackend]:
     return import_string(path)
+
+
+def shop_time_zone() -> ZoneInfo:
+    """The zone the shop's days and months are counted in: `WFX_TIME_ZONE`, else Django's
+    `TIME_ZONE`. A Chinese shop on a UTC server would otherwise split its evening across two
+    days, and its month-end across two months."""
+    return ZoneInfo(getattr(settings, "WFX_TIME_ZONE", None) or settings.TIME_ZONE or "UTC")
 
 
 def get_shop() -> ShopBackend:

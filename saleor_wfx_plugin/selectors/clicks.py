@@ -5,19 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 from ..models import Distributor, ReferralAttribution, ReferralClick
+from ..shop import shop_time_zone
 
 RATE_PLACES = Decimal("0.0001")
-
-
-def shop_time_zone() -> ZoneInfo:
-    """The zone the shop's days are counted in: `WFX_TIME_ZONE`, else Django's `TIME_ZONE`.
-    A Chinese shop on a UTC server would otherwise split its evening across two days."""
-    return ZoneInfo(getattr(settings, "WFX_TIME_ZONE", None) or settings.TIME_ZONE or "UTC")
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -46,6 +44,7 @@ from django.utils import timezone
 
 from ..domain.money import quantize
 from ..models import MONEY_DIGITS, CommissionLine, Distributor, ReferralAttribution
+from ..shop import shop_time_zone
 
 ZERO = Decimal(0)
 _MONEY = DecimalField(**MONEY_DIGITS)
@@ -60,10 +59,6 @@ class SalesFigures:
     team_sales: Decimal
     # Own orders that were neither cancelled nor refunded in full.
     orders: int
-
-
-def shop_time_zone() -> tzinfo:
-    return ZoneInfo(getattr(settings, "WFX_TIME_ZONE", None) or settings.TIME_ZONE)
 
 
 def month_start(day: date) -> date:

@@ -137,7 +137,7 @@ def post_commission(
 def _schedule(
     settlements: Sequence[Settlement], fulfilled_at: datetime | None, program: ProgramSettings
 ) -> None:
-    from ..selectors.sales import shop_time_zone
+    from ..shop import shop_time_zone
 
     confirm_due = (
         fulfilled_at + timedelta(days=program.confirm_days_after_fulfilment)

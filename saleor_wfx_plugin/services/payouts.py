@@ -311,7 +311,7 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
 
 
 def _fix_tax(payout: Payout, program: ProgramSettings, now: Any) -> None:
-    from ..selectors.sales import shop_time_zone
+    from ..shop import shop_time_zone
 
     income = payout.amount - payout.fee
     month = timezone.localtime(now, shop_time_zone()).date().replace(day=1)
