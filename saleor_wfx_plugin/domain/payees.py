@@ -57,7 +57,8 @@ def normalize_account(method: str, account: str) -> str | None:
 
 
 def mask_account(account: str) -> str:
-    """"6222021234567890123" → "**** 0123"; "alice@example.com" → "a***@example.com"."""
+    """Keeps the last four: "6222021234567890123" → "**** 0123";
+    "alice@example.com" → "a***@example.com"."""
     if "@" in account:
         local, _, domain = account.partition("@")
         return f"{local[:1]}***@{domain}"
