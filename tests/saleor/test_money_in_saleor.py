@@ -2,6 +2,7 @@
 fulfilled with Saleor's own `orderFulfill`, moves the seller's commission from pending to the
 T+N hold, and the hold ends on the business day the settings say."""
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ require_saleor()
 
 import graphene  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
+from saleor.account.tests.fixtures.user import dangerously_create_test_user  # noqa: E402
 from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
 from saleor.order import OrderStatus  # noqa: E402
 from saleor.plugins.models import PluginConfiguration  # noqa: E402
@@ -79,6 +81,8 @@ def fulfil(staff_api_client, permission_group_manage_orders, django_capture_on_c
     permission_group_manage_orders.user_set.add(staff_api_client.user)
 
     def ship(order):
+        # A fresh token at the (frozen) time of shipping: Saleor's access tokens live minutes.
+        staff_api_client.regenerate_access_token()
         lines = []
         for line in order.lines.all():
             allocation = line.allocations.select_related("stock").get()
@@ -149,3 +153,240 @@ def test_a_fulfilled_referred_order_puts_the_commission_on_hold_until_t_plus_3(
     money = balance(seller, "USD")
     assert (money.pending, money.on_hold, money.available) == (0, 0, SELLER_COMMISSION)
     assert balance(grand_upline, "USD").available == GRAND_UPLINE_COMMISSION
+
+
+# --- The whole way, through the plugin's API with tokens Saleor issued ------------------------
+GRAPHQL_URL = "/plugins/wfx.distribution/graphql/"
+TOKEN_CREATE = """
+mutation ($email: String!, $password: String!) {
+  tokenCreate(email: $email, password: $password) { token errors { field message code } }
+}
+"""
+MY_BALANCES = """
+{ me { balances { currency
+    pending { amount } onHold { amount } available { amount } negativeCarry { amount }
+    reserved { amount } paid { amount } tax { amount } } } }
+"""
+PAYOUT_REQUEST = """
+mutation ($input: PayoutRequestInput!) {
+  payoutRequest(input: $input) {
+    payout { id status amount { amount currency } account }
+    errors { field code message }
+  }
+}
+"""
+PAYOUT_APPROVE = """
+mutation ($id: ID!) {
+  payoutApprove(id: $id) {
+    payout { status approvedBy tax { amount } net { amount } }
+    errors { field code message }
+  }
+}
+"""
+PAYOUT_MARK_PAID = """
+mutation ($id: ID!, $reference: String!) {
+  payoutMarkPaid(id: $id, transferReference: $reference) {
+    payout { status paidBy transferReference }
+    errors { field code message }
+  }
+}
+"""
+TRANSACTION_UPDATE = commission_tier.TRANSACTION_UPDATE
+
+# The calendar of the story, all in 2030 and in Shanghai time (UTC+8, no daylight saving).
+SECOND_ORDER_SHIPPED = datetime(2030, 3, 8, 2, 0, tzinfo=UTC)  # Friday 10:00
+SECOND_ORDER_AVAILABLE = datetime(2030, 3, 12, 16, 0, tzinfo=UTC)  # Wednesday 13 March begins
+PAYOUT_DAY = datetime(2030, 3, 6, 2, 0, tzinfo=UTC)  # Wednesday 10:00
+REFUND_DAY = datetime(2030, 3, 7, 2, 0, tzinfo=UTC)  # Thursday 10:00
+
+
+@pytest.fixture
+def wfx_payouts(wfx_money):
+    wfx_money.configuration += [
+        # One order's commission is a few dollars; the shop lets such small sums be paid out.
+        {"name": "payout_min_amount", "value": "1"},
+        {"name": "second_approval_above", "value": "5000"},  # far above: one approver suffices
+        # Labour-remuneration tax is withheld on CNY payouts only; this shop sells in USD and
+        # withholds a flat 20 %.
+        {"name": "tax_policy", "value": "flat"},
+        {"name": "tax_flat_rate", "value": "20"},
+    ]
+    wfx_money.save(update_fields=["configuration"])
+    return wfx_money
+
+
+@pytest.fixture
+def referred_seller(db, customer_user):
+    """The seller is a Saleor customer account (so it can sign in and ask to be paid), with an
+    upline who earns the direct reward."""
+    from saleor_wfx_plugin.services.distributors import create_distributor
+
+    upline = create_distributor(code="UPL222", email="upline@example.com")
+    seller = create_distributor(
+        code="SEL111", email=customer_user.email, user_id=str(customer_user.pk), upline=upline
+    )
+    return seller, upline
+
+
+class SignedIn:
+    """Requests to the plugin's GraphQL route with a token from Saleor's own `tokenCreate`,
+    taken when the request is made, because the test moves the clock by days and Saleor's
+    access tokens live minutes."""
+
+    def __init__(self, client, api_client, user):
+        self.client, self.api_client, self.user = client, api_client, user
+
+    def __call__(self, query, variables=None):
+        signed_in = get_graphql_content(
+            self.api_client.post_graphql(
+                TOKEN_CREATE, {"email": self.user.email, "password": "password"}
+            )
+        )["data"]["tokenCreate"]
+        assert signed_in["errors"] == []
+        response = self.client.post(
+            GRAPHQL_URL,
+            data=json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {signed_in['token']}",
+        )
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def balance(self):
+        [usd] = self(MY_BALANCES)["me"]["balances"]
+        assert usd["currency"] == "USD"
+        return {name: Decimal(value["amount"]) for name, value in usd.items() if name != "currency"}
+
+
+@pytest.fixture
+def seller_api(client, api_client, customer_user, wfx_payouts):
+    return SignedIn(client, api_client, customer_user)
+
+
+@pytest.fixture
+def cashier_api(client, api_client, permission_manage_payments, wfx_payouts):
+    """Finance staff: HANDLE_PAYMENTS in Saleor, nothing else."""
+    cashier = dangerously_create_test_user("cashier@example.com", "password", is_staff=True)
+    cashier.user_permissions.add(permission_manage_payments)
+    return SignedIn(client, api_client, cashier)
+
+
+def refund_in_full(app_api_client, transaction_id, total):
+    """The payment app reports the whole charge refunded, as after a return."""
+    updated = get_graphql_content(
+        app_api_client.post_graphql(
+            TRANSACTION_UPDATE,
+            {
+                "id": transaction_id,
+                "transaction": {
+                    "amountCharged": {"amount": "0", "currency": total["currency"]},
+                    "amountRefunded": {
+                        "amount": str(total["amount"]),
+                        "currency": total["currency"],
+                    },
+                },
+            },
+        )
+    )["data"]["transactionUpdate"]
+    assert updated["errors"] == []
+
+
+def test_paid_out_commission_refunded_later_is_offset_by_the_next_order(
+    referred_seller,
+    storefront_checkout,
+    fulfil,
+    seller_api,
+    cashier_api,
+    app_api_client,
+):
+    _, upline = referred_seller
+
+    # Given a referred order, paid, shipped on Friday and out of the hold on Wednesday.
+    with freeze_time(THURSDAY):
+        first, first_payment, first_total = storefront_checkout([("referral_code", "SEL111")])
+    with freeze_time(FRIDAY_MORNING_IN_SHANGHAI):
+        fulfil(first)
+    settle_due(now=WEDNESDAY_BEGINS_IN_SHANGHAI)
+    with freeze_time(PAYOUT_DAY):
+        assert seller_api.balance()["available"] == SELLER_COMMISSION  # 10 % of 20.00
+
+        # When the seller asks for all of it and finance approve and transfer it.
+        requested = seller_api(
+            PAYOUT_REQUEST,
+            {
+                "input": {
+                    "currency": "USD",
+                    "amount": str(SELLER_COMMISSION),
+                    "method": "ALIPAY",
+                    "payeeName": "Leslie Wade",
+                    "account": "13812345678",
+                    "idempotencyKey": "first-payout",
+                }
+            },
+        )["payoutRequest"]
+        assert requested["errors"] == []
+        payout = requested["payout"]
+        assert (payout["status"], payout["account"]) == ("REQUESTED", "**** 5678")
+        assert seller_api.balance()["reserved"] == SELLER_COMMISSION
+
+        approved = cashier_api(PAYOUT_APPROVE, {"id": payout["id"]})["payoutApprove"]
+        assert approved["errors"] == []
+        # Flat 20 % of 2.00 withheld: 0.40 tax, 1.60 to transfer.
+        assert approved["payout"]["status"] == "APPROVED"
+        assert approved["payout"]["approvedBy"] == f"user:{cashier_api.user.pk}"
+        assert (approved["payout"]["tax"], approved["payout"]["net"]) == (
+            {"amount": "0.40"},
+            {"amount": "1.60"},
+        )
+        paid = cashier_api(PAYOUT_MARK_PAID, {"id": payout["id"], "reference": "ALI-0306-0001"})
+        assert paid["payoutMarkPaid"]["errors"] == []
+        assert paid["payoutMarkPaid"]["payout"]["status"] == "PAID"
+
+        # Then the seller has been paid the net and the tax is on record.
+        after_payout = seller_api.balance()
+        assert after_payout["paid"] == Decimal("1.60")
+        assert after_payout["tax"] == Decimal("0.40")
+        assert after_payout["available"] == after_payout["reserved"] == 0
+
+    # When the customer returns everything and the payment app refunds the order in full.
+    with freeze_time(REFUND_DAY):
+        refund_in_full(app_api_client, first_payment, first_total)
+
+        # Then the paid-out commission comes back as a debt: a negative available balance.
+        clawed_back = seller_api.balance()
+        assert clawed_back["available"] == -SELLER_COMMISSION
+        assert clawed_back["negativeCarry"] == SELLER_COMMISSION
+        assert clawed_back["paid"] == Decimal("1.60")  # what was transferred stays transferred
+        # The upline's share was never paid out, so it simply disappears from available.
+        assert balance(upline, "USD").available == 0
+        # And no further payout until later commission covers the debt.
+        refused = seller_api(
+            PAYOUT_REQUEST,
+            {
+                "input": {
+                    "currency": "USD",
+                    "amount": "1",
+                    "method": "ALIPAY",
+                    "payeeName": "Leslie Wade",
+                    "account": "13812345678",
+                    "idempotencyKey": "while-negative",
+                }
+            },
+        )["payoutRequest"]
+        assert [error["code"] for error in refused["errors"]] == ["NEGATIVE_BALANCE"]
+
+    # When the next referred order (three units: 3.00 commission) is shipped and matures.
+    with freeze_time(SECOND_ORDER_SHIPPED):
+        second, _, _ = storefront_checkout([("referral_code", "SEL111")], quantity=3)
+        fulfil(second)
+    assert settle_due(now=SECOND_ORDER_AVAILABLE).released == 2  # seller and upline
+
+    # Then it pays the debt off first: 3.00 earned - 2.00 owed = 1.00 available.
+    with freeze_time(SECOND_ORDER_AVAILABLE):
+        settled = seller_api.balance()
+    assert settled["available"] == Decimal("1.00")
+    assert settled["negativeCarry"] == 0
+    assert (settled["pending"], settled["onHold"], settled["reserved"]) == (0, 0, 0)
+    assert (settled["paid"], settled["tax"]) == (Decimal("1.60"), Decimal("0.40"))
