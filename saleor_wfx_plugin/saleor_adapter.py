@@ -270,9 +270,14 @@ def order_snapshot(order: Any) -> OrderSnapshot:
 
 def fulfilled_at(order: Any) -> datetime | None:
     """When the last shipment went out, for an order Saleor counts as fulfilled (returns come
-    later and are refunds, which reverse commission on their own)."""
+    later and are refunds, which reverse commission on their own).
+
+    Saleor's "items fulfilled" event marks the shipment, not a fulfillment's created_at: a
+    fulfillment that needs approval is created before it ships, and a return or refund moves
+    the shipped lines into a new RETURNED or REFUNDED fulfillment and deletes the emptied
+    original, which would restart the hold at the return."""
     from django.db.models import Max
-    from saleor.order import FulfillmentStatus, OrderStatus
+    from saleor.order import FulfillmentStatus, OrderEvents, OrderStatus
 
     if order.status not in (
         OrderStatus.FULFILLED,
@@ -280,6 +285,12 @@ def fulfilled_at(order: Any) -> datetime | None:
         OrderStatus.RETURNED,
     ):
         return None
+    shipped: datetime | None = order.events.filter(
+        type=OrderEvents.FULFILLMENT_FULFILLED_ITEMS
+    ).aggregate(latest=Max("date"))["latest"]
+    if shipped is not None:
+        return shipped
+    # Orders imported with orderBulkCreate carry fulfillments but no such event.
     latest: datetime | None = order.fulfillments.exclude(
         status=FulfillmentStatus.CANCELED
     ).aggregate(latest=Max("created_at"))["latest"]
