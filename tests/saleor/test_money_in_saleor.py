@@ -12,6 +12,7 @@ from . import require_saleor
 
 require_saleor()
 
+import django.test  # noqa: E402
 import graphene  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
 from saleor.account.tests.fixtures.user import dangerously_create_test_user  # noqa: E402
@@ -390,3 +391,111 @@ def test_paid_out_commission_refunded_later_is_offset_by_the_next_order(
     assert settled["negativeCarry"] == 0
     assert (settled["pending"], settled["onHold"], settled["reserved"]) == (0, 0, 0)
     assert (settled["paid"], settled["tax"]) == (Decimal("1.60"), Decimal("0.40"))
+
+
+# --- What counts as "fulfilled": the moment the goods went out, not a later return ------------
+ORDER_FULFILLMENT_RETURN = """
+mutation ($order: ID!, $input: OrderReturnProductsInput!) {
+  orderFulfillmentReturnProducts(order: $order, input: $input) {
+    order { status }
+    errors { field message code }
+  }
+}
+"""
+ORDER_FULFILLMENT_APPROVE = """
+mutation ($id: ID!) {
+  orderFulfillmentApprove(id: $id, notifyCustomer: false) {
+    order { status }
+    errors { field message code }
+  }
+}
+"""
+MONDAY = datetime(2030, 3, 4, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+WEDNESDAY = datetime(2030, 3, 6, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+
+
+def test_a_partial_return_does_not_restart_the_receipt_confirmation_clock(
+    wfx_money,
+    four_generations,
+    storefront_checkout,
+    fulfil,
+    staff_api_client,
+):
+    from django.core.management import call_command
+    from saleor.order.models import FulfillmentLine
+
+    seller = four_generations[3]
+    wfx_money.configuration.append({"name": "confirm_days_after_fulfilment", "value": "7"})
+    wfx_money.save(update_fields=["configuration"])
+    with freeze_time(THURSDAY):
+        order, _, _ = storefront_checkout([("referral_code", "DDD444")])
+    with freeze_time(FRIDAY_MORNING_IN_SHANGHAI):
+        fulfil(order)
+    a_week_after_shipping = datetime(2030, 3, 8, 2, 0, tzinfo=UTC)
+    assert Settlement.objects.get(distributor=seller).confirm_due_at == a_week_after_shipping
+
+    # Monday: one of the two units comes back (a return recorded by staff, no refund yet), and
+    # the periodic sweep reconciles the order Saleor changed.
+    with freeze_time(MONDAY):
+        staff_api_client.regenerate_access_token()
+        shipped_line = FulfillmentLine.objects.get(fulfillment__order=order)
+        returned = get_graphql_content(
+            staff_api_client.post_graphql(
+                ORDER_FULFILLMENT_RETURN,
+                {
+                    "order": graphene.Node.to_global_id("Order", order.pk),
+                    "input": {
+                        "fulfillmentLines": [
+                            {
+                                "fulfillmentLineId": graphene.Node.to_global_id(
+                                    "FulfillmentLine", shipped_line.pk
+                                ),
+                                "quantity": 1,
+                            }
+                        ]
+                    },
+                },
+            )
+        )["data"]["orderFulfillmentReturnProducts"]
+        assert returned["errors"] == []
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PARTIALLY_RETURNED, returned["order"]["status"]
+        call_command("wfx_reconcile", "--hours", "1")
+
+    # The week still runs from Friday's shipment, not from Monday's return.
+    assert Settlement.objects.get(distributor=seller).confirm_due_at == a_week_after_shipping
+    settle_due(now=a_week_after_shipping)
+    assert balance(seller, "USD").on_hold == SELLER_COMMISSION
+
+
+def test_the_hold_counts_from_the_approval_when_fulfilments_need_one(
+    wfx_money, four_generations, storefront_checkout, fulfil, staff_api_client, site_settings
+):
+    seller = four_generations[3]
+    site_settings.fulfillment_auto_approve = False
+    site_settings.save(update_fields=["fulfillment_auto_approve"])
+    with freeze_time(THURSDAY):
+        order, _, _ = storefront_checkout([("referral_code", "DDD444")])
+
+    # Monday the warehouse prepares the parcel; it goes out only when approved on Wednesday.
+    with freeze_time(MONDAY):
+        prepared = fulfil(order)
+    assert prepared["order"]["status"] == "UNFULFILLED"
+    assert balance(seller, "USD").pending == SELLER_COMMISSION
+    with freeze_time(WEDNESDAY):
+        staff_api_client.regenerate_access_token()
+        with django.test.TestCase.captureOnCommitCallbacks(execute=True):
+            approved = get_graphql_content(
+                staff_api_client.post_graphql(
+                    ORDER_FULFILLMENT_APPROVE, {"id": prepared["fulfillments"][0]["id"]}
+                )
+            )["data"]["orderFulfillmentApprove"]
+    assert approved["errors"] == []
+    assert approved["order"]["status"] == "FULFILLED"
+
+    settlement = Settlement.objects.get(distributor=seller)
+    assert settlement.fulfilled_at == WEDNESDAY
+    # T+3 from Wednesday: Thursday, Friday, Monday; available when Monday 11 March begins in
+    # Shanghai (16:00 UTC on Sunday).
+    assert settlement.available_due_at == datetime(2030, 3, 10, 16, 0, tzinfo=UTC)
+    assert balance(seller, "USD").on_hold == SELLER_COMMISSION
