@@ -1,6 +1,10 @@
 """Commission becomes money inside a real Saleor: a referred storefront order, paid and then
 fulfilled with Saleor's own `orderFulfill`, moves the seller's commission from pending to the
-T+N hold, and the hold ends on the business day the settings say."""
+T+N hold, the hold ends on the business day the settings say, the seller is paid out net of tax
+through the plugin's API, and a refund after the payout is a debt the next commission pays off.
+
+The clock is moved with freezegun (Saleor's own test dependency); dates are in 2030 so the real
+clock never matures anything by itself."""
 
 import json
 from datetime import UTC, datetime
@@ -12,7 +16,6 @@ from . import require_saleor
 
 require_saleor()
 
-import django.test  # noqa: E402
 import graphene  # noqa: E402
 from freezegun import freeze_time  # noqa: E402
 from saleor.account.tests.fixtures.user import dangerously_create_test_user  # noqa: E402
@@ -30,7 +33,7 @@ from saleor_wfx_plugin.services.ledger import SettleResult, settle_due  # noqa: 
 from . import test_plugin_in_saleor as commission_tier  # noqa: E402
 
 PLUGIN_PATH = commission_tier.PLUGIN_PATH
-four_generations = commission_tier.four_generations  # D444's chain: A ← B ← C ← D
+four_generations = commission_tier.four_generations  # AAA111 ← BBB222 ← CCC333 ← DDD444
 storefront_checkout = commission_tier.storefront_checkout
 
 ORDER_FULFILL = """
@@ -75,10 +78,21 @@ def wfx_money(settings, db):
     )
 
 
+def configure(plugin_configuration, **values):
+    """Change some of the plugin's settings, as a merchant does in the dashboard."""
+    kept = [item for item in plugin_configuration.configuration if item["name"] not in values]
+    plugin_configuration.configuration = kept + [
+        {"name": name, "value": value} for name, value in values.items()
+    ]
+    plugin_configuration.save(update_fields=["configuration"])
+
+
 @pytest.fixture
-def fulfil(staff_api_client, permission_group_manage_orders, django_capture_on_commit_callbacks):
+def fulfil(staff_api_client, permission_group_manage_orders):
     """What the dashboard does when staff ship an order: Saleor's `orderFulfill` with a staff
-    token that has MANAGE_ORDERS, every line from the warehouse its stock was allocated in."""
+    token that has MANAGE_ORDERS, every line from the warehouse its stock was allocated in.
+    (Saleor's test client runs on-commit callbacks, so the plugin's hooks run as after a real
+    request.)"""
     permission_group_manage_orders.user_set.add(staff_api_client.user)
 
     def ship(order):
@@ -100,16 +114,15 @@ def fulfil(staff_api_client, permission_group_manage_orders, django_capture_on_c
                     ],
                 }
             )
-        with django_capture_on_commit_callbacks(execute=True):
-            result = get_graphql_content(
-                staff_api_client.post_graphql(
-                    ORDER_FULFILL,
-                    {
-                        "order": graphene.Node.to_global_id("Order", order.pk),
-                        "input": {"lines": lines, "notifyCustomer": False},
-                    },
-                )
-            )["data"]["orderFulfill"]
+        result = get_graphql_content(
+            staff_api_client.post_graphql(
+                ORDER_FULFILL,
+                {
+                    "order": graphene.Node.to_global_id("Order", order.pk),
+                    "input": {"lines": lines, "notifyCustomer": False},
+                },
+            )
+        )["data"]["orderFulfill"]
         assert result["errors"] == []
         order.refresh_from_db()
         return result
@@ -195,24 +208,25 @@ mutation ($id: ID!, $reference: String!) {
 TRANSACTION_UPDATE = commission_tier.TRANSACTION_UPDATE
 
 # The calendar of the story, all in 2030 and in Shanghai time (UTC+8, no daylight saving).
-SECOND_ORDER_SHIPPED = datetime(2030, 3, 8, 2, 0, tzinfo=UTC)  # Friday 10:00
-SECOND_ORDER_AVAILABLE = datetime(2030, 3, 12, 16, 0, tzinfo=UTC)  # Wednesday 13 March begins
+# The first order ships on FRIDAY_MORNING_IN_SHANGHAI and is available from Wednesday.
 PAYOUT_DAY = datetime(2030, 3, 6, 2, 0, tzinfo=UTC)  # Wednesday 10:00
 REFUND_DAY = datetime(2030, 3, 7, 2, 0, tzinfo=UTC)  # Thursday 10:00
+SECOND_ORDER_SHIPPED = datetime(2030, 3, 8, 2, 0, tzinfo=UTC)  # Friday 10:00
+SECOND_ORDER_AVAILABLE = datetime(2030, 3, 12, 16, 0, tzinfo=UTC)  # Wednesday 13 March begins
 
 
 @pytest.fixture
 def wfx_payouts(wfx_money):
-    wfx_money.configuration += [
+    configure(
+        wfx_money,
         # One order's commission is a few dollars; the shop lets such small sums be paid out.
-        {"name": "payout_min_amount", "value": "1"},
-        {"name": "second_approval_above", "value": "5000"},  # far above: one approver suffices
+        payout_min_amount="1",
+        second_approval_above="5000",  # far above these payouts: one approver suffices
         # Labour-remuneration tax is withheld on CNY payouts only; this shop sells in USD and
         # withholds a flat 20 %.
-        {"name": "tax_policy", "value": "flat"},
-        {"name": "tax_flat_rate", "value": "20"},
-    ]
-    wfx_money.save(update_fields=["configuration"])
+        tax_policy="flat",
+        tax_flat_rate="20",
+    )
     return wfx_money
 
 
@@ -425,8 +439,7 @@ def test_a_partial_return_does_not_restart_the_receipt_confirmation_clock(
     from saleor.order.models import FulfillmentLine
 
     seller = four_generations[3]
-    wfx_money.configuration.append({"name": "confirm_days_after_fulfilment", "value": "7"})
-    wfx_money.save(update_fields=["configuration"])
+    configure(wfx_money, confirm_days_after_fulfilment="7")
     with freeze_time(THURSDAY):
         order, _, _ = storefront_checkout([("referral_code", "DDD444")])
     with freeze_time(FRIDAY_MORNING_IN_SHANGHAI):
@@ -484,12 +497,11 @@ def test_the_hold_counts_from_the_approval_when_fulfilments_need_one(
     assert balance(seller, "USD").pending == SELLER_COMMISSION
     with freeze_time(WEDNESDAY):
         staff_api_client.regenerate_access_token()
-        with django.test.TestCase.captureOnCommitCallbacks(execute=True):
-            approved = get_graphql_content(
-                staff_api_client.post_graphql(
-                    ORDER_FULFILLMENT_APPROVE, {"id": prepared["fulfillments"][0]["id"]}
-                )
-            )["data"]["orderFulfillmentApprove"]
+        approved = get_graphql_content(
+            staff_api_client.post_graphql(
+                ORDER_FULFILLMENT_APPROVE, {"id": prepared["fulfillments"][0]["id"]}
+            )
+        )["data"]["orderFulfillmentApprove"]
     assert approved["errors"] == []
     assert approved["order"]["status"] == "FULFILLED"
 
