@@ -188,7 +188,7 @@ def build_fixture(rows: int, distributors: int) -> None:
                                      settlement_id, commission_entry_id, payout_id, actor, reason,
                                      idempotency_key, created_at)
         SELECT (i - 1) %% %(distributors)s + 1, 'CNY', 'hold', 'confirmation',
-               ((i * 7919) %% 100000 + 1)::numeric / 100, md5('bench-confirm:' || i)::uuid,
+               ((i::bigint * 7919) %% 100000 + 1)::numeric / 100, md5('bench-confirm:' || i)::uuid,
                i, NULL, NULL, 'system', '', NULL, now() - interval '10 days'
         FROM generate_series(1, %(rows)s) AS i
         """,
