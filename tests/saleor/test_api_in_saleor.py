@@ -19,15 +19,17 @@ require_saleor()
 from saleor.account.tests.fixtures.user import dangerously_create_test_user  # noqa: E402
 from saleor.app.models import AppToken  # noqa: E402
 from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
-from saleor.plugins.models import PluginConfiguration  # noqa: E402
 
 from saleor_wfx_plugin.models import ApplicationDocument, Distributor  # noqa: E402
-from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
 # The referred order is placed exactly as the commission tests place theirs: a storefront
 # checkout through Saleor's public API, paid by an app's transaction, completed.
-from .test_plugin_in_saleor import PLUGIN_PATH, storefront_checkout  # noqa: E402, F401
+from .test_plugin_in_saleor import (  # noqa: E402, F401
+    PLUGIN_PATH,
+    activate_programme,
+    storefront_checkout,
+)
 
 PLUGIN_ROOT = "/plugins/wfx.distribution"
 GRAPHQL_URL = f"{PLUGIN_ROOT}/graphql/"
@@ -102,19 +104,8 @@ def permission_denied(body) -> bool:
 
 @pytest.fixture
 def wfx_configuration(settings, db, tmp_path):
-    settings.PLUGINS = [PLUGIN_PATH]
     settings.WFX_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    return PluginConfiguration.objects.create(
-        identifier=PLUGIN_ID,
-        active=True,
-        configuration=[
-            {"name": "commission_levels", "value": "3"},
-            {"name": "default_seller_rate", "value": "10"},
-            {"name": "level2_rate", "value": "5"},
-            {"name": "level3_rate", "value": "2"},
-            {"name": "storefront_url", "value": "https://shop.example.com"},
-        ],
-    )
+    return activate_programme(settings, storefront_url="https://shop.example.com")
 
 
 @pytest.fixture

@@ -21,10 +21,8 @@ from freezegun import freeze_time  # noqa: E402
 from saleor.account.tests.fixtures.user import dangerously_create_test_user  # noqa: E402
 from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
 from saleor.order import OrderStatus  # noqa: E402
-from saleor.plugins.models import PluginConfiguration  # noqa: E402
 
 from saleor_wfx_plugin.models import Settlement  # noqa: E402
-from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.selectors.balances import balance  # noqa: E402
 from saleor_wfx_plugin.services.ledger import SettleResult, settle_due  # noqa: E402
 
@@ -62,19 +60,9 @@ GRAND_UPLINE_COMMISSION = Decimal("0.40")  # 2 %
 
 @pytest.fixture
 def wfx_money(settings, db):
-    settings.PLUGINS = [PLUGIN_PATH]
     settings.WFX_TIME_ZONE = SHANGHAI
-    return PluginConfiguration.objects.create(
-        identifier=PLUGIN_ID,
-        active=True,
-        configuration=[
-            {"name": "commission_levels", "value": "3"},
-            {"name": "default_seller_rate", "value": "10"},
-            {"name": "level2_rate", "value": "5"},
-            {"name": "level3_rate", "value": "2"},
-            {"name": "confirm_days_after_fulfilment", "value": "0"},
-            {"name": "settlement_days", "value": "3"},
-        ],
+    return commission_tier.activate_programme(
+        settings, confirm_days_after_fulfilment="0", settlement_days="3"
     )
 
 

@@ -74,19 +74,29 @@ POLISH_ADDRESS = {
 }
 
 
-@pytest.fixture
-def wfx_active(settings, db):
+def activate_programme(settings, **extra_configuration):
+    """Switch the plugin on the way Saleor stores it, with the article's rates (10 / 5 / 2 %,
+    three levels) and any further settings, as a merchant would enter them."""
     settings.PLUGINS = [PLUGIN_PATH]
+    rates = {
+        "commission_levels": "3",
+        "default_seller_rate": "10",
+        "level2_rate": "5",
+        "level3_rate": "2",
+    }
     return PluginConfiguration.objects.create(
         identifier=PLUGIN_ID,
         active=True,
         configuration=[
-            {"name": "commission_levels", "value": "3"},
-            {"name": "default_seller_rate", "value": "10"},
-            {"name": "level2_rate", "value": "5"},
-            {"name": "level3_rate", "value": "2"},
+            {"name": name, "value": value}
+            for name, value in {**rates, **extra_configuration}.items()
         ],
     )
+
+
+@pytest.fixture
+def wfx_active(settings, db):
+    return activate_programme(settings)
 
 
 @pytest.fixture
