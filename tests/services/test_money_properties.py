@@ -13,9 +13,11 @@ with the settlement clock and the odd staff adjustment, the money ledger stays r
    withdrawal of money that a refund then took back (the clawback the early withdrawal risked);
 6. every order whose last change was delivered holds exactly what its current state earns.
 
-Each example runs in a savepoint that is rolled back afterwards (the ledger is append-only, so
-rows cannot be deleted). `WFX_PROPERTY_EXAMPLES` sets the number of examples (CI: 2,000; a
-nightly run can ask for more).
+Every example starts from the same opening orders (commission on hold and available, written
+once) and runs in a savepoint rolled back afterwards: the ledger is append-only, so rows cannot
+be deleted. `WFX_PROPERTY_EXAMPLES` sets the number of examples (default and CI: 2,000, about two
+minutes on two cores) and `WFX_PROPERTY_STEPS` the longest sequence (default 15); a nightly run
+can ask for more of both, e.g. 20,000 and 30.
 """
 
 import itertools
@@ -357,7 +359,7 @@ class MoneyMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._with_money())
     @rule(who=pick, percent=st.sampled_from((30, 60, 100, 101, 120)), early=st.booleans())
     def distributor_requests_a_share(self, who, percent, early):
-        """A share of what the distributor can withdraw: all of it, or a fen more."""
+        """A share of what the distributor can withdraw: part, all, or a little more."""
         candidates = self._with_money()
         self._request(
             candidates[who % len(candidates)],
