@@ -40,6 +40,13 @@ def mask_email(email: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def mask_account(account: str) -> str:
+    """Payee accounts: "6222021234567890123" → "**** 0123"; e-mail accounts like mask_email."""
+    if "@" in account:
+        return mask_email(account)
+    return f"**** {account[-4:]}" if len(account) > 4 else "****"
+
+
 def mask_identity_number(number: str) -> str:
     """ID card numbers in exports: first 3 and last 4 kept ("110***********1234")."""
     number = number.strip()

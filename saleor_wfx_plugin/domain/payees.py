@@ -54,12 +54,3 @@ def normalize_account(method: str, account: str) -> str | None:
             return account.lower() if "@" in account else account
         return None
     return None
-
-
-def mask_account(account: str) -> str:
-    """Keeps the last four: "6222021234567890123" → "**** 0123";
-    "alice@example.com" → "a***@example.com"."""
-    if "@" in account:
-        local, _, domain = account.partition("@")
-        return f"{local[:1]}***@{domain}"
-    return f"**** {account[-4:]}" if len(account) > 4 else "****"

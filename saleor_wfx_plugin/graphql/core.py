@@ -87,6 +87,16 @@ def require_customer(info: Any) -> Viewer:
     return current
 
 
+def active_program() -> Any:
+    """The programme's settings for a mutation that needs them; a clear error while it is off."""
+    from ..shop import get_shop
+
+    program = get_shop().program_settings()
+    if program is None:
+        raise DistributorError("The programme is switched off.", code="program_inactive")
+    return program
+
+
 def is_staff_with(info: Any, permission: Permission) -> bool:
     return viewer(info).has_perm(permission)
 

@@ -14,8 +14,7 @@ import graphene
 from django.utils import timezone
 
 from ..auth import Permission
-from ..domain.masking import mask_identity_number
-from ..domain.payees import mask_account
+from ..domain.masking import mask_account, mask_identity_number
 from ..models import Distributor, LedgerEntry, Payout
 from ..selectors.balances import Balance, balances
 from ..services.distributors import DistributorError
@@ -24,6 +23,7 @@ from .core import (
     DateTimeRangeInput,
     Money,
     PermissionDenied,
+    active_program,
     context,
     get_by_id,
     money,
@@ -369,15 +369,6 @@ class MoneyQuery:
 
 
 # --- Mutations -------------------------------------------------------------------------------
-def _program() -> Any:
-    from ..shop import get_shop
-
-    program = get_shop().program_settings()
-    if program is None:
-        raise DistributorError("The programme is switched off.", code="program_inactive")
-    return program
-
-
 def _payout(global_id: str) -> Payout:
     return get_by_id(Payout.objects.all(), global_id, "Payout")
 
@@ -430,7 +421,7 @@ class PayoutRequest(BaseMutation):
             ),
             idempotency_key=input["idempotency_key"],
             actor=viewer(info).actor,
-            program=_program(),
+            program=active_program(),
         )
         return cls.ok(payout=payout)
 
@@ -473,7 +464,7 @@ class PayoutApprove(BaseMutation):
     def perform(cls, info: Any, id: str) -> Any:
         from ..services.payouts import approve_payout
 
-        payout = approve_payout(_payout(id), actor=viewer(info).actor, program=_program())
+        payout = approve_payout(_payout(id), actor=viewer(info).actor, program=active_program())
         return cls.ok(payout=payout)
 
 

@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 
 import graphene
 from django.db import transaction
-from graphql_relay import from_global_id
 
 from ..auth import Permission
 from ..models import CommissionRule, Distributor, DistributorApplication, Grade
@@ -16,6 +15,8 @@ from ..services.distributors import DistributorError
 from .core import (
     DistributionError,
     Upload,
+    active_program,
+    decode_id,
     error_from,
     get_by_id,
     require_customer,
@@ -102,12 +103,9 @@ class DistributorApply(BaseMutation):
     @classmethod
     def perform(cls, info: Any, input: Any) -> Any:
         from ..services.applications import DocumentUpload, apply
-        from ..shop import get_shop
 
         require_customer(info)
-        program = get_shop().program_settings()
-        if program is None:
-            raise DistributorError("The programme is switched off.", code="program_inactive")
+        program = active_program()
         uploads = []
         for index, document in enumerate(input.get("documents") or ()):
             upload = document["file"]
@@ -456,14 +454,11 @@ class CommissionRuleUpdateInput(graphene.InputObjectType):
 def _saleor_target(scope: str, global_id: str) -> str:
     expected = "Product" if scope == CommissionRule.Scope.PRODUCT else "Category"
     try:
-        type_name, pk = from_global_id(global_id)
-    except Exception:
-        type_name, pk = "", ""
-    if type_name != expected or not pk:
+        return decode_id(global_id, expected, field="target")
+    except DistributorError:
         raise DistributorError(
             f"Expected a Saleor {expected} id, got {global_id!r}.", code="invalid", field="target"
-        )
-    return str(pk)
+        ) from None
 
 
 class CommissionRuleCreate(BaseMutation):

@@ -62,12 +62,9 @@ class CommissionStatusEnum(graphene.Enum):
 
 
 def referral_link(info: Any, distributor: Distributor, next_path: str | None = None) -> str:
-    from urllib.parse import quote
+    from ..posters import referral_link as build_link
 
-    link = f"{context(info).base_url}/r/{distributor.code}"
-    if next_path:
-        link += "?next=" + quote(next_path, safe="/")
-    return link
+    return build_link(context(info).base_url, distributor.code, next_path)
 
 
 class GradeType(graphene.ObjectType):

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from ..domain.rates import InvalidRate, parse_rate
 from ..models import CommissionRule, Distributor, Grade
 from .distributors import DistributorError
 
-MAX_RATE = Decimal(100)
 _UNSET = object()
 
 
@@ -27,11 +27,9 @@ def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
             raise DistributorError("A rate is required.", code="required", field=field)
         return None
     try:
-        rate = Decimal(str(value))
-    except InvalidOperation:
-        raise DistributorError("A rate is a number.", code="invalid", field=field) from None
-    if not rate.is_finite() or rate < 0 or rate > MAX_RATE:
-        raise DistributorError("A rate is between 0 and 100 (%).", code="invalid", field=field)
+        rate = parse_rate(value, field=field)
+    except InvalidRate as error:
+        raise DistributorError(str(error), code="invalid", field=field) from None
     if rate != rate.quantize(Decimal("0.01")):
         raise DistributorError("A rate has at most two decimals.", code="invalid", field=field)
     return rate

@@ -1,8 +1,5 @@
-from saleor_wfx_plugin.domain.payees import (
-    is_valid_resident_id,
-    mask_account,
-    normalize_account,
-)
+from saleor_wfx_plugin.domain.masking import mask_account
+from saleor_wfx_plugin.domain.payees import is_valid_resident_id, normalize_account
 
 
 def test_resident_id_check_character():
