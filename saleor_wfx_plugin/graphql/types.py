@@ -9,8 +9,7 @@ from typing import Any
 
 import graphene
 from django.core import signing
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from ..auth import Permission
@@ -18,14 +17,12 @@ from ..domain.attribution import DistributorStatus
 from ..domain.masking import mask_email, mask_name, mask_phone
 from ..models import (
     ApplicationDocument,
-    CommissionEntry,
     CommissionLine,
     CommissionRule,
     Distributor,
     DistributorApplication,
     DistributorEvent,
     Grade,
-    ReferralAttribution,
 )
 from .core import CountableConnection, Money, context, is_staff_with, money, paginate
 
@@ -120,22 +117,15 @@ class Earnings(graphene.ObjectType):
 
 
 def earnings_of(distributor: Distributor) -> list[Earnings]:
-    rows = (
-        CommissionEntry.objects.filter(distributor=distributor)
-        .values("currency")
-        .annotate(
-            accrued=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.ACCRUAL)), ZERO),
-            reversed=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.REVERSAL)), ZERO),
-        )
-        .order_by("currency")
-    )
+    from ..selectors.commissions import distributor_earnings
+
     return [
         Earnings(
-            accrued=money(row["accrued"], row["currency"]),
-            reversed=money(row["reversed"], row["currency"]),
-            net=money(row["accrued"] + row["reversed"], row["currency"]),
+            accrued=money(row.accrued, row.currency),
+            reversed=money(row.reversed, row.currency),
+            net=money(row.net, row.currency),
         )
-        for row in rows
+        for row in distributor_earnings(Distributor.objects.filter(pk=distributor.pk))
     ]
 
 
@@ -433,9 +423,7 @@ class TeamMemberConnection(CountableConnection):
 
 class TeamSales(graphene.ObjectType):
     currency = graphene.String(required=True)
-    sales = graphene.Field(
-        Money, required=True, description="Goods value of paid orders, net of refunds."
-    )
+    sales = graphene.Field(Money, required=True)
     orders = graphene.Int(required=True)
 
 
@@ -448,8 +436,9 @@ class TeamSummary(graphene.ObjectType):
     sales = graphene.List(
         graphene.NonNull(TeamSales),
         required=True,
-        since=graphene.DateTime(description="Default: the start of the current month."),
-        description="Sales the team made (sold by the two levels below the viewer).",
+        month=graphene.Date(description="Any day of the month; default: the current month."),
+        description="Sales the team made (sold by the two levels below the viewer), goods value "
+        "net of refunds, as the grade rules count it.",
     )
     members = graphene.Field(TeamMemberConnection, first=graphene.Int(), after=graphene.String())
 
@@ -462,30 +451,14 @@ class TeamSummary(graphene.ObjectType):
         return Distributor.objects.filter(upline__upline=root).count()
 
     @staticmethod
-    def resolve_sales(root: Distributor, info: Any, since: Any = None) -> list[TeamSales]:
-        if since is None:
-            since = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        rows = (
-            ReferralAttribution.objects.filter(
-                Q(upline=root) | Q(grand_upline=root),
-                commissionable_at__gte=since,
-                cancelled=False,
-            )
-            .values("currency")
-            .annotate(
-                total=Coalesce(Sum("order_total"), ZERO),
-                refunded=Coalesce(Sum("refunded_amount"), ZERO),
-                orders=Count("id"),
-            )
-            .order_by("currency")
-        )
+    def resolve_sales(root: Distributor, info: Any, month: date | None = None) -> list[TeamSales]:
+        from ..selectors.sales import downline_sales
+
         return [
             TeamSales(
-                currency=row["currency"],
-                sales=money(max(row["total"] - row["refunded"], ZERO), row["currency"]),
-                orders=row["orders"],
+                currency=row.currency, sales=money(row.sales, row.currency), orders=row.orders
             )
-            for row in rows
+            for row in downline_sales(root, month_start(month))
         ]
 
     @staticmethod
@@ -539,6 +512,7 @@ class SalesFiguresType(graphene.ObjectType):
 
 
 def month_start(value: date | None) -> date:
-    today = timezone.localdate()
-    value = value or today
-    return value.replace(day=1)
+    """The asked month, or the shop's current month (in its time zone, as the grade rules)."""
+    from ..shop import shop_time_zone
+
+    return (value or timezone.localdate(timezone=shop_time_zone())).replace(day=1)

@@ -107,6 +107,41 @@ def distributor_sales_summary(distributor: Distributor, month: date) -> list[Sal
     )
 
 
+@dataclass(frozen=True)
+class DownlineSales:
+    """What the two levels below a distributor sold in a month (their own sales excluded)."""
+
+    currency: str
+    sales: Decimal
+    orders: int
+
+
+def downline_sales(distributor: Distributor, month: date) -> list[DownlineSales]:
+    """The same sales figure as the grade rules use (goods net of refunds, no shipping), for the
+    distributor's team view: team sales minus their own."""
+    start, end = month_bounds(month, shop_time_zone())
+    orders = dict(
+        ReferralAttribution.objects.filter(
+            Q(upline=distributor) | Q(grand_upline=distributor),
+            commissionable_at__gte=start,
+            commissionable_at__lt=end,
+        )
+        .filter(_kept_by_customer())
+        .values("currency")
+        .annotate(count=Count("pk"))
+        .values_list("currency", "count")
+    )
+    return [
+        DownlineSales(
+            figures.currency,
+            figures.team_sales - figures.own_sales,
+            orders.get(figures.currency, 0),
+        )
+        for figures in distributor_sales_summary(distributor, month)
+        if figures.team_sales != figures.own_sales or figures.currency in orders
+    ]
+
+
 def _figures_by_currency(
     month: date, *, currency: str | None = None, member: Distributor | None = None
 ) -> dict[tuple[str, int], SalesFigures]:
