@@ -20,6 +20,11 @@ PLUGIN_PATH = "/plugins/wfx.distribution"
 
 _REFERRAL = re.compile(r"/r/([^/]{1,64})/?")
 _POSTER = re.compile(r"/posters/([0-9a-f]{32})\.png")
+# Staff open documents from the dashboard in a browser, which cannot add a Bearer header: the
+# API hands them a short-lived signed link instead, and this route checks the signature.
+DOCUMENT_LINK_SALT = "saleor_wfx_plugin.document"
+DOCUMENT_LINK_MAX_AGE_SECONDS = 5 * 60
+
 _DOCUMENT = re.compile(r"/documents/([A-Za-z0-9:_\-]{1,200})")
 
 
@@ -65,8 +70,12 @@ def _poster(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def document_link(base_url: str, document_id: int) -> str:
+    token = signing.TimestampSigner(salt=DOCUMENT_LINK_SALT).sign(str(document_id))
+    return f"{base_url}/documents/{token}"
+
+
 def _document(request: HttpRequest, token: str) -> HttpResponse:
-    from .graphql.types import DOCUMENT_LINK_MAX_AGE_SECONDS, DOCUMENT_LINK_SALT
     from .models import ApplicationDocument
 
     if request.method != "GET":

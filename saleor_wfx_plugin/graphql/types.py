@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import graphene
-from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,8 +25,6 @@ from ..models import (
 )
 from .core import CountableConnection, Money, context, is_staff_with, money, paginate
 
-DOCUMENT_LINK_SALT = "saleor_wfx_plugin.document"
-DOCUMENT_LINK_MAX_AGE_SECONDS = 5 * 60
 ZERO = Decimal(0)
 
 DistributorStatusEnum = graphene.Enum(
@@ -233,8 +230,9 @@ class ApplicationDocumentType(graphene.ObjectType):
     def resolve_url(root: ApplicationDocument, info: Any) -> str | None:
         if not is_staff_with(info, Permission.MANAGE_USERS):
             return None
-        token = signing.TimestampSigner(salt=DOCUMENT_LINK_SALT).sign(str(root.pk))
-        return f"{context(info).base_url}/documents/{token}"
+        from ..http import document_link
+
+        return document_link(context(info).base_url, root.pk)
 
 
 class DistributorApplicationType(graphene.ObjectType):
