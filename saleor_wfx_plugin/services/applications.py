@@ -20,7 +20,7 @@ from django.utils import timezone
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, normalize_code
 from ..domain.settings import ProgramSettings
-from ..locks import lock_distributor_tree
+from ..lock_objects import lock_distributor_tree
 from ..models import ApplicationDocument, Distributor, DistributorApplication, DistributorEvent
 from .distributors import (
     MAX_NAME_LENGTH,

@@ -22,7 +22,7 @@ from ..domain.commission import commission_targets, plan_commissions
 from ..domain.orders import OrderSnapshot
 from ..domain.rates import SellerRateBook
 from ..domain.settings import ProgramSettings
-from ..locks import lock_order
+from ..lock_objects import lock_order
 from ..models import (
     CommissionEntry,
     CommissionLine,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from ..domain.phones import normalize_phone
-from ..locks import lock_distributor_tree
+from ..lock_objects import lock_distributor_tree
 from ..models import Distributor, DistributorEvent, Grade
 from .events import SYSTEM_ACTOR, record_event
 

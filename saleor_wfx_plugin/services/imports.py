@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 
 from ..domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from ..domain.phones import normalize_phone
-from ..locks import lock_distributor_tree
+from ..lock_objects import lock_distributor_tree
 from ..models import Distributor, DistributorEvent, Grade
 from .distributors import DistributorError, create_distributor
 

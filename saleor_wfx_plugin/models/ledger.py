@@ -1,0 +1,221 @@
+"""Money: the commission entries, settlements (when commission becomes payable) and the
+balance ledger."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from .attribution import CommissionLine, ReferralAttribution
+from .distributors import Distributor
+from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS
+from .payouts import Payout
+
+
+class CommissionEntry(models.Model):
+    """Append-only ledger of commission. A distributor's balance is the sum of their entries;
+    nothing here is ever updated or deleted (PostgreSQL enforces it with a trigger)."""
+
+    class Kind(models.TextChoices):
+        ACCRUAL = "accrual"
+        REVERSAL = "reversal"
+
+    commission_line = models.ForeignKey(
+        CommissionLine, on_delete=models.PROTECT, related_name="entries"
+    )
+    # Repeated from the plan so balances and the legal-level check need no join.
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.PROTECT, related_name="commission_entries"
+    )
+    level = models.PositiveSmallIntegerField()
+    # 1, 2, 3… per plan line; unique, so two workers posting the same difference at once cannot
+    # both succeed.
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(**MONEY_DIGITS)
+    currency = models.CharField(max_length=3)
+    event = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        indexes = [models.Index(fields=("distributor", "currency"), name="wfx_entry_balance")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("commission_line", "sequence"), name="wfx_entry_sequence_unique"
+            ),
+            models.CheckConstraint(condition=LEVEL_IS_LEGAL, name="wfx_entry_level_1_3"),
+            models.CheckConstraint(
+                condition=(Q(kind="accrual") & Q(amount__gt=0))
+                | (Q(kind="reversal") & Q(amount__lt=0)),
+                name="wfx_entry_sign_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} (level {self.level})"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise RuntimeError("commission entries are append-only; post a reversal instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("commission entries are append-only; post a reversal instead")
+
+
+class Settlement(models.Model):
+    """When one order's commission for one distributor becomes payable: confirmed when Saleor
+    reports the order fulfilled (or a set number of days later, as automatic receipt
+    confirmation), available T+N business days after that."""
+
+    attribution = models.ForeignKey(
+        ReferralAttribution, on_delete=models.PROTECT, related_name="settlements"
+    )
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.PROTECT, related_name="settlements"
+    )
+    currency = models.CharField(max_length=3)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    # Due moments, worked out from the fulfilment and the programme's settings.
+    confirm_due_at = models.DateTimeField(null=True, blank=True)
+    available_due_at = models.DateTimeField(null=True, blank=True)
+    # When it happened; set once.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("attribution", "distributor"), name="wfx_one_settlement_per_order_payee"
+            ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(confirmed_at__isnull=False),
+                name="wfx_released_only_when_confirmed",
+            ),
+        ]
+        indexes = [
+            # The maturing task scans only what is still waiting.
+            models.Index(
+                fields=("confirm_due_at",),
+                condition=Q(confirmed_at__isnull=True),
+                name="wfx_settlement_to_confirm",
+            ),
+            models.Index(
+                fields=("available_due_at",),
+                condition=Q(released_at__isnull=True),
+                name="wfx_settlement_to_release",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"settlement of order {self.attribution_id} for {self.distributor_id}"
+
+    @property
+    def bucket(self) -> str:
+        """Where this order's commission lives now."""
+        if self.released_at is not None:
+            return LedgerEntry.Bucket.AVAILABLE
+        if self.confirmed_at is not None:
+            return LedgerEntry.Bucket.HOLD
+        return LedgerEntry.Bucket.PENDING
+
+
+class LedgerEntry(models.Model):
+    """Append-only ledger of a distributor's money, per currency, in buckets.
+
+    Commission enters as accruals (and leaves as reversals) in the bucket its order's settlement
+    is in; every other movement is two or more legs that sum to zero (pending → hold →
+    available → reserved → paid / tax / fee), except staff adjustments. A balance is the sum of
+    a bucket's entries; nothing is ever updated or deleted (a PostgreSQL trigger enforces it).
+    """
+
+    class Bucket(models.TextChoices):
+        PENDING = "pending"  # earned, order not yet confirmed (delivered)
+        HOLD = "hold"  # confirmed, inside the T+N hold
+        AVAILABLE = "available"  # may be paid out; negative = clawback carried forward
+        RESERVED = "reserved"  # in a payout request not yet paid
+        PAID = "paid"  # transferred to the distributor
+        TAX = "tax"  # withheld for the tax office
+        FEE = "fee"  # early-withdrawal fees kept by the merchant
+
+    class Kind(models.TextChoices):
+        ACCRUAL = "accrual"
+        REVERSAL = "reversal"
+        CONFIRMATION = "confirmation"
+        RELEASE = "release"
+        RESERVATION = "reservation"
+        RESERVATION_RETURN = "reservation_return"
+        PAYOUT = "payout"
+        TAX = "tax"
+        FEE = "fee"
+        ADJUSTMENT = "adjustment"
+
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    currency = models.CharField(max_length=3)
+    bucket = models.CharField(max_length=16, choices=Bucket.choices)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    amount = models.DecimalField(**MONEY_DIGITS)
+    # The legs of one movement share it.
+    movement = models.UUIDField()
+    # What the entry traces to: an order's commission, a payout, or a staff action.
+    commission_entry = models.OneToOneField(
+        CommissionEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    settlement = models.ForeignKey(
+        Settlement, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    payout = models.ForeignKey(
+        Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    actor = models.CharField(max_length=128, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)
+        indexes = [
+            models.Index(fields=("distributor", "currency", "bucket"), name="wfx_ledger_balance"),
+            models.Index(fields=("movement",), name="wfx_ledger_movement"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="wfx_ledger_amount_nonzero"),
+            # A settlement is confirmed once and released once, whoever runs the task.
+            models.UniqueConstraint(
+                fields=("settlement", "kind", "bucket"),
+                condition=Q(kind__in=["confirmation", "release"]),
+                name="wfx_ledger_settle_once",
+            ),
+            models.UniqueConstraint(
+                fields=("idempotency_key", "bucket"),
+                condition=Q(idempotency_key__isnull=False),
+                name="wfx_ledger_idempotency",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["accrual", "reversal"], commission_entry__isnull=False)
+                    | Q(kind__in=["confirmation", "release"], settlement__isnull=False)
+                    | Q(
+                        kind__in=["reservation", "reservation_return", "payout", "tax", "fee"],
+                        payout__isnull=False,
+                    )
+                    | (Q(kind="adjustment") & ~Q(actor="") & ~Q(reason=""))
+                ),
+                name="wfx_ledger_entry_traces_to_its_cause",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} in {self.bucket}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise RuntimeError("ledger entries are append-only; post a correcting movement")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("ledger entries are append-only; post a correcting movement")

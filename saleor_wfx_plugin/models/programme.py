@@ -1,0 +1,84 @@
+"""What the merchant configures: grades and per-product or per-category rates."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from .fields import MONEY_DIGITS, RATE_DIGITS, rate_in_range
+
+
+class Grade(models.Model):
+    """普通 / 金牌 / 合伙人 and whatever the merchant adds. Higher rank = better grade.
+
+    Upgrade criteria are all about sales in the previous calendar month; every criterion that is
+    set must be met. There is deliberately no criterion on recruiting: a grade sets the seller
+    rate, so a grade earned by recruiting would be pay for recruiting (禁止传销条例).
+    """
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    # None: the grade keeps the programme's default seller rate.
+    seller_rate = models.DecimalField(**RATE_DIGITS, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(default=0)
+    # Monthly own sales (goods value, net of refunds) in `upgrade_currency`.
+    upgrade_min_sales = models.DecimalField(**MONEY_DIGITS, null=True, blank=True)
+    # Monthly sales of the distributor and the two levels below (the team the rules pay on).
+    upgrade_min_team_sales = models.DecimalField(**MONEY_DIGITS, null=True, blank=True)
+    upgrade_currency = models.CharField(max_length=3, blank=True)
+    upgrade_min_orders = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("rank", "slug")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seller_rate__isnull=True) | rate_in_range("seller_rate"),
+                name="wfx_grade_rate_0_100",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(upgrade_min_sales__isnull=True, upgrade_min_team_sales__isnull=True)
+                    | ~Q(upgrade_currency="")
+                ),
+                name="wfx_grade_threshold_has_currency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_upgrade_rule(self) -> bool:
+        return (
+            self.upgrade_min_sales is not None
+            or self.upgrade_min_team_sales is not None
+            or self.upgrade_min_orders is not None
+        )
+
+
+class CommissionRule(models.Model):
+    """A seller-rate override for one Saleor product or category."""
+
+    class Scope(models.TextChoices):
+        PRODUCT = "product"
+        CATEGORY = "category"
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    saleor_id = models.CharField(max_length=64)
+    seller_rate = models.DecimalField(**RATE_DIGITS)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("scope", "saleor_id"), name="wfx_one_rule_per_target"),
+            models.CheckConstraint(
+                condition=rate_in_range("seller_rate"), name="wfx_rule_rate_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.saleor_id}: {self.seller_rate}%"

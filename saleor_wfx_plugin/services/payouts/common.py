@@ -1,0 +1,94 @@
+"""What every payout action shares: payee details and their checks, errors, the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ...domain.money import minor_unit, quantize
+from ...domain.payees import is_valid_resident_id, normalize_account
+from ...domain.settings import ProgramSettings
+from ...domain.tax import TaxPolicy
+from ...models import Distributor, LedgerEntry, Payout, PayoutEvent
+from ..distributors import DistributorError
+
+Bucket = LedgerEntry.Bucket
+Kind = LedgerEntry.Kind
+Status = Payout.Status
+ZERO = Decimal(0)
+OPEN_STATUSES = (Status.REQUESTED, Status.FIRST_APPROVED)
+
+
+@dataclass(frozen=True)
+class PayeeDetails:
+    method: str  # Payout.Method value
+    name: str
+    account: str
+    bank: str = ""
+    id_number: str = ""
+
+
+def payout_error(message: str, code: str, field: str | None = None) -> DistributorError:
+    return DistributorError(message, code=code, field=field)
+
+
+def record_payout_event(
+    payout: Payout, kind: str, actor: str, reason: str = "", **data: Any
+) -> None:
+    PayoutEvent.objects.create(
+        payout=payout, kind=kind, actor=actor, reason=reason[:500], data=data
+    )
+
+
+def _lock_distributor(distributor_id: int) -> Distributor:
+    return Distributor.objects.select_for_update().get(pk=distributor_id)
+
+
+def _lock_payout(payout: Payout) -> Payout:
+    """Lock order: the distributor, then the payout (the same order a request takes)."""
+    _lock_distributor(payout.distributor_id)
+    return Payout.objects.select_for_update().get(pk=payout.pk)
+
+
+def parse_payout_amount(value: Any, currency: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise payout_error("The amount is not a number.", "invalid_amount", "amount") from None
+    if not amount.is_finite() or amount <= 0:
+        raise payout_error("The amount must be more than zero.", "invalid_amount", "amount")
+    if amount != quantize(amount, currency):
+        raise payout_error(
+            f"{currency} amounts have at most {abs(minor_unit(currency).as_tuple().exponent)} "
+            "decimals.",
+            "invalid_amount",
+            "amount",
+        )
+    return amount
+
+
+def clean_payee(payee: PayeeDetails, currency: str, program: ProgramSettings) -> PayeeDetails:
+    if payee.method not in Payout.Method.values:
+        raise payout_error("Choose bank, wechat or alipay.", "invalid_payee", "method")
+    name = payee.name.strip()
+    if not name or len(name) > 128:
+        raise payout_error("The account holder's name is required.", "invalid_payee", "name")
+    account = normalize_account(payee.method, payee.account)
+    if account is None:
+        raise payout_error(
+            f"That is not a valid {payee.method} account.", "invalid_payee", "account"
+        )
+    bank = payee.bank.strip()
+    if payee.method == Payout.Method.BANK and not bank:
+        raise payout_error("Name the bank of the card.", "invalid_payee", "bank")
+    id_number = payee.id_number.strip().upper()
+    withholds_income_tax = program.tax_policy is TaxPolicy.LABOUR_REMUNERATION and currency == "CNY"
+    if withholds_income_tax and not id_number:
+        # The merchant files the withholding under the payee's resident ID.
+        raise payout_error(
+            "A resident ID number is required for tax.", "id_number_required", "idNumber"
+        )
+    if id_number and not is_valid_resident_id(id_number):
+        raise payout_error("That resident ID number is not valid.", "invalid_payee", "idNumber")
+    return PayeeDetails(payee.method, name, account, bank[:128], id_number)

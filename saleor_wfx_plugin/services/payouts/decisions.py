@@ -1,0 +1,226 @@
+"""What staff and the distributor decide about a request: cancel, reject, approve (with the
+tax withheld), mark paid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from ...domain.settings import ProgramSettings
+from ...domain.tax import TaxPeriod, withholding_for_payout
+from ...models import LedgerEntry, Payout, Settlement
+from ...selectors.balances import balance
+from ..ledger import Leg, post_movement
+from .common import (
+    OPEN_STATUSES,
+    ZERO,
+    Bucket,
+    Kind,
+    Status,
+    _lock_payout,
+    payout_error,
+    record_payout_event,
+)
+
+
+# --- Decisions -------------------------------------------------------------------------------
+@transaction.atomic
+def cancel_payout(payout: Payout, *, actor: str) -> Payout:
+    """The distributor withdraws the request before it is approved."""
+    payout = _lock_payout(payout)
+    if payout.status not in OPEN_STATUSES:
+        raise payout_error("Only a request not yet approved can be cancelled.", "invalid_status")
+    _return_reservation(payout, actor)
+    payout.status = Status.CANCELLED
+    payout.closed_at = timezone.now()
+    payout.save(update_fields=["status", "closed_at", "updated_at"])
+    record_payout_event(payout, "cancelled", actor)
+    return payout
+
+
+@transaction.atomic
+def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
+    reason = reason.strip()
+    if not reason:
+        raise payout_error("Say why the payout is rejected.", "reason_required", "reason")
+    payout = _lock_payout(payout)
+    if payout.status not in (*OPEN_STATUSES, Status.APPROVED):
+        raise payout_error(f"A {payout.status} payout cannot be rejected.", "invalid_status")
+    _return_reservation(payout, actor)
+    payout.status = Status.REJECTED
+    payout.rejected_by = actor
+    payout.rejection_reason = reason[:500]
+    payout.closed_at = timezone.now()
+    payout.save(
+        update_fields=["status", "rejected_by", "rejection_reason", "closed_at", "updated_at"]
+    )
+    record_payout_event(payout, "rejected", actor, reason)
+    return payout
+
+
+@transaction.atomic
+def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> Payout:
+    """First approval; above `second_approval_above` a second, different approver completes it.
+    The final approval fixes the tax withheld (per payout, or per calendar month with the
+    month's earlier payouts) and so the net amount to transfer."""
+    payout = _lock_payout(payout)
+    if payout.status not in OPEN_STATUSES:
+        raise payout_error(f"A {payout.status} payout cannot be approved.", "invalid_status")
+    if balance(payout.distributor_id, payout.currency).available < 0:
+        raise payout_error(
+            "A refund after an earlier payout left a negative balance; payouts wait until later "
+            "commission covers it.",
+            "negative_balance",
+        )
+    now = timezone.now()
+    needs_two = (
+        program.second_approval_above is not None and payout.amount > program.second_approval_above
+    )
+    if needs_two and payout.status == Status.REQUESTED:
+        payout.status = Status.FIRST_APPROVED
+        payout.first_approved_by = actor
+        payout.first_approved_at = now
+        payout.save(
+            update_fields=["status", "first_approved_by", "first_approved_at", "updated_at"]
+        )
+        record_payout_event(payout, "first_approved", actor)
+        return payout
+    if payout.status == Status.FIRST_APPROVED and actor == payout.first_approved_by:
+        raise payout_error(
+            "A second approver, different from the first, must approve this payout.",
+            "same_approver",
+        )
+    _fix_tax(payout, program, now)
+    payout.status = Status.APPROVED
+    payout.approved_by = actor
+    payout.approved_at = now
+    payout.save(
+        update_fields=[
+            "status",
+            "approved_by",
+            "approved_at",
+            "taxable",
+            "tax",
+            "net",
+            "tax_month",
+            "updated_at",
+        ]
+    )
+    record_payout_event(payout, "approved", actor, tax=str(payout.tax), net=str(payout.net))
+    return payout
+
+
+def _fix_tax(payout: Payout, program: ProgramSettings, now: Any) -> None:
+    from ...shop import shop_time_zone
+
+    income = payout.amount - payout.fee
+    month = timezone.localtime(now, shop_time_zone()).date().replace(day=1)
+    earlier_income = earlier_tax = ZERO
+    if program.tax_period is TaxPeriod.MONTHLY:
+        earlier = (
+            Payout.objects.filter(
+                distributor_id=payout.distributor_id,
+                currency=payout.currency,
+                tax_month=month,
+                status__in=(Status.APPROVED, Status.PAID),
+            )
+            .exclude(pk=payout.pk)
+            .aggregate(income=Sum("amount"), fees=Sum("fee"), tax=Sum("tax"))
+        )
+        earlier_income = (earlier["income"] or ZERO) - (earlier["fees"] or ZERO)
+        earlier_tax = earlier["tax"] or ZERO
+    withholding = withholding_for_payout(
+        program.tax_policy,
+        income,
+        payout.currency,
+        flat_rate_percent=program.tax_flat_rate,
+        earlier_income_in_period=earlier_income,
+        earlier_tax_in_period=earlier_tax,
+    )
+    payout.taxable = withholding.taxable
+    payout.tax = withholding.tax
+    payout.net = withholding.net
+    payout.tax_month = month
+
+
+@transaction.atomic
+def mark_paid(payout: Payout, *, actor: str, transfer_reference: str) -> Payout:
+    """Staff transferred the net amount; the reservation becomes paid, tax and fee."""
+    reference = transfer_reference.strip()
+    if not reference:
+        raise payout_error(
+            "Enter the bank or wallet transfer reference.", "required", "transferReference"
+        )
+    payout = _lock_payout(payout)
+    if payout.status == Status.PAID:
+        raise payout_error("This payout is already paid.", "already_paid")
+    if payout.status != Status.APPROVED:
+        raise payout_error(
+            f"A {payout.status} payout cannot be paid; approve it first.", "invalid_status"
+        )
+    tax = payout.tax or ZERO
+    net = payout.amount - payout.fee - tax
+    post_movement(
+        distributor_id=payout.distributor_id,
+        currency=payout.currency,
+        kind=Kind.PAYOUT,
+        legs=[
+            Leg(Bucket.RESERVED, -payout.amount),
+            Leg(Bucket.PAID, net),
+            Leg(Bucket.TAX, tax),
+            Leg(Bucket.FEE, payout.fee),
+        ],
+        payout_id=payout.pk,
+        actor=actor,
+    )
+    payout.status = Status.PAID
+    payout.paid_by = actor
+    payout.paid_at = timezone.now()
+    payout.transfer_reference = reference[:128]
+    payout.closed_at = payout.paid_at
+    payout.save(
+        update_fields=[
+            "status",
+            "paid_by",
+            "paid_at",
+            "transfer_reference",
+            "closed_at",
+            "updated_at",
+        ]
+    )
+    record_payout_event(payout, "paid", actor, reference=reference)
+    return payout
+
+
+def _return_reservation(payout: Payout, actor: str) -> None:
+    """Give the reserved money back where it came from: held money to the hold while that
+    order's hold still runs (so the early-withdrawal path cannot be used to skip the hold),
+    everything else to available."""
+    taken = (
+        LedgerEntry.objects.filter(payout=payout, kind=Kind.RESERVATION, bucket=Bucket.HOLD)
+        .values("settlement_id")
+        .annotate(total=Sum("amount"))
+    )
+    still_held = set(
+        Settlement.objects.select_for_update()
+        .filter(pk__in=[row["settlement_id"] for row in taken], released_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    legs = [Leg(Bucket.RESERVED, -payout.amount)]
+    to_available = payout.amount
+    for row in taken:
+        if row["settlement_id"] in still_held:
+            legs.append(Leg(Bucket.HOLD, -row["total"], row["settlement_id"]))
+            to_available += row["total"]  # row total is negative
+    legs.append(Leg(Bucket.AVAILABLE, to_available))
+    post_movement(
+        distributor_id=payout.distributor_id,
+        currency=payout.currency,
+        kind=Kind.RESERVATION_RETURN,
+        legs=legs,
+        payout_id=payout.pk,
+        actor=actor,
+    )
