@@ -1,12 +1,44 @@
-"""Locks, in one place so they are always taken in the same order.
+"""Every lock the programme takes, in one module, so that every transaction takes them in one
+order (Saleor's own `lock_objects.py` habit):
 
-Order of acquisition when several are needed: the distributor-tree advisory lock, then the
-order advisory lock, then attribution rows (by primary key).
+1. the distributor-tree advisory lock (structural writes to the upline tree);
+2. an order's advisory lock (its reconciliation);
+3. application rows;
+4. distributor rows, by primary key;
+5. attribution rows;
+6. payout rows;
+7. settlement rows, by primary key.
+
+A transaction may skip a step but never goes back to an earlier one: two transactions then
+cannot each hold what the other waits for.
+
+Rows are locked `FOR NO KEY UPDATE`, never `FOR UPDATE`. Inserting a ledger entry, an event or a
+settlement checks its foreign keys with a key-share lock on the rows it points at; `FOR UPDATE`
+conflicts with that and made the settling task (inserting ledger rows for a distributor) and a
+payout request (holding that distributor, waiting for the task's settlements) deadlock.
+`FOR NO KEY UPDATE` excludes every other writer of the row just as well, because nothing here
+changes a primary key.
+
+SQLite (the demo) serializes every write anyway: it has no advisory locks, and Django ignores
+`select_for_update` there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import connection
+from django.db.models import QuerySet
+
+from .models import (
+    CommissionRule,
+    Distributor,
+    DistributorApplication,
+    Grade,
+    Payout,
+    ReferralAttribution,
+    Settlement,
+)
 
 # Arbitrary constants that name "the distributor tree" and "an order" among PostgreSQL
 # advisory locks.
@@ -14,23 +46,110 @@ DISTRIBUTOR_TREE_LOCK = 0x5746_5801
 ORDER_LOCK_NAMESPACE = 0x5746_5802
 
 
-def lock_distributor_tree() -> None:
-    """Serialize structural writes to the upline tree for the rest of the transaction, so two
-    concurrent upline changes cannot together form a cycle that neither would alone.
-
-    SQLite (the demo) serializes every write anyway and has no advisory locks.
-    """
+def _advisory_xact_lock(sql: str, params: list[object]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DISTRIBUTOR_TREE_LOCK])
+            cursor.execute(sql, params)
 
 
+# --- 1. The tree -----------------------------------------------------------------------------
+def lock_distributor_tree() -> None:
+    """Serialize structural writes to the upline tree (new distributors, upline moves, imports)
+    for the rest of the transaction, so two concurrent changes cannot together form a cycle that
+    neither would alone."""
+    _advisory_xact_lock("SELECT pg_advisory_xact_lock(%s)", [DISTRIBUTOR_TREE_LOCK])
+
+
+# --- 2. An order -----------------------------------------------------------------------------
 def lock_order(order_id: str) -> None:
     """Serialize the reconciliations of one order for the rest of the transaction. Taken *before*
     the order is read from the shop, so a worker can never post from a snapshot older than the
     one another worker has already posted from."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ORDER_LOCK_NAMESPACE, order_id]
-            )
+    _advisory_xact_lock(
+        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ORDER_LOCK_NAMESPACE, order_id]
+    )
+
+
+# --- 3. Applications -------------------------------------------------------------------------
+def lock_application(application_id: int) -> DistributorApplication:
+    """Two staff reviewing one application at once decide once: the second sees the first's
+    decision."""
+    return DistributorApplication.objects.select_for_update(no_key=True).get(pk=application_id)
+
+
+# --- 4. Distributors -------------------------------------------------------------------------
+def lock_distributors(ids: Iterable[int | None]) -> dict[int, Distributor]:
+    """Lock several distributors in one statement, in primary-key order; the grade is read
+    along but not locked."""
+    wanted = sorted({pk for pk in ids if pk is not None})
+    locked = (
+        Distributor.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("grade")
+        .filter(pk__in=wanted)
+        .order_by("pk")
+    )
+    return {distributor.pk: distributor for distributor in locked}
+
+
+def lock_distributor(distributor_id: int) -> Distributor:
+    locked = lock_distributors([distributor_id])
+    if distributor_id not in locked:
+        raise Distributor.DoesNotExist(f"distributor {distributor_id} does not exist")
+    return locked[distributor_id]
+
+
+def lock_distributor_by_code(code: str) -> Distributor | None:
+    """A distributor named by code (an upline chosen by staff or in an import), locked so that a
+    concurrent suspension waits for the change, or wins before it."""
+    return (
+        Distributor.objects.select_for_update(no_key=True, of=("self",)).filter(code=code).first()
+    )
+
+
+def lock_distributors_by_code(codes: Iterable[str]) -> dict[str, Distributor]:
+    locked = (
+        Distributor.objects.select_for_update(no_key=True, of=("self",))
+        .filter(code__in=set(codes))
+        .order_by("pk")
+    )
+    return {distributor.code: distributor for distributor in locked}
+
+
+# --- 5. Attributions -------------------------------------------------------------------------
+def lock_attribution(attribution_id: int) -> ReferralAttribution:
+    """One reconciliation per order at a time (callers hold the order's advisory lock already;
+    the row lock also keeps out anything that reaches the attribution another way)."""
+    return ReferralAttribution.objects.select_for_update(no_key=True).get(pk=attribution_id)
+
+
+# --- 6. Payouts ------------------------------------------------------------------------------
+def lock_payout(payout_id: int) -> Payout:
+    """A payout with its distributor: the distributor first (step 4), as a request takes it."""
+    distributor_id = Payout.objects.values_list("distributor_id", flat=True).get(pk=payout_id)
+    lock_distributor(distributor_id)
+    return Payout.objects.select_for_update(no_key=True).get(pk=payout_id)
+
+
+# --- 7. Settlements --------------------------------------------------------------------------
+def lock_settlements(settlements: QuerySet[Settlement]) -> list[Settlement]:
+    """The settlements of a filter, locked in primary-key order, waiting for any holder."""
+    return list(settlements.select_for_update(no_key=True).order_by("pk"))
+
+
+def lock_settlements_skipping_held(settlements: QuerySet[Settlement], *, limit: int) -> list[int]:
+    """Ids of up to `limit` settlements of a (due-ordered) filter that nobody else holds, locked:
+    parallel runs of the settling task share the work instead of waiting for each other."""
+    return list(
+        settlements.select_for_update(no_key=True, skip_locked=True).values_list("pk", flat=True)[
+            :limit
+        ]
+    )
+
+
+# --- Configuration rows (no order with the above: never taken together with them) ------------
+def lock_grade(grade_id: int) -> Grade:
+    return Grade.objects.select_for_update(no_key=True).get(pk=grade_id)
+
+
+def lock_commission_rule(rule_id: int) -> CommissionRule:
+    return CommissionRule.objects.select_for_update(no_key=True).get(pk=rule_id)

@@ -17,7 +17,6 @@ from ..auth import Permission
 from ..domain.masking import mask_account, mask_identity_number
 from ..models import Distributor, LedgerEntry, Payout
 from ..selectors.balances import Balance, balances
-from ..services.distributors import DistributorError
 from .core import (
     CountableConnection,
     DateTimeRangeInput,
@@ -534,32 +533,19 @@ class BalanceAdjust(BaseMutation):
         reason: str,
         idempotency_key: str | None = None,
     ) -> Any:
-        from ..domain.money import quantize
         from ..selectors.balances import balance
         from ..services.ledger import adjust_balance
 
         target = get_by_id(
-            Distributor.objects.select_for_update(), distributor, "Distributor", field="distributor"
+            Distributor.objects.all(), distributor, "Distributor", field="distributor"
         )
-        currency = currency.strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise DistributorError(
-                "A currency is a 3-letter code.", code="invalid", field="currency"
-            )
-        if amount != quantize(amount, currency):
-            raise DistributorError(
-                f"Too many decimals for {currency}.", code="invalid_amount", field="amount"
-            )
-        key = f"adjust:{target.pk}:{idempotency_key}" if idempotency_key else None
-        if key and LedgerEntry.objects.filter(idempotency_key=key).exists():
-            # A retried adjustment (the distributor's row lock orders it after the first).
-            return cls.ok(balance=balance(target, currency))
-        adjust_balance(
+        entries = adjust_balance(
             distributor_id=target.pk,
             currency=currency,
             amount=amount,
             actor=viewer(info).actor,
             reason=reason,
-            idempotency_key=key,
+            idempotency_key=idempotency_key,
         )
+        currency = entries[0].currency
         return cls.ok(balance=balance(target, currency))

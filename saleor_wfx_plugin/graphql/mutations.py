@@ -60,17 +60,15 @@ class BaseMutation(graphene.Mutation):
         return cls(errors=[], **fields)
 
 
-def _distributor(global_id: str, *, field: str = "id", lock: bool = True) -> Distributor:
-    queryset = Distributor.objects.select_related("grade")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    return get_by_id(queryset, global_id, "Distributor", field=field)
+def _distributor(global_id: str, *, field: str = "id") -> Distributor:
+    # Not locked here: the service takes its locks, in lock_objects' order.
+    return get_by_id(
+        Distributor.objects.select_related("grade"), global_id, "Distributor", field=field
+    )
 
 
 def _application(global_id: str) -> DistributorApplication:
-    return get_by_id(
-        DistributorApplication.objects.select_for_update(), global_id, "DistributorApplication"
-    )
+    return get_by_id(DistributorApplication.objects.all(), global_id, "DistributorApplication")
 
 
 # --- Distributors ----------------------------------------------------------------------------
@@ -297,7 +295,7 @@ class DistributorSetUpline(BaseMutation):
                 "Say why the upline changes.", code="reason_required", field="reason"
             )
         distributor = _distributor(id)
-        new_upline = _distributor(upline, field="upline", lock=False) if upline else None
+        new_upline = _distributor(upline, field="upline") if upline else None
         distributor = change_upline(
             distributor, new_upline, actor=viewer(info).actor, reason=reason
         )
@@ -416,7 +414,7 @@ class GradeUpdate(BaseMutation):
     def perform(cls, info: Any, id: str, input: Any) -> Any:
         from ..services.program_config import update_grade
 
-        grade = get_by_id(Grade.objects.select_for_update(), id, "Grade")
+        grade = get_by_id(Grade.objects.all(), id, "Grade")
         return cls.ok(grade=update_grade(grade, dict(input)))
 
 
@@ -431,7 +429,7 @@ class GradeDelete(BaseMutation):
     def perform(cls, info: Any, id: str) -> Any:
         from ..services.program_config import delete_grade
 
-        grade = get_by_id(Grade.objects.select_for_update(), id, "Grade")
+        grade = get_by_id(Grade.objects.all(), id, "Grade")
         pk = grade.pk
         delete_grade(grade)
         grade.pk = pk  # so the payload can still name what was deleted
@@ -496,7 +494,7 @@ class CommissionRuleUpdate(BaseMutation):
     def perform(cls, info: Any, id: str, input: Any) -> Any:
         from ..services.program_config import update_rule
 
-        rule = get_by_id(CommissionRule.objects.select_for_update(), id, "CommissionRule")
+        rule = get_by_id(CommissionRule.objects.all(), id, "CommissionRule")
         return cls.ok(rule=update_rule(rule, **dict(input)))
 
 
@@ -509,8 +507,10 @@ class CommissionRuleDelete(BaseMutation):
 
     @classmethod
     def perform(cls, info: Any, id: str) -> Any:
-        rule = get_by_id(CommissionRule.objects.select_for_update(), id, "CommissionRule")
+        from ..services.program_config import delete_rule
+
+        rule = get_by_id(CommissionRule.objects.all(), id, "CommissionRule")
         pk = rule.pk
-        rule.delete()
+        delete_rule(rule)
         rule.pk = pk
         return cls.ok(rule=rule)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, normalize_code
 from ..domain.settings import ProgramSettings
-from ..lock_objects import lock_distributor_tree
+from ..lock_objects import lock_application, lock_distributor, lock_distributor_tree
 from ..models import ApplicationDocument, Distributor, DistributorApplication, DistributorEvent
 from .distributors import (
     MAX_NAME_LENGTH,
@@ -243,7 +243,7 @@ def approve_application(application: DistributorApplication, *, actor: str) -> D
         upline = None
         dropped_recruiter = None
         if locked.recruiter_id is not None:
-            recruiter = Distributor.objects.select_for_update().get(pk=locked.recruiter_id)
+            recruiter = lock_distributor(locked.recruiter_id)
             if recruiter.is_active:
                 upline = recruiter
             else:
@@ -287,9 +287,7 @@ def reject_application(
 
 
 def _locked_pending(application: DistributorApplication) -> DistributorApplication:
-    # The row lock makes two staff reviewing at once decide once: the second sees the first's
-    # decision.
-    locked = DistributorApplication.objects.select_for_update().get(pk=application.pk)
+    locked = lock_application(application.pk)
     if locked.status != DistributorApplication.Status.PENDING:
         raise DistributorError(
             f"This application was already {locked.status}.", code="already_reviewed"

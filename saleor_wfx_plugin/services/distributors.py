@@ -18,7 +18,12 @@ from django.utils import timezone
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from ..domain.phones import normalize_phone
-from ..lock_objects import lock_distributor_tree
+from ..lock_objects import (
+    lock_distributor,
+    lock_distributor_by_code,
+    lock_distributor_tree,
+    lock_distributors,
+)
 from ..models import Distributor, DistributorEvent, Grade
 from .events import SYSTEM_ACTOR, record_event
 
@@ -188,10 +193,7 @@ def clean_phone(phone: str) -> str:
 
 
 def _active_upline(upline_code: str | None) -> Distributor:
-    # Locked so a concurrent suspension of the upline waits for this creation, or wins before it.
-    upline = (
-        Distributor.objects.select_for_update().filter(code=normalize_code(upline_code)).first()
-    )
+    upline = lock_distributor_by_code(normalize_code(upline_code) or "")
     if upline is None:
         raise DistributorError(
             "No distributor has that code.", code="upline_not_found", field="uplineCode"
@@ -224,8 +226,9 @@ def change_upline(
     orders only: past orders keep the chain frozen on them. A suspended or otherwise inactive
     distributor cannot take on a downline."""
     lock_distributor_tree()
-    current = Distributor.objects.select_for_update().get(pk=distributor.pk)
     new_upline_id = new_upline.pk if new_upline is not None else None
+    locked = lock_distributors([distributor.pk, new_upline_id])
+    current = locked[distributor.pk]
     if current.upline_id == new_upline_id:
         distributor.upline_id = current.upline_id
         return distributor
@@ -243,7 +246,7 @@ def change_upline(
                 .values_list("upline_id", flat=True)
                 .first()
             )
-        new_upline = Distributor.objects.select_for_update().get(pk=new_upline.pk)
+        new_upline = locked[new_upline.pk]
         if not new_upline.is_active:
             raise DistributorError(
                 "That distributor is not active and cannot take on a downline.",
@@ -279,7 +282,7 @@ def suspend_distributor(distributor: Distributor, *, actor: str, reason: str) ->
     on. Commission already earned stays. The reason is shown to staff and kept on record."""
     reason = clean_reason(reason)
     # The row lock makes two staff suspending at once record one suspension, not two.
-    locked = Distributor.objects.select_for_update().get(pk=distributor.pk)
+    locked = lock_distributor(distributor.pk)
     if locked.status != DistributorStatus.ACTIVE:
         raise DistributorError(
             f"Only an active distributor can be suspended; this one is {locked.status}.",
@@ -300,7 +303,7 @@ def reactivate_distributor(
     """Let a suspended distributor earn again, on orders placed from now on."""
     reason = reason.strip()
     _check_reason_length(reason)
-    locked = Distributor.objects.select_for_update().get(pk=distributor.pk)
+    locked = lock_distributor(distributor.pk)
     if locked.status != DistributorStatus.SUSPENDED:
         raise DistributorError(
             f"Only a suspended distributor can be reactivated; this one is {locked.status}.",

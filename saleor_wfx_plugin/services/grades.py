@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..domain.attribution import DistributorStatus
+from ..lock_objects import lock_distributor
 from ..models import Distributor, DistributorEvent, Grade
 from ..selectors.sales import (
     SalesFigures,
@@ -284,12 +285,7 @@ def _sales_data(figures: SalesFigures | None) -> dict[str, str]:
 
 
 def _lock_distributor(distributor: Distributor) -> Distributor:
-    # `of`: the grade row is read along, but only the distributor's row is locked.
-    return (
-        Distributor.objects.select_for_update(of=("self",))
-        .select_related("grade")
-        .get(pk=distributor.pk)
-    )
+    return lock_distributor(distributor.pk)
 
 
 def _copy_grade(source: Distributor, target: Distributor) -> None:

@@ -21,7 +21,7 @@ from django.db.models.functions import Lower
 
 from ..domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from ..domain.phones import normalize_phone
-from ..lock_objects import lock_distributor_tree
+from ..lock_objects import lock_distributor_tree, lock_distributors_by_code
 from ..models import Distributor, DistributorEvent, Grade
 from .distributors import DistributorError, create_distributor
 
@@ -387,10 +387,10 @@ def _resolve_uplines(rows: list[_Row], problems: _Problems, *, lock: bool) -> No
         if row.code:
             line_of_code.setdefault(row.code, row.line)
     wanted = {row.upline_code for row in rows if row.upline_code} - set(line_of_code)
-    uplines = Distributor.objects.filter(code__in=wanted).order_by("pk")
     if lock:
-        uplines = uplines.select_for_update()
-    existing = {upline.code: upline for upline in uplines}
+        existing = lock_distributors_by_code(wanted)
+    else:
+        existing = {upline.code: upline for upline in Distributor.objects.filter(code__in=wanted)}
     for row in rows:
         if row.upline_code is None:
             continue

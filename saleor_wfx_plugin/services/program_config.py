@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from ..domain.rates import InvalidRate, parse_rate
+from ..lock_objects import lock_commission_rule, lock_grade
 from ..models import CommissionRule, Distributor, Grade
 from .distributors import DistributorError
 
@@ -108,13 +109,16 @@ def create_grade(data: Mapping[str, Any]) -> Grade:
     return _save_grade(grade)
 
 
+@transaction.atomic
 def update_grade(grade: Grade, data: Mapping[str, Any]) -> Grade:
+    grade = lock_grade(grade.pk)
     _apply_grade_input(grade, data)
     return _save_grade(grade)
 
 
 @transaction.atomic
 def delete_grade(grade: Grade) -> None:
+    grade = lock_grade(grade.pk)
     in_use = Distributor.objects.filter(grade=grade).count()
     if in_use:
         raise DistributorError(
@@ -142,12 +146,21 @@ def create_rule(*, scope: str, saleor_id: str, seller_rate: Any, note: str = "")
     return rule
 
 
+@transaction.atomic
 def update_rule(
     rule: CommissionRule, *, seller_rate: Any = _UNSET, note: Any = _UNSET
 ) -> CommissionRule:
+    rule = lock_commission_rule(rule.pk)
     if seller_rate is not _UNSET:
         rule.seller_rate = _rate(seller_rate, "sellerRate", required=True)
     if note is not _UNSET:
         rule.note = (note or "")[:255]
     rule.save()
     return rule
+
+
+@transaction.atomic
+def delete_rule(rule: CommissionRule) -> None:
+    """Orders already paid keep the rate frozen on them; later orders fall back to the category,
+    grade or default rate."""
+    lock_commission_rule(rule.pk).delete()

@@ -10,7 +10,7 @@ from ...domain.money import minor_unit, quantize
 from ...domain.payees import is_valid_resident_id, normalize_account
 from ...domain.settings import ProgramSettings
 from ...domain.tax import TaxPolicy
-from ...models import Distributor, LedgerEntry, Payout, PayoutEvent
+from ...models import LedgerEntry, Payout, PayoutEvent
 from ..distributors import DistributorError
 
 Bucket = LedgerEntry.Bucket
@@ -39,16 +39,6 @@ def record_payout_event(
     PayoutEvent.objects.create(
         payout=payout, kind=kind, actor=actor, reason=reason[:500], data=data
     )
-
-
-def _lock_distributor(distributor_id: int) -> Distributor:
-    return Distributor.objects.select_for_update().get(pk=distributor_id)
-
-
-def _lock_payout(payout: Payout) -> Payout:
-    """Lock order: the distributor, then the payout (the same order a request takes)."""
-    _lock_distributor(payout.distributor_id)
-    return Payout.objects.select_for_update().get(pk=payout.pk)
 
 
 def parse_payout_amount(value: Any, currency: str) -> Decimal:
