@@ -34,7 +34,6 @@ FIXTURE_TABLES = ("wfx_ledgerentry", "wfx_settlement", "wfx_referralattribution"
 DATA_TABLES = (
     "wfx_distributor",
     "wfx_referralattribution",
-    "wfx_commissionentry",
     "wfx_settlement",
     "wfx_ledgerentry",
     "wfx_payout",
@@ -185,11 +184,11 @@ def build_fixture(rows: int, distributors: int) -> None:
     execute(
         """
         INSERT INTO wfx_ledgerentry (distributor_id, currency, bucket, kind, amount, movement,
-                                     settlement_id, commission_entry_id, payout_id, actor, reason,
+                                     settlement_id, payout_id, actor, reason, event,
                                      idempotency_key, created_at)
         SELECT (i - 1) %% %(distributors)s + 1, 'CNY', 'hold', 'confirmation',
                ((i::bigint * 7919) %% 100000 + 1)::numeric / 100, md5('bench-confirm:' || i)::uuid,
-               i, NULL, NULL, 'system', '', NULL, now() - interval '10 days'
+               i, NULL, 'system', '', '', NULL, now() - interval '10 days'
         FROM generate_series(1, %(rows)s) AS i
         """,
         params,

@@ -16,16 +16,16 @@ from .distributors import (
     _private_storage,
 )
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
-from .ledger import CommissionEntry, LedgerEntry, Settlement
+from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
 from .payouts import Payout, PayoutEvent
 from .programme import CommissionRule, Grade
 
 __all__ = [
+    "COMMISSION_KINDS",
     "LEVEL_IS_LEGAL",
     "MONEY_DIGITS",
     "RATE_DIGITS",
     "ApplicationDocument",
-    "CommissionEntry",
     "CommissionLine",
     "CommissionRule",
     "CustomerBinding",

@@ -1,5 +1,5 @@
-"""Money: the commission entries, settlements (when commission becomes payable) and the
-balance ledger."""
+"""Money: settlements (when an order's commission becomes payable) and the one append-only
+ledger every amount of money lives in."""
 
 from __future__ import annotations
 
@@ -10,58 +10,6 @@ from .attribution import CommissionLine, ReferralAttribution
 from .distributors import Distributor
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS
 from .payouts import Payout
-
-
-class CommissionEntry(models.Model):
-    """Append-only ledger of commission. A distributor's balance is the sum of their entries;
-    nothing here is ever updated or deleted (PostgreSQL enforces it with a trigger)."""
-
-    class Kind(models.TextChoices):
-        ACCRUAL = "accrual"
-        REVERSAL = "reversal"
-
-    commission_line = models.ForeignKey(
-        CommissionLine, on_delete=models.PROTECT, related_name="entries"
-    )
-    # Repeated from the plan so balances and the legal-level check need no join.
-    distributor = models.ForeignKey(
-        Distributor, on_delete=models.PROTECT, related_name="commission_entries"
-    )
-    level = models.PositiveSmallIntegerField()
-    # 1, 2, 3… per plan line; unique, so two workers posting the same difference at once cannot
-    # both succeed.
-    sequence = models.PositiveIntegerField()
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    amount = models.DecimalField(**MONEY_DIGITS)
-    currency = models.CharField(max_length=3)
-    event = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("id",)
-        indexes = [models.Index(fields=("distributor", "currency"), name="wfx_entry_balance")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=("commission_line", "sequence"), name="wfx_entry_sequence_unique"
-            ),
-            models.CheckConstraint(condition=LEVEL_IS_LEGAL, name="wfx_entry_level_1_3"),
-            models.CheckConstraint(
-                condition=(Q(kind="accrual") & Q(amount__gt=0))
-                | (Q(kind="reversal") & Q(amount__lt=0)),
-                name="wfx_entry_sign_matches_kind",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.amount} {self.currency} (level {self.level})"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self.pk is not None:
-            raise RuntimeError("commission entries are append-only; post a reversal instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("commission entries are append-only; post a reversal instead")
 
 
 class Settlement(models.Model):
@@ -122,13 +70,25 @@ class Settlement(models.Model):
         return LedgerEntry.Bucket.PENDING
 
 
-class LedgerEntry(models.Model):
-    """Append-only ledger of a distributor's money, per currency, in buckets.
+COMMISSION_KINDS = ("accrual", "reversal")
 
-    Commission enters as accruals (and leaves as reversals) in the bucket its order's settlement
-    is in; every other movement is two or more legs that sum to zero (pending → hold →
-    available → reserved → paid / tax / fee), except staff adjustments. A balance is the sum of
-    a bucket's entries; nothing is ever updated or deleted (a PostgreSQL trigger enforces it).
+
+class LedgerQuerySet(models.QuerySet):
+    def commission(self) -> LedgerQuerySet:
+        """What orders earned and gave back: accruals and reversals, each of a plan line."""
+        return self.filter(kind__in=COMMISSION_KINDS)
+
+
+class LedgerEntry(models.Model):
+    """The one append-only ledger of the programme's money, per distributor and currency, in
+    buckets.
+
+    Commission enters as accruals (and leaves as reversals) of one order line and level, in the
+    bucket its order's settlement is in; every other movement is two or more legs that sum to
+    zero (pending → hold → available → reserved → paid / tax / fee), except staff adjustments.
+    What a distributor earned and what they may be paid are both sums of these rows: there is no
+    second record of commission to disagree with it. Nothing is ever updated or deleted (a
+    PostgreSQL trigger enforces it).
     """
 
     class Bucket(models.TextChoices):
@@ -161,10 +121,16 @@ class LedgerEntry(models.Model):
     amount = models.DecimalField(**MONEY_DIGITS)
     # The legs of one movement share it.
     movement = models.UUIDField()
-    # What the entry traces to: an order's commission, a payout, or a staff action.
-    commission_entry = models.OneToOneField(
-        CommissionEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    # Commission only: the plan line (order line and level) it accrues or reverses; the level,
+    # repeated so that the legal check needs no join; its place in the line's sequence (unique, so
+    # two workers posting the same difference at once cannot both succeed); the Saleor event.
+    commission_line = models.ForeignKey(
+        CommissionLine, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    event = models.CharField(max_length=64, blank=True)
+    # What else an entry traces to: the order's settlement, a payout, or a staff action.
     settlement = models.ForeignKey(
         Settlement, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
@@ -175,6 +141,8 @@ class LedgerEntry(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     idempotency_key = models.CharField(max_length=128, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         ordering = ("id",)
@@ -195,9 +163,30 @@ class LedgerEntry(models.Model):
                 condition=Q(idempotency_key__isnull=False),
                 name="wfx_ledger_idempotency",
             ),
+            models.UniqueConstraint(
+                fields=("commission_line", "sequence"),
+                condition=Q(commission_line__isnull=False),
+                name="wfx_ledger_commission_sequence",
+            ),
+            # Three levels including the seller, never a fourth (禁止传销条例).
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | LEVEL_IS_LEGAL, name="wfx_ledger_level_1_3"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=COMMISSION_KINDS)
+                | (Q(kind="accrual") & Q(amount__gt=0))
+                | (Q(kind="reversal") & Q(amount__lt=0)),
+                name="wfx_ledger_commission_sign_matches_kind",
+            ),
             models.CheckConstraint(
                 condition=(
-                    Q(kind__in=["accrual", "reversal"], commission_entry__isnull=False)
+                    Q(
+                        kind__in=COMMISSION_KINDS,
+                        commission_line__isnull=False,
+                        level__isnull=False,
+                        sequence__isnull=False,
+                        settlement__isnull=False,
+                    )
                     | Q(kind__in=["confirmation", "release"], settlement__isnull=False)
                     | Q(
                         kind__in=["reservation", "reservation_return", "payout", "tax", "fee"],
@@ -206,6 +195,12 @@ class LedgerEntry(models.Model):
                     | (Q(kind="adjustment") & ~Q(actor="") & ~Q(reason=""))
                 ),
                 name="wfx_ledger_entry_traces_to_its_cause",
+            ),
+            # Only commission belongs to a plan line.
+            models.CheckConstraint(
+                condition=Q(kind__in=COMMISSION_KINDS)
+                | Q(commission_line__isnull=True, level__isnull=True, sequence__isnull=True),
+                name="wfx_ledger_plan_line_only_on_commission",
             ),
         ]
 

@@ -9,7 +9,7 @@ from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from ..domain.money import quantize
-from ..models import CommissionEntry, CommissionLine, Distributor, ReferralAttribution
+from ..models import CommissionLine, Distributor, LedgerEntry, ReferralAttribution
 
 ZERO = Decimal(0)
 
@@ -25,7 +25,8 @@ class LevelCommission:
 def order_commission_by_level(order_id: str) -> list[LevelCommission]:
     """Net commission of one order per level, as it stands after reversals."""
     rows = (
-        CommissionEntry.objects.filter(commission_line__attribution__order_id=order_id)
+        LedgerEntry.objects.commission()
+        .filter(commission_line__attribution__order_id=order_id)
         .values("level", "distributor__code", "currency")
         .annotate(net=Sum("amount"))
         .order_by("level")
@@ -57,14 +58,14 @@ def distributor_earnings(
     distributors: QuerySet[Distributor] | None = None,
 ) -> list[DistributorEarnings]:
     """Accrued and reversed commission per distributor and currency, straight from the ledger."""
-    entries = CommissionEntry.objects.all()
+    entries = LedgerEntry.objects.commission()
     if distributors is not None:
         entries = entries.filter(distributor__in=distributors)
     rows = (
         entries.values("distributor__code", "currency")
         .annotate(
-            accrued=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.ACCRUAL)), ZERO),
-            reversed=Coalesce(Sum("amount", filter=Q(kind=CommissionEntry.Kind.REVERSAL)), ZERO),
+            accrued=Coalesce(Sum("amount", filter=Q(kind=LedgerEntry.Kind.ACCRUAL)), ZERO),
+            reversed=Coalesce(Sum("amount", filter=Q(kind=LedgerEntry.Kind.REVERSAL)), ZERO),
         )
         .order_by("distributor__code", "currency")
     )
@@ -102,10 +103,10 @@ def commission_lines() -> QuerySet[CommissionLine]:
         CommissionLine.objects.select_related("attribution", "distributor", "distributor__grade")
         .annotate(
             accrued_amount=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=CommissionEntry.Kind.ACCRUAL)), ZERO
+                Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.ACCRUAL)), ZERO
             ),
             reversed_amount=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=CommissionEntry.Kind.REVERSAL)),
+                Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.REVERSAL)),
                 ZERO,
             ),
         )

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Sum
 from django.utils import timezone
 
 from ..domain.attribution import DistributorStatus
@@ -22,12 +21,12 @@ from ..domain.commission import commission_targets, plan_commissions
 from ..domain.orders import OrderSnapshot
 from ..domain.rates import SellerRateBook
 from ..domain.settings import ProgramSettings
-from ..lock_objects import lock_order
+from ..lock_objects import lock_attribution, lock_order
 from ..models import (
-    CommissionEntry,
     CommissionLine,
     CommissionRule,
     Distributor,
+    LedgerEntry,
     ReferralAttribution,
 )
 from ..shop import ShopBackend
@@ -44,7 +43,8 @@ class OrderMismatch(ValueError):
 @dataclass
 class ReconcileResult:
     attribution: ReferralAttribution | None
-    posted: list[CommissionEntry] = field(default_factory=list)
+    # The commission entries (accruals and reversals) this reconciliation posted.
+    posted: list[LedgerEntry] = field(default_factory=list)
 
 
 def reconcile_order(
@@ -70,7 +70,7 @@ def reconcile_order_commissions(
     with transaction.atomic():
         # One reconciliation per order at a time: two workers handling two hooks of the same
         # order would otherwise both post the same difference.
-        attribution = ReferralAttribution.objects.select_for_update().get(pk=attribution.pk)
+        attribution = lock_attribution(attribution.pk)
         if attribution.currency != order.currency:
             raise OrderMismatch(
                 f"order {order.number} changed currency from {attribution.currency} to "
@@ -86,9 +86,19 @@ def reconcile_order_commissions(
             bind_customer(attribution, settings)
         else:
             plan = list(attribution.commission_lines.order_by("level", "id"))
-        posted = _post_differences(attribution, plan, order, event)
-        settlements = post_commission(
-            attribution, plan, posted, fulfilled_at=order.fulfilled_at, program=settings
+        targets = commission_targets(
+            [line.to_planned() for line in plan],
+            refunds=order.refunds,
+            cancelled=order.cancelled,
+            currency=attribution.currency,
+        )
+        posted, settlements = post_commission(
+            attribution,
+            plan,
+            targets,
+            event=event,
+            fulfilled_at=order.fulfilled_at,
+            program=settings,
         )
         # Confirmation on fulfilment should not wait for the next run of the maturing task.
         due_now = [
@@ -204,44 +214,3 @@ def _seller_rate_book(
         product_rates=product_rates,
         category_rates=category_rates,
     )
-
-
-def _post_differences(
-    attribution: ReferralAttribution,
-    plan: list[CommissionLine],
-    order: OrderSnapshot,
-    event: str,
-) -> list[CommissionEntry]:
-    targets = commission_targets(
-        [line.to_planned() for line in plan],
-        refunds=order.refunds,
-        cancelled=order.cancelled,
-        currency=attribution.currency,
-    )
-    held = {
-        row["commission_line"]: (row["total"], row["last_sequence"])
-        for row in CommissionEntry.objects.filter(commission_line__in=plan)
-        .values("commission_line")
-        .annotate(total=Sum("amount"), last_sequence=Max("sequence"))
-    }
-    entries = []
-    for line in plan:
-        total, last_sequence = held.get(line.pk, (Decimal(0), 0))
-        difference = targets[(line.order_line_id, line.level)] - total
-        if not difference:
-            continue
-        entries.append(
-            CommissionEntry(
-                commission_line=line,
-                distributor_id=line.distributor_id,
-                level=line.level,
-                sequence=last_sequence + 1,
-                kind=CommissionEntry.Kind.ACCRUAL
-                if difference > 0
-                else CommissionEntry.Kind.REVERSAL,
-                amount=difference,
-                currency=attribution.currency,
-                event=event[:64],
-            )
-        )
-    return CommissionEntry.objects.bulk_create(entries)

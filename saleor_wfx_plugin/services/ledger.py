@@ -1,27 +1,29 @@
-"""Writing the balance ledger: commission into the right bucket, settlement moving it along
+"""Writing the ledger: commission into the right bucket, settlement moving it along
 (pending → hold → available), and balanced movements for payouts and staff adjustments.
 
-Locking order, everywhere money moves: the distributor's row (payouts, adjustments), then
-settlement rows. Reconciliation locks an order's settlements before it posts to them and the
-maturing task skips settlements someone holds, so commission can never land in a bucket that a
-concurrent confirmation has just emptied.
+Locks come from lock_objects, in its order. Reconciliation locks an order's settlements before
+it posts to them and the maturing task skips settlements someone holds, so commission can never
+land in a bucket that a concurrent confirmation has just emptied.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from ..domain.calendar import add_business_days
+from ..domain.money import quantize
 from ..domain.settings import ProgramSettings
-from ..models import CommissionEntry, CommissionLine, LedgerEntry, ReferralAttribution, Settlement
+from ..lock_objects import lock_distributor, lock_settlements, lock_settlements_skipping_held
+from ..models import CommissionLine, LedgerEntry, ReferralAttribution, Settlement
 
 ZERO = Decimal(0)
 SYSTEM_ACTOR = "system"
@@ -86,52 +88,71 @@ def post_movement(
 # --- Commission ------------------------------------------------------------------------------
 def post_commission(
     attribution: ReferralAttribution,
-    plan: Iterable[CommissionLine],
-    posted: Sequence[CommissionEntry],
+    plan: Sequence[CommissionLine],
+    targets: Mapping[tuple[str, int], Decimal],
     *,
+    event: str,
     fulfilled_at: datetime | None,
     program: ProgramSettings,
-) -> list[Settlement]:
-    """Inside reconciliation's transaction: give every payee of the order a settlement, keep its
-    due dates in step with the order's fulfilment, and put each new commission entry in the
-    bucket the settlement is in now."""
+) -> tuple[list[LedgerEntry], list[Settlement]]:
+    """Inside reconciliation's transaction (the order's lock held): give every payee of the
+    order a settlement, keep its due dates in step with the order's fulfilment, and post to the
+    ledger what each (order line, level) lacks to reach its target now, in the bucket that
+    payee's settlement is in. Returns the entries posted and the order's settlements."""
     payees = {line.distributor_id for line in plan}
-    existing = {
-        settlement.distributor_id: settlement
-        for settlement in Settlement.objects.select_for_update().filter(attribution=attribution)
+    settlements = _order_settlements(attribution, payees)
+    _schedule(list(settlements.values()), fulfilled_at, program)
+    held = {
+        row["commission_line"]: (row["total"], row["last_sequence"])
+        for row in LedgerEntry.objects.filter(commission_line__in=plan)
+        .values("commission_line")
+        .annotate(total=Sum("amount"), last_sequence=Max("sequence"))
     }
-    missing = [
-        Settlement(attribution=attribution, distributor_id=payee, currency=attribution.currency)
-        for payee in sorted(payees - existing.keys())
-    ]
+    entries = []
+    for line in plan:
+        total, last_sequence = held.get(line.pk, (ZERO, 0))
+        difference = targets[(line.order_line_id, line.level)] - total
+        if not difference:
+            continue
+        settlement = settlements[line.distributor_id]
+        entries.append(
+            LedgerEntry(
+                distributor_id=line.distributor_id,
+                currency=attribution.currency,
+                bucket=settlement.bucket,
+                kind=Kind.ACCRUAL if difference > 0 else Kind.REVERSAL,
+                amount=difference,
+                movement=uuid.uuid4(),
+                commission_line=line,
+                level=line.level,
+                sequence=last_sequence + 1,
+                event=event[:64],
+                settlement=settlement,
+                actor=SYSTEM_ACTOR,
+            )
+        )
+    return LedgerEntry.objects.bulk_create(entries), list(settlements.values())
+
+
+def _order_settlements(attribution: ReferralAttribution, payees: set[int]) -> dict[int, Settlement]:
+    """The order's settlements by payee, locked; the missing ones created first."""
+    existing = set(
+        Settlement.objects.filter(attribution=attribution).values_list("distributor_id", flat=True)
+    )
+    missing = sorted(payees - existing)
     if missing:
-        Settlement.objects.bulk_create(missing)
-        existing.update(
-            {
-                settlement.distributor_id: settlement
-                for settlement in Settlement.objects.select_for_update().filter(
-                    attribution=attribution, distributor_id__in=[m.distributor_id for m in missing]
+        Settlement.objects.bulk_create(
+            [
+                Settlement(
+                    attribution=attribution, distributor_id=payee, currency=attribution.currency
                 )
-            }
+                for payee in missing
+            ]
         )
-    settlements = list(existing.values())
-    _schedule(settlements, fulfilled_at, program)
-    movement_entries = [
-        LedgerEntry(
-            distributor_id=entry.distributor_id,
-            currency=entry.currency,
-            bucket=existing[entry.distributor_id].bucket,
-            kind=Kind.ACCRUAL if entry.amount > 0 else Kind.REVERSAL,
-            amount=entry.amount,
-            movement=uuid.uuid4(),
-            commission_entry=entry,
-            settlement=existing[entry.distributor_id],
-            actor=SYSTEM_ACTOR,
-        )
-        for entry in posted
-    ]
-    LedgerEntry.objects.bulk_create(movement_entries)
-    return settlements
+    return {
+        settlement.distributor_id: settlement
+        for settlement in lock_settlements(Settlement.objects.filter(attribution=attribution))
+    }
 
 
 def _schedule(
@@ -230,11 +251,8 @@ def _advance(
             # where ordering by id would walk past every one released before (3x slower at the
             # end of a million, bench/settle_bench.py). No id tie-breaker: a day's settlements
             # share one due moment and would be re-sorted on every batch.
-            ids = list(
-                Settlement.objects.filter(due)
-                .order_by(due_field)
-                .select_for_update(skip_locked=True)
-                .values_list("pk", flat=True)[:batch_size]
+            ids = lock_settlements_skipping_held(
+                Settlement.objects.filter(due).order_by(due_field), limit=batch_size
             )
             if not ids:
                 return done
@@ -248,10 +266,10 @@ def _advance(
 _MOVE_SQL = """
 INSERT INTO wfx_ledgerentry
     (distributor_id, currency, bucket, kind, amount, movement, settlement_id, actor, reason,
-     created_at)
+     event, created_at)
 SELECT due.distributor_id, due.currency, leg.bucket, %(kind)s::text, leg.sign * due.total,
        md5(%(namespace)s::text || ':' || %(kind)s::text || ':' || due.settlement_id)::uuid,
-       due.settlement_id, 'system', '', %(now)s
+       due.settlement_id, 'system', '', '', %(now)s
 FROM (
     SELECT settlement_id, distributor_id, currency, SUM(amount) AS total
     FROM wfx_ledgerentry
@@ -308,6 +326,10 @@ def _move_settlement_balances(
 
 
 # --- Staff adjustments -----------------------------------------------------------------------
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+@transaction.atomic
 def adjust_balance(
     *,
     distributor_id: int,
@@ -319,15 +341,32 @@ def adjust_balance(
 ) -> list[LedgerEntry]:
     """A manual correction of available money (a goodwill bonus, a clawback agreed outside the
     shop), always with who and why. It is the only way money enters the ledger other than
-    commission, and it is reported apart from commission everywhere."""
+    commission, and it is reported apart from commission everywhere. A retry with the same key
+    posts nothing again and returns the first adjustment's entries."""
     from .distributors import DistributorError
 
+    currency = currency.strip().upper()
+    if not CURRENCY_CODE.fullmatch(currency):
+        raise DistributorError(
+            "A currency is a 3-letter ISO 4217 code such as CNY.", code="invalid", field="currency"
+        )
     if not reason.strip():
         raise DistributorError(
             "Say why the balance changes.", code="reason_required", field="reason"
         )
-    if not amount:
+    if not amount.is_finite() or not amount:
         raise DistributorError("An adjustment needs an amount.", code="invalid", field="amount")
+    if amount != quantize(amount, currency):
+        raise DistributorError(
+            f"Too many decimals for {currency}.", code="invalid_amount", field="amount"
+        )
+    # The distributor's row orders a retry after the first attempt, which it then finds.
+    lock_distributor(distributor_id)
+    key = f"adjust:{distributor_id}:{idempotency_key}" if idempotency_key else None
+    if key is not None:
+        earlier = list(LedgerEntry.objects.filter(idempotency_key=key))
+        if earlier:
+            return earlier
     return post_movement(
         distributor_id=distributor_id,
         currency=currency,
@@ -335,6 +374,6 @@ def adjust_balance(
         legs=[Leg(Bucket.AVAILABLE, amount)],
         actor=actor,
         reason=reason.strip(),
-        idempotency_key=idempotency_key,
+        idempotency_key=key,
         balanced=False,
     )

@@ -17,7 +17,7 @@ from saleor.order.models import Order  # noqa: E402
 from saleor.plugins.models import PluginConfiguration  # noqa: E402
 
 from saleor_wfx_plugin.domain.money import quantize  # noqa: E402
-from saleor_wfx_plugin.models import CommissionEntry, ReferralAttribution  # noqa: E402
+from saleor_wfx_plugin.models import LedgerEntry, ReferralAttribution  # noqa: E402
 from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
@@ -192,7 +192,8 @@ def storefront_checkout(
 def commission_by_level(order):
     return {
         entry["level"]: (entry["distributor__code"], entry["total"])
-        for entry in CommissionEntry.objects.filter(commission_line__attribution__order_id=order.pk)
+        for entry in LedgerEntry.objects.commission()
+        .filter(commission_line__attribution__order_id=order.pk)
         .values("level", "distributor__code")
         .order_by("level")
         .annotate(total=Sum("amount"))
@@ -222,7 +223,7 @@ def test_a_referred_storefront_order_pays_three_levels_and_not_the_fourth(
         2: ("CCC333", quantize(goods * Decimal("0.05"), "USD")),
         3: ("BBB222", quantize(goods * Decimal("0.02"), "USD")),
     }
-    assert not CommissionEntry.objects.filter(distributor__code="AAA111").exists()
+    assert not LedgerEntry.objects.commission().filter(distributor__code="AAA111").exists()
 
 
 def test_saleor_calling_the_hooks_again_posts_nothing_twice(
@@ -231,14 +232,14 @@ def test_saleor_calling_the_hooks_again_posts_nothing_twice(
     from saleor.plugins.manager import get_plugins_manager
 
     order, _, _ = storefront_checkout([("referral_code", "DDD444")])
-    entries = CommissionEntry.objects.count()
+    entries = LedgerEntry.objects.commission().count()
     manager = get_plugins_manager(allow_replica=False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         manager.order_fully_paid(order)
         manager.order_paid(order)
         manager.order_created(order)
     assert len(callbacks) == 3  # the plugin really scheduled its work
-    assert CommissionEntry.objects.count() == entries == 3
+    assert LedgerEntry.objects.commission().count() == entries == 3
 
 
 def test_a_refund_through_the_transaction_api_reverses_pro_rata(
@@ -272,7 +273,7 @@ def test_a_refund_through_the_transaction_api_reverses_pro_rata(
     assert seller == "DDD444"
     expected = quantize(goods * Decimal("0.10") * (1 - half / Decimal(str(total["amount"]))), "USD")
     assert amount == expected
-    assert CommissionEntry.objects.filter(kind="reversal").count() == 3
+    assert LedgerEntry.objects.commission().filter(kind="reversal").count() == 3
 
 
 def test_unknown_code_is_recorded_and_earns_nothing(
@@ -281,7 +282,7 @@ def test_unknown_code_is_recorded_and_earns_nothing(
     order, _, _ = storefront_checkout([("referral_code", "NOPE99")])
     attribution = ReferralAttribution.objects.get(order_id=order.pk)
     assert attribution.code_rejection == "unknown_code"
-    assert not CommissionEntry.objects.exists()
+    assert not LedgerEntry.objects.commission().exists()
 
 
 def test_a_failing_hook_does_not_fail_checkout_complete_and_the_sweep_repairs_it(
@@ -295,12 +296,12 @@ def test_a_failing_hook_does_not_fail_checkout_complete_and_the_sweep_repairs_it
     monkeypatch.setattr(tasks.process_order_event, "apply_async", broker_down)
     order, _, _ = storefront_checkout([("referral_code", "DDD444")])  # asserts no errors
     assert Order.objects.filter(pk=order.pk).exists()
-    assert not CommissionEntry.objects.exists()
+    assert not LedgerEntry.objects.commission().exists()
 
     monkeypatch.undo()
     call_command("wfx_reconcile", "--hours", "1")
     assert commission_by_level(order)[1][0] == "DDD444"
-    assert CommissionEntry.objects.count() == 3
+    assert LedgerEntry.objects.commission().count() == 3
 
 
 def test_a_bug_in_the_commission_task_does_not_fail_checkout_complete(
@@ -371,7 +372,7 @@ def test_bulk_created_orders_are_attributed_like_any_other(
     monkeypatch.setattr(tasks.process_order_event, "apply_async", lambda *a, **k: None)
     order, _, _ = storefront_checkout([("referral_code", "DDD444")])
     monkeypatch.undo()
-    assert not CommissionEntry.objects.exists()
+    assert not LedgerEntry.objects.commission().exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         get_plugins_manager(allow_replica=False).order_bulk_created([order])

@@ -2,13 +2,14 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from saleor_wfx_plugin.models import CommissionEntry
+from saleor_wfx_plugin.models import LedgerEntry
 
 
 def net_by_level(order) -> dict[int, tuple[str, Decimal]]:
     """{level: (distributor code, net amount)} for one order, from the ledger."""
     rows = (
-        CommissionEntry.objects.filter(commission_line__attribution__order_id=order.order_id)
+        LedgerEntry.objects.commission()
+        .filter(commission_line__attribution__order_id=order.order_id)
         .values("level", "distributor__code")
         .annotate(net=Sum("amount"))
     )
@@ -16,6 +17,8 @@ def net_by_level(order) -> dict[int, tuple[str, Decimal]]:
 
 
 def entry_count(order) -> int:
-    return CommissionEntry.objects.filter(
-        commission_line__attribution__order_id=order.order_id
-    ).count()
+    return (
+        LedgerEntry.objects.commission()
+        .filter(commission_line__attribution__order_id=order.order_id)
+        .count()
+    )

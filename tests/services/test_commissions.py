@@ -1,5 +1,6 @@
 """Commission on payment, reversal on refund and cancellation, and idempotency under replays."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -7,10 +8,11 @@ from django.db import IntegrityError, connection, transaction
 
 from saleor_wfx_plugin.domain.attribution import DistributorStatus
 from saleor_wfx_plugin.models import (
-    CommissionEntry,
     CommissionLine,
     CommissionRule,
+    LedgerEntry,
     ReferralAttribution,
+    Settlement,
 )
 from saleor_wfx_plugin.services.distributors import set_status
 from saleor_wfx_plugin.tasks import process_order_event
@@ -41,7 +43,7 @@ def test_a_paid_order_pays_seller_upline_and_grand_upline_but_not_the_fourth(
     shop.pay(order.order_id)
     # D: 10 % of 29.70 + 20 % of 299 = 62.77; C: 5 % of 328.70; B: 2 %. A is the fourth.
     assert net_by_level(order) == FULL_THREE_LEVELS
-    assert not CommissionEntry.objects.filter(distributor__code="AAA111").exists()
+    assert not LedgerEntry.objects.commission().filter(distributor__code="AAA111").exists()
 
 
 def test_nothing_is_earned_before_payment(shop, tree):
@@ -108,7 +110,7 @@ def test_partial_refunds_reverse_pro_rata_then_a_full_refund_reverses_all(shop, 
     }
     shop.refund(order.order_id, Decimal("231.75"))
     assert {amount for _, amount in net_by_level(order).values()} == {Decimal("0")}
-    reversals = CommissionEntry.objects.filter(kind="reversal", distributor__code="DDD444")
+    reversals = LedgerEntry.objects.commission().filter(kind="reversal", distributor__code="DDD444")
     assert [entry.amount for entry in reversals] == [Decimal("-7.47"), Decimal("-22.43")]
 
 
@@ -204,7 +206,7 @@ def test_orders_in_other_currencies_earn_in_their_currency(shop, tree):
     )
     shop.pay(order.order_id)
     assert net_by_level(order)[1] == ("DDD444", Decimal("200"))
-    assert set(CommissionEntry.objects.values_list("currency", flat=True)) == {"JPY"}
+    assert set(LedgerEntry.objects.commission().values_list("currency", flat=True)) == {"JPY"}
 
 
 def test_the_database_refuses_a_fourth_level(shop, tree):
@@ -221,10 +223,11 @@ def test_the_database_refuses_a_fourth_level(shop, tree):
             base=Decimal("100"),
             quantity=1,
         )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        CommissionEntry.objects.bulk_create(
+    # A ledger row that is right in every way but its level: the constraint names the law.
+    with pytest.raises(IntegrityError, match="wfx_ledger_level_1_3"), transaction.atomic():
+        LedgerEntry.objects.bulk_create(
             [
-                CommissionEntry(
+                LedgerEntry(
                     commission_line=line,
                     distributor=tree[0],
                     level=4,
@@ -232,6 +235,10 @@ def test_the_database_refuses_a_fourth_level(shop, tree):
                     kind="accrual",
                     amount=Decimal("1"),
                     currency="CNY",
+                    bucket="pending",
+                    movement=uuid.uuid4(),
+                    settlement=Settlement.objects.filter(attribution=line.attribution).first(),
+                    actor="system",
                     event="tamper",
                 )
             ]
@@ -242,14 +249,16 @@ def test_the_ledger_cannot_be_rewritten(shop, tree):
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
-        CommissionEntry.objects.filter(distributor__code="DDD444").update(amount=Decimal("999"))
+        LedgerEntry.objects.commission().filter(distributor__code="DDD444").update(
+            amount=Decimal("999")
+        )
     with (
         pytest.raises(Exception, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute("DELETE FROM wfx_commissionentry")
-    entry = CommissionEntry.objects.first()
+        cursor.execute("DELETE FROM wfx_ledgerentry WHERE commission_line_id IS NOT NULL")
+    entry = LedgerEntry.objects.commission().first()
     with pytest.raises(RuntimeError):
         entry.save()
     assert net_by_level(order)[1] == ("DDD444", Decimal("29.90"))

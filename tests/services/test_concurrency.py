@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from saleor_wfx_plugin.models import CommissionEntry, ReferralAttribution
+from saleor_wfx_plugin.models import LedgerEntry, ReferralAttribution
 from saleor_wfx_plugin.services import attribution as attribution_service
 from saleor_wfx_plugin.services import commissions as commission_service
 from saleor_wfx_plugin.services.commissions import reconcile_order_commissions
@@ -34,7 +34,7 @@ def slow_critical_sections(monkeypatch):
         attribution_service, "_create_attribution", slowed(attribution_service._create_attribution)
     )
     monkeypatch.setattr(
-        commission_service, "_post_differences", slowed(commission_service._post_differences)
+        commission_service, "post_commission", slowed(commission_service.post_commission)
     )
 
 
@@ -70,7 +70,7 @@ def test_simultaneous_first_events_attribute_once_and_pay_once(shop, tree, progr
 
     assert errors == []
     assert ReferralAttribution.objects.filter(order_id=order.order_id).count() == 1
-    assert CommissionEntry.objects.count() == 3
+    assert LedgerEntry.objects.commission().count() == 3
     assert net_by_level(order) == {
         1: ("DDD444", Decimal("29.90")),
         2: ("CCC333", Decimal("14.95")),
@@ -92,7 +92,7 @@ def test_simultaneous_refund_and_replayed_payment_settle_on_the_refunded_amount(
 
     assert errors == []
     assert {amount for _, amount in net_by_level(order).values()} == {Decimal("0")}
-    assert CommissionEntry.objects.filter(kind="reversal").count() == 3
+    assert LedgerEntry.objects.commission().filter(kind="reversal").count() == 3
 
 
 def test_a_worker_holding_an_older_snapshot_cannot_undo_a_newer_refund(

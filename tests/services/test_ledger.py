@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
-from saleor_wfx_plugin.models import CommissionEntry, LedgerEntry, Settlement
+from saleor_wfx_plugin.models import LedgerEntry, Settlement
 from saleor_wfx_plugin.selectors.balances import balance
 from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import (
@@ -114,7 +114,11 @@ def test_money_in_the_ledger_is_exactly_the_commission_earned(shop, tree):
     settle_due(now=WEDNESDAY)
     for distributor in tree:
         ledger = LedgerEntry.objects.filter(distributor=distributor).aggregate(s=Sum("amount"))
-        earned = CommissionEntry.objects.filter(distributor=distributor).aggregate(s=Sum("amount"))
+        earned = (
+            LedgerEntry.objects.commission()
+            .filter(distributor=distributor)
+            .aggregate(s=Sum("amount"))
+        )
         assert ledger["s"] == earned["s"]
 
 

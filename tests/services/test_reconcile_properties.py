@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from saleor_wfx_plugin.domain.commission import commission_targets
-from saleor_wfx_plugin.models import CommissionEntry, CommissionLine
+from saleor_wfx_plugin.models import CommissionLine, LedgerEntry
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine
 from saleor_wfx_plugin.tasks import process_order_event
 
@@ -30,9 +30,11 @@ actions = st.lists(
 
 def ledger(order_id):
     held = {}
-    for entry in CommissionEntry.objects.filter(
-        commission_line__attribution__order_id=order_id
-    ).select_related("commission_line"):
+    for entry in (
+        LedgerEntry.objects.commission()
+        .filter(commission_line__attribution__order_id=order_id)
+        .select_related("commission_line")
+    ):
         key = (entry.commission_line.order_line_id, entry.level)
         held[key] = held.get(key, Decimal(0)) + entry.amount
     return held
@@ -97,7 +99,7 @@ def test_ledger_ends_at_the_final_state_whatever_the_hooks_do(
     if not final.is_fully_paid:
         assert held == {}
 
-    entries_before = CommissionEntry.objects.count()
+    entries_before = LedgerEntry.objects.commission().count()
     for event in events:
         assert process_order_event(order.order_id, event) == 0
-    assert CommissionEntry.objects.count() == entries_before
+    assert LedgerEntry.objects.commission().count() == entries_before

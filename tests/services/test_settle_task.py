@@ -16,7 +16,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from saleor_wfx_plugin.apps import SETTLE_BEAT_ENTRY, register_settle_schedule
-from saleor_wfx_plugin.models import CommissionEntry, Grade, LedgerEntry, Settlement
+from saleor_wfx_plugin.models import Grade, LedgerEntry, Settlement
 from saleor_wfx_plugin.selectors.balances import balance
 from saleor_wfx_plugin.services import ledger as ledger_service
 from saleor_wfx_plugin.services.ledger import settle_due
@@ -257,5 +257,5 @@ def test_two_workers_at_once_release_each_settlement_exactly_once(
     assert available_total() == held == 12 * ONE_SERUM_OF_COMMISSION
     assert (
         LedgerEntry.objects.aggregate(s=Sum("amount"))["s"]
-        == CommissionEntry.objects.aggregate(s=Sum("amount"))["s"]
+        == LedgerEntry.objects.commission().aggregate(s=Sum("amount"))["s"]
     )
