@@ -31,6 +31,13 @@ class Balance:
         return max(self.available, ZERO)
 
     @property
+    def net_position(self) -> Decimal:
+        """Available plus everything still in the T+N hold, an order's negative hold (a refund
+        after an early withdrawal) included: the most that could be paid out without paying more
+        than was earned."""
+        return self.available + self.on_hold
+
+    @property
     def negative_carry(self) -> Decimal:
         """Money refunded after it was paid out, to be offset by later commission."""
         return max(-self.available, ZERO)
@@ -79,7 +86,8 @@ def balance(distributor: Distributor | int, currency: str) -> Balance:
 
 
 def hold_by_settlement(distributor: Distributor | int, currency: str) -> list[tuple[int, Decimal]]:
-    """Money in the T+N hold per settlement, oldest first: what an early withdrawal can take."""
+    """Money in the T+N hold per settlement that has some, oldest-maturing first: what an early
+    withdrawal takes from (as far as the net position allows)."""
     rows = (
         LedgerEntry.objects.filter(
             distributor=distributor,

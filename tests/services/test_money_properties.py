@@ -43,7 +43,7 @@ from hypothesis.stateful import (
 from saleor_wfx_plugin.domain.commission import PlannedCommission, commission_targets
 from saleor_wfx_plugin.domain.money import quantize
 from saleor_wfx_plugin.domain.settings import ProgramSettings
-from saleor_wfx_plugin.models import CommissionEntry, Distributor, LedgerEntry, Payout
+from saleor_wfx_plugin.models import Distributor, LedgerEntry, Payout
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine, SimulatedShop
 from saleor_wfx_plugin.selectors.balances import Balance, balance
 from saleor_wfx_plugin.services.distributors import DistributorError
@@ -104,6 +104,7 @@ SETTLEMENT_KINDS = {Kind.CONFIRMATION, Kind.RELEASE}
 PAYOUT_KINDS = {Kind.RESERVATION, Kind.RESERVATION_RETURN, Kind.PAYOUT, Kind.TAX, Kind.FEE}
 RESERVED_STATUSES = {Status.REQUESTED, Status.FIRST_APPROVED, Status.APPROVED}
 OPEN_STATUSES = {Status.REQUESTED, Status.FIRST_APPROVED}
+PAID_OR_RESERVED = RESERVED_STATUSES | {Status.PAID}
 
 # Cheap lines probe rounding to the fen; dear ones make commission worth paying out.
 prices_in_fen = st.integers(min_value=1, max_value=999) | st.integers(
@@ -124,25 +125,28 @@ def fen(amount: int) -> Decimal:
 
 LedgerRow = namedtuple(
     "LedgerRow",
-    "distributor_id currency bucket kind amount movement commission_entry_id settlement_id "
-    "payout_id actor reason",
+    "id distributor_id currency bucket kind amount movement commission_line_id level "
+    "settlement_id payout_id actor reason",
 )
 CommissionRow = namedtuple(
-    "CommissionRow", "id distributor_id currency kind amount level line_id order_line_id order_id"
+    "CommissionRow",
+    "id distributor_id currency kind amount level line_id order_line_id order_id "
+    "line_distributor_id line_level",
 )
 PayoutRow = namedtuple(
     "PayoutRow", "id distributor_id currency status amount early_amount fee tax net"
 )
 SettlementRow = namedtuple("SettlementRow", "id distributor_id confirmed_at released_at")
 BOOKS_SQL = """
-SELECT distributor_id, currency, bucket, kind, amount, movement, commission_entry_id,
+SELECT id, distributor_id, currency, bucket, kind, amount, movement, commission_line_id, level,
        settlement_id, payout_id, actor, reason
 FROM wfx_ledgerentry;
 SELECT e.id, e.distributor_id, e.currency, e.kind, e.amount, e.level, l.id, l.order_line_id,
-       a.order_id::text
-FROM wfx_commissionentry e
+       a.order_id::text, l.distributor_id, l.level
+FROM wfx_ledgerentry e
 JOIN wfx_commissionline l ON l.id = e.commission_line_id
-JOIN wfx_referralattribution a ON a.id = l.attribution_id;
+JOIN wfx_referralattribution a ON a.id = l.attribution_id
+WHERE e.kind IN ('accrual', 'reversal');
 SELECT id, distributor_id, currency, status, amount, early_amount, fee, tax, net FROM wfx_payout;
 SELECT id, distributor_id, confirmed_at, released_at FROM wfx_settlement;
 """
@@ -225,6 +229,9 @@ class MoneyMachine(RuleBasedStateMachine):
         # Expected commission per order, worked out again only when the order changes.
         self._expected: dict[str, tuple[object, dict[tuple[str, int], Decimal]]] = {}
         self._books: Books | None = None
+        # Per distributor, the last ledger row when money last left (a request or approval
+        # succeeded): losses posted after it may leave a debt, nothing else may.
+        self.money_left_at: dict[int, int] = {}
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
@@ -383,7 +390,9 @@ class MoneyMachine(RuleBasedStateMachine):
     def _request(self, distributor, amount_of, early, reuse) -> None:
         before = self.books().balance(distributor.pk)
         held = self.books().early_withdrawable(distributor.pk)
-        reachable = max(before.available, ZERO) + (held if early else ZERO)
+        # The net position: available plus every hold, a refund's negative hold included.
+        net = before.available + before.on_hold
+        reachable = max(net if early else min(before.available, net), ZERO)
         requested = amount_of(reachable)
         known = self.keys[distributor.pk]
         retried = None
@@ -410,7 +419,7 @@ class MoneyMachine(RuleBasedStateMachine):
             expected = {
                 "idempotency_conflict": retried is not None and retried != requested,
                 "below_minimum": requested < PROGRAM.payout_min_amount,
-                "negative_balance": before.available < 0,
+                "negative_balance": net < 0 or (before.available < 0 and not early),
                 "insufficient_funds": requested > reachable,
             }
             assert expected.get(error.code), (error.code, requested, before, held, early)
@@ -421,19 +430,22 @@ class MoneyMachine(RuleBasedStateMachine):
             assert payout.pk in self.payouts
             assert LedgerEntry.objects.count() == entries_before
             return
-        after = balance(distributor, "CNY")
-        # The request reserved what was there: available (and the hold, early) never overdrawn.
-        assert before.available >= 0 and requested >= PROGRAM.payout_min_amount
-        assert requested <= reachable
-        assert after.available >= 0
-        assert after.reserved == before.reserved + requested
-        early_part = max(requested - before.available, ZERO)
-        assert payout.early_amount == early_part
-        assert payout.fee == quantize(early_part * PROGRAM.early_withdrawal_fee_rate / 100, "CNY")
-        assert after.on_hold == before.on_hold - early_part
         self.payouts.append(payout.pk)
         known.append((key, requested))
         self.changed()
+        # The rule stated from outside first, then what the request did to the buckets.
+        self._money_left(distributor.pk)
+        after = balance(distributor, "CNY")
+        # The request reserved what was there: available (and the hold, early) never overdrawn.
+        assert net >= 0 and requested >= PROGRAM.payout_min_amount
+        assert requested <= reachable
+        assert after.reserved == before.reserved + requested
+        from_available = min(max(before.available, ZERO), requested)
+        early_part = requested - from_available
+        assert after.available == before.available - from_available
+        assert payout.early_amount == early_part
+        assert payout.fee == quantize(early_part * PROGRAM.early_withdrawal_fee_rate / 100, "CNY")
+        assert after.on_hold == before.on_hold - early_part
 
     def _payout(self, which: int, statuses, anything: bool) -> Payout:
         """Mostly a payout the action applies to, so that payouts get as far as being paid;
@@ -461,7 +473,8 @@ class MoneyMachine(RuleBasedStateMachine):
 
     def _approve(self, payout: Payout, actor: str) -> Payout:
         # Approval moves no money, so the books read before it still hold.
-        available = self.books().balance(payout.distributor_id).available
+        before = self.books().balance(payout.distributor_id)
+        net = before.available + before.on_hold
         try:
             approved = approve_payout(payout, actor=actor, program=PROGRAM)
         except DistributorError as error:
@@ -469,12 +482,13 @@ class MoneyMachine(RuleBasedStateMachine):
                 "invalid_status": payout.status not in OPEN_STATUSES,
                 "same_approver": payout.status == Status.FIRST_APPROVED
                 and payout.first_approved_by == actor,
-                "negative_balance": available < 0,
+                "negative_balance": net < 0,
             }
             assert expected.get(error.code), (error.code, payout.status)
             return payout
+        self._money_left(payout.distributor_id)
         # A clawback still to offset holds every payout back.
-        assert available >= 0
+        assert net >= 0
         needs_two = payout.amount > PROGRAM.second_approval_above
         if payout.status == Status.REQUESTED and needs_two:
             assert approved.status == Status.FIRST_APPROVED
@@ -581,22 +595,80 @@ class MoneyMachine(RuleBasedStateMachine):
         )
         self.changed()
 
+    # --- Never more paid than earned ---------------------------------------------------------
+    def _debt(self, books: Books, distributor_id: int) -> Decimal:
+        """Money that has left or is reserved beyond what the distributor earned: the payouts
+        not rejected, cancelled or failed, against the commission earned net of reversals plus
+        staff adjustments. Stated from the payouts and the commission, not from the buckets the
+        payout code keeps."""
+        out = sum(
+            (
+                p.amount
+                for p in books.payouts
+                if p.distributor_id == distributor_id and p.status in PAID_OR_RESERVED
+            ),
+            ZERO,
+        )
+        earned = sum(
+            (
+                row.amount
+                for row in books.ledger
+                if row.distributor_id == distributor_id
+                and row.kind in (*COMMISSION_KINDS, Kind.ADJUSTMENT)
+            ),
+            ZERO,
+        )
+        return max(out - earned, ZERO)
+
+    def _money_left(self, distributor_id: int) -> None:
+        """A request or an approval just succeeded: it may only do so while no debt is unpaid,
+        and it may not make one."""
+        books = self.books()
+        assert self._debt(books, distributor_id) == 0, (
+            "money left while more had left than was earned",
+            distributor_id,
+            self._debt(books, distributor_id),
+        )
+        self.money_left_at[distributor_id] = max((row.id for row in books.ledger), default=0)
+
+    @invariant()
+    def never_more_paid_than_earned_but_by_later_refunds(self):
+        books = self.books()
+        for distributor_id in self.ids.values():
+            since = self.money_left_at.get(distributor_id, 0)
+            later_losses = -sum(
+                (
+                    row.amount
+                    for row in books.ledger
+                    if row.distributor_id == distributor_id
+                    and row.id > since
+                    and row.amount < 0
+                    and row.kind in (Kind.REVERSAL, Kind.ADJUSTMENT)
+                ),
+                ZERO,
+            )
+            assert self._debt(books, distributor_id) <= later_losses, (distributor_id, since)
+
     # --- Invariants ---------------------------------------------------------------------------
     @invariant()
     def no_money_is_made_or_lost(self):
         books = self.books()
-        # Every commission entry is in the ledger exactly once, with the same payee and amount.
-        mirrored = {row.commission_entry_id: row for row in books.ledger if row.commission_entry_id}
-        assert len(mirrored) == sum(1 for row in books.ledger if row.kind in COMMISSION_KINDS)
-        assert set(mirrored) == {entry.id for entry in books.commission}
+        # Commission is one ledger row per accrual or reversal of a plan line, paid to that
+        # line's distributor at that line's level; no other row claims a plan line.
+        assert len(books.commission) == sum(
+            1 for row in books.ledger if row.kind in COMMISSION_KINDS
+        )
+        assert all(
+            row.commission_line_id is None and row.level is None
+            for row in books.ledger
+            if row.kind not in COMMISSION_KINDS
+        )
         for entry in books.commission:
-            leg = mirrored[entry.id]
-            assert (leg.distributor_id, leg.currency, leg.kind, leg.amount) == (
-                entry.distributor_id,
-                entry.currency,
-                entry.kind,
-                entry.amount,
+            assert (entry.distributor_id, entry.level) == (
+                entry.line_distributor_id,
+                entry.line_level,
             )
+            assert entry.currency == "CNY"
         # Everything but commission and staff adjustments moves money between buckets.
         movements: dict[object, Decimal] = defaultdict(Decimal)
         for row in books.ledger:
@@ -618,7 +690,7 @@ class MoneyMachine(RuleBasedStateMachine):
         accrued: dict[int, Decimal] = defaultdict(Decimal)
         reversed_: dict[int, Decimal] = defaultdict(Decimal)
         for entry in self.books().commission:
-            target = accrued if entry.kind == CommissionEntry.Kind.ACCRUAL else reversed_
+            target = accrued if entry.kind == Kind.ACCRUAL else reversed_
             target[entry.line_id] += entry.amount
         for line, amount in reversed_.items():
             assert -amount <= accrued[line], (line, accrued[line], amount)
@@ -664,7 +736,7 @@ class MoneyMachine(RuleBasedStateMachine):
         books = self.books()
         for row in books.ledger:
             if row.kind in COMMISSION_KINDS:
-                assert row.commission_entry_id is not None and row.settlement_id is not None
+                assert row.commission_line_id is not None and row.settlement_id is not None
             elif row.kind in SETTLEMENT_KINDS:
                 assert row.settlement_id is not None
             elif row.kind in PAYOUT_KINDS:
@@ -821,3 +893,63 @@ def test_money_is_never_made_lost_or_overdrawn(tree, settings):
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
         ),
     )
+
+
+def _old_rule_split(distributor, currency, amount, early):
+    """The rule before the net position: available money only, then any positive hold."""
+    from saleor_wfx_plugin.selectors.balances import hold_by_settlement
+    from saleor_wfx_plugin.services.payouts.common import payout_error
+
+    current = balance(distributor, currency)
+    if current.available < 0:
+        raise payout_error("negative balance", "negative_balance")
+    from_available = min(current.available, amount)
+    if from_available < amount and not early:
+        raise payout_error("not available", "insufficient_funds", "amount")
+    needed, taken = amount - from_available, []
+    for settlement_id, held in hold_by_settlement(distributor, currency):
+        if needed <= 0:
+            break
+        taken.append((settlement_id, min(held, needed)))
+        needed -= min(held, needed)
+    if needed > 0:
+        raise payout_error("not on hold", "insufficient_funds", "amount")
+    return from_available, taken
+
+
+@pytest.mark.parametrize("rule", ["net position", "old rule"])
+def test_the_oracle_sees_an_early_withdrawal_round_a_clawback(tree, settings, monkeypatch, rule):
+    """The issue's worked case, replayed step by step through the machine: with the old rule
+    (available only) put back, the invariant stated from outside fails; with the net position
+    it holds."""
+    from saleor_wfx_plugin.services.payouts import requests
+
+    if rule == "old rule":
+        monkeypatch.setattr(requests, "_split_against_net_position", _old_rule_split)
+        monkeypatch.setattr(Balance, "net_position", property(lambda self: self.available))
+    settings.WFX_PROGRAM_SETTINGS = PROGRAM_CONFIG
+    machine = MoneyMachine(*open_the_books())
+    d = machine.distributors[3]
+    try:
+        # 902.97 available and 1,497.03 of the first opening order's 1,501.89 hold, early.
+        machine._request(d, lambda _: Decimal("2400.00"), True, None)
+        machine.staff_approve(which=0, anything=False, actors=STAFF, then_pay=True)
+        assert Payout.objects.get().status == Status.PAID
+        # That order's goods come back while its hold runs: the hold owes 1,497.03.
+        first = machine.orders[0]
+        machine.refund_amount(which=machine.orders.index(first), percent=100, notify=True)
+        # A new order of 5,000.00 earns D 500.00, on hold once delivered.
+        machine.place_order(lines=[(500_000, 1, False)], notify=True)
+        machine.pay(which=0, notify=True)
+        # Delivered now: confirmed at once, while the shop clock (and the first hold) stands.
+        machine.fulfil(which=0, hours_ahead=None, notify=True)
+        assert machine.books().balance(d.pk).on_hold == Decimal("500.00") - Decimal("1497.03")
+        if rule == "old rule":
+            with pytest.raises(AssertionError, match="more had left than was earned"):
+                machine._request(d, lambda _: Decimal("400.00"), True, None)
+        else:
+            machine._request(d, lambda _: Decimal("400.00"), True, None)
+            assert Payout.objects.count() == 1  # refused: the net position is -997.03
+            machine.never_more_paid_than_earned_but_by_later_refunds()
+    finally:
+        machine.teardown()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ...domain.settings import ProgramSettings
 from ...domain.tax import TaxPeriod, withholding_for_payout
+from ...lock_objects import lock_payout, lock_settlements
 from ...models import LedgerEntry, Payout, Settlement
 from ...selectors.balances import balance
 from ..ledger import Leg, post_movement
@@ -20,7 +21,6 @@ from .common import (
     Bucket,
     Kind,
     Status,
-    _lock_payout,
     payout_error,
     record_payout_event,
 )
@@ -30,7 +30,7 @@ from .common import (
 @transaction.atomic
 def cancel_payout(payout: Payout, *, actor: str) -> Payout:
     """The distributor withdraws the request before it is approved."""
-    payout = _lock_payout(payout)
+    payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:
         raise payout_error("Only a request not yet approved can be cancelled.", "invalid_status")
     _return_reservation(payout, actor)
@@ -46,7 +46,7 @@ def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
     reason = reason.strip()
     if not reason:
         raise payout_error("Say why the payout is rejected.", "reason_required", "reason")
-    payout = _lock_payout(payout)
+    payout = lock_payout(payout.pk)
     if payout.status not in (*OPEN_STATUSES, Status.APPROVED):
         raise payout_error(f"A {payout.status} payout cannot be rejected.", "invalid_status")
     _return_reservation(payout, actor)
@@ -66,10 +66,18 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
     """First approval; above `second_approval_above` a second, different approver completes it.
     The final approval fixes the tax withheld (per payout, or per calendar month with the
     month's earlier payouts) and so the net amount to transfer."""
-    payout = _lock_payout(payout)
+    payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:
         raise payout_error(f"A {payout.status} payout cannot be approved.", "invalid_status")
-    if balance(payout.distributor_id, payout.currency).available < 0:
+    # Lock, then read: the holds must not move between the check and the decision.
+    lock_settlements(
+        Settlement.objects.filter(
+            distributor_id=payout.distributor_id, currency=payout.currency, released_at=None
+        )
+    )
+    if balance(payout.distributor_id, payout.currency).net_position < 0:
+        # This payout's money is reserved already: a negative net position is money paid out
+        # (or reserved) beyond what was earned, since a refund took back commission.
         raise payout_error(
             "A refund after an earlier payout left a negative balance; payouts wait until later "
             "commission covers it.",
@@ -154,7 +162,7 @@ def mark_paid(payout: Payout, *, actor: str, transfer_reference: str) -> Payout:
         raise payout_error(
             "Enter the bank or wallet transfer reference.", "required", "transferReference"
         )
-    payout = _lock_payout(payout)
+    payout = lock_payout(payout.pk)
     if payout.status == Status.PAID:
         raise payout_error("This payout is already paid.", "already_paid")
     if payout.status != Status.APPROVED:
@@ -204,11 +212,14 @@ def _return_reservation(payout: Payout, actor: str) -> None:
         .values("settlement_id")
         .annotate(total=Sum("amount"))
     )
-    still_held = set(
-        Settlement.objects.select_for_update()
-        .filter(pk__in=[row["settlement_id"] for row in taken], released_at__isnull=True)
-        .values_list("pk", flat=True)
-    )
+    still_held = {
+        settlement.pk
+        for settlement in lock_settlements(
+            Settlement.objects.filter(
+                pk__in=[row["settlement_id"] for row in taken], released_at__isnull=True
+            )
+        )
+    }
     legs = [Leg(Bucket.RESERVED, -payout.amount)]
     to_available = payout.amount
     for row in taken:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ...domain.money import quantize
 from ...domain.settings import ProgramSettings
+from ...lock_objects import lock_distributor, lock_settlements
 from ...models import Distributor, Payout, Settlement
 from ...selectors.balances import balance, hold_by_settlement
 from ..ledger import Leg, post_movement
@@ -17,7 +18,6 @@ from .common import (
     Bucket,
     Kind,
     PayeeDetails,
-    _lock_distributor,
     clean_payee,
     parse_payout_amount,
     payout_error,
@@ -48,7 +48,7 @@ def request_payout(
         raise payout_error(
             "Send an idempotency key of 1-64 characters.", "invalid", "idempotencyKey"
         )
-    distributor = _lock_distributor(distributor.pk)
+    distributor = lock_distributor(distributor.pk)
     existing = Payout.objects.filter(distributor=distributor, idempotency_key=key).first()
     if existing is not None:
         if (existing.amount, existing.currency) != (amount, currency):
@@ -73,21 +73,7 @@ def request_payout(
             "Early withdrawal is switched off.", "early_withdrawal_disabled", "early"
         )
     payee = clean_payee(payee, currency, program)
-    current = balance(distributor, currency)
-    if current.available < 0:
-        raise payout_error(
-            f"A refund after an earlier payout left {current.negative_carry} {currency} to "
-            "offset; payouts wait until later commission covers it.",
-            "negative_balance",
-        )
-    from_available = min(current.available, amount)
-    from_hold: list[tuple[int, Decimal]] = []
-    if from_available < amount:
-        if not early:
-            raise payout_error(
-                f"Only {current.available} {currency} is available.", "insufficient_funds", "amount"
-            )
-        from_hold = _take_from_hold(distributor, currency, amount - from_available)
+    from_available, from_hold = _split_against_net_position(distributor, currency, amount, early)
     early_amount = sum((taken for _, taken in from_hold), ZERO)
     fee = quantize(early_amount * program.early_withdrawal_fee_rate / 100, currency)
     payout = Payout.objects.create(
@@ -121,30 +107,48 @@ def request_payout(
     return payout
 
 
-def _take_from_hold(
-    distributor: Distributor, currency: str, needed: Decimal
-) -> list[tuple[int, Decimal]]:
-    """Oldest-maturing held money first. The settlements are locked, so the maturing task cannot
-    release one while this request takes from it."""
-    held = hold_by_settlement(distributor, currency)
-    locked = set(
-        Settlement.objects.select_for_update()
-        .filter(pk__in=[settlement_id for settlement_id, _ in held], released_at__isnull=True)
-        .values_list("pk", flat=True)
+def _split_against_net_position(
+    distributor: Distributor, currency: str, amount: Decimal, early: bool
+) -> tuple[Decimal, list[tuple[int, Decimal]]]:
+    """How much of `amount` comes from available money and how much, early, from which orders
+    still in their hold; refused unless the distributor's net position covers it.
+
+    The net position is available money plus everything still in the hold, negative holds
+    included: an order refunded after an early withdrawal owes its hold the money withdrawn, and
+    no later order's hold may be paid out until that is made good. Locks first (the
+    distributor's row is held by the caller; now the settlements still in their hold), then
+    reads, then decides: neither the settling task nor a reconciliation can move the holds in
+    between."""
+    lock_settlements(
+        Settlement.objects.filter(distributor=distributor, currency=currency, released_at=None)
     )
-    taken: list[tuple[int, Decimal]] = []
-    for settlement_id, amount in held:
-        if needed <= 0:
-            break
-        if settlement_id not in locked:
-            continue
-        part = min(amount, needed)
-        taken.append((settlement_id, part))
-        needed -= part
-    if needed > 0:
+    current = balance(distributor, currency)
+    net = current.net_position
+    if net < 0 or (current.available < 0 and not early):
         raise payout_error(
-            "Not enough confirmed money, even counting what is still on hold.",
+            f"A refund after an earlier payout left {max(-net, current.negative_carry)} "
+            f"{currency} to offset; payouts wait until later commission covers it.",
+            "negative_balance",
+        )
+    reachable = net if early else min(current.available, net)
+    if amount > reachable:
+        raise payout_error(
+            f"Only {reachable} {currency} can be paid out"
+            + (", counting what is still on hold." if early else "."),
             "insufficient_funds",
             "amount",
         )
-    return taken
+    from_available = min(max(current.available, ZERO), amount)
+    needed = amount - from_available
+    taken: list[tuple[int, Decimal]] = []
+    # Oldest-maturing held money first; the negative holds stay where they are, to be offset
+    # by what is left in the others when the holds end.
+    for settlement_id, held in hold_by_settlement(distributor, currency):
+        if needed <= 0:
+            break
+        part = min(held, needed)
+        taken.append((settlement_id, part))
+        needed -= part
+    # The net position covered the amount, so the positive holds cover the part not available.
+    assert needed <= 0, (distributor.pk, currency, amount)
+    return from_available, taken
