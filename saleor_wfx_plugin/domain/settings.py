@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from .calendar import parse_dates, parse_workdays
 from .chain import MAX_COMMISSION_LEVELS
 from .rates import InvalidRate, parse_rate
 from .tax import TaxPeriod, TaxPolicy
@@ -19,11 +20,8 @@ from .tax import TaxPeriod, TaxPolicy
 _HOST_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOST_PATTERN = re.compile(rf"^(?=.{{1,253}}$){_HOST_LABEL}(\.{_HOST_LABEL})*$")
 QUERY_PARAM_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_CONFIRM_DAYS_AFTER_FULFILMENT = 60
 MAX_SETTLEMENT_DAYS = 30
-# A range longer than a year in a holiday list is a typo (2026-10-01..2027-10-07), not a holiday.
-MAX_DATE_RANGE_DAYS = 366
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
@@ -128,8 +126,8 @@ class ProgramSettings:
             take(flag, _parse_bool)
         take("confirm_days_after_fulfilment", _parse_confirm_days)
         take("settlement_days", _parse_settlement_days)
-        take("settlement_holidays", _parse_dates)
-        take("settlement_workdays", _parse_workdays)
+        take("settlement_holidays", parse_dates)
+        take("settlement_workdays", parse_workdays)
         take("payout_min_amount", lambda value: _parse_amount(value, "the minimum payout"))
         take("early_withdrawal", _parse_bool)
         take(
@@ -205,52 +203,6 @@ def _parse_settlement_days(value: object) -> int:
     days = _parse_int(value)
     if not 0 <= days <= MAX_SETTLEMENT_DAYS:
         raise ValueError(f"{days} business days is outside 0-{MAX_SETTLEMENT_DAYS}")
-    return days
-
-
-def _parse_dates(value: object) -> frozenset[date]:
-    """Dates as YYYY-MM-DD separated by commas, spaces or new lines; FIRST..LAST is a range
-    (2026-10-01..2026-10-07 for a holiday week)."""
-    items = value if isinstance(value, list | tuple | set | frozenset) else [value]
-    days: set[date] = set()
-    for item in items:
-        if isinstance(item, date):
-            days.add(item)
-            continue
-        for token in str(item).replace(",", " ").split():
-            first_text, separator, last_text = token.partition("..")
-            first = _parse_date(first_text)
-            if not separator:
-                days.add(first)
-                continue
-            last = _parse_date(last_text)
-            length = (last - first).days + 1
-            if not 1 <= length <= MAX_DATE_RANGE_DAYS:
-                raise ValueError(
-                    f"{token!r} is not a range of 1-{MAX_DATE_RANGE_DAYS} days (first..last)"
-                )
-            days.update(first + timedelta(days=offset) for offset in range(length))
-    return frozenset(days)
-
-
-def _parse_date(text: str) -> date:
-    if DATE_PATTERN.match(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
-
-
-def _parse_workdays(value: object) -> frozenset[date]:
-    days = _parse_dates(value)
-    weekdays = sorted(day for day in days if day.weekday() < 5)
-    if weekdays:
-        listed = ", ".join(f"{day.isoformat()} ({day:%A})" for day in weekdays)
-        raise ValueError(
-            f"{listed}: list only the Saturdays and Sundays that are worked; weekdays are "
-            "business days anyway"
-        )
     return days
 
 
