@@ -115,7 +115,7 @@ def post_commission(
             }
         )
     settlements = list(existing.values())
-    _schedule(settlements, fulfilled_at, program)
+    _schedule(settlements, fulfilled_at, program, paid_at=attribution.commissionable_at)
     movement_entries = [
         LedgerEntry(
             distributor_id=entry.distributor_id,
@@ -135,15 +135,30 @@ def post_commission(
 
 
 def _schedule(
-    settlements: Sequence[Settlement], fulfilled_at: datetime | None, program: ProgramSettings
+    settlements: Sequence[Settlement],
+    fulfilled_at: datetime | None,
+    program: ProgramSettings,
+    *,
+    paid_at: datetime | None = None,
 ) -> None:
+    """Due dates of confirmation and release. Confirmation comes `confirm_days_after_fulfilment`
+    after Saleor reports the order fulfilled; with `confirm_days_after_payment`, an order Saleor
+    has seen no fulfilment of by that many days after it first earned (`paid_at`) is confirmed
+    then. A fulfilment reported after that deadline changes nothing: the order counts as
+    received, and a return after it is a refund that reverses commission wherever it is."""
     from ..shop import shop_time_zone
 
-    confirm_due = (
-        fulfilled_at + timedelta(days=program.confirm_days_after_fulfilment)
-        if fulfilled_at is not None
+    payment_due = (
+        paid_at + timedelta(days=program.confirm_days_after_payment)
+        if paid_at is not None and program.confirm_days_after_payment is not None
         else None
     )
+    if fulfilled_at is not None and (payment_due is None or fulfilled_at <= payment_due):
+        confirm_due: datetime | None = fulfilled_at + timedelta(
+            days=program.confirm_days_after_fulfilment
+        )
+    else:
+        confirm_due = payment_due
     available_due = (
         add_business_days(
             confirm_due,

@@ -69,6 +69,8 @@ PROGRAM_CONFIG = {
     "level3_rate": "2",
     "commission_levels": "3",
     "settlement_days": "3",
+    # Confirmed on delivery (the default was 0 when this test was written; now 7).
+    "confirm_days_after_fulfilment": "0",
     "payout_min_amount": "10",
     "early_withdrawal": "true",
     "early_withdrawal_fee_rate": "0.5",
@@ -409,7 +411,7 @@ class MoneyMachine(RuleBasedStateMachine):
         except DistributorError as error:
             expected = {
                 "idempotency_conflict": retried is not None and retried != requested,
-                "below_minimum": requested < PROGRAM.payout_min_amount,
+                "below_minimum": requested < PROGRAM.payout_minimum("CNY"),
                 "negative_balance": before.available < 0,
                 "insufficient_funds": requested > reachable,
             }
@@ -423,7 +425,7 @@ class MoneyMachine(RuleBasedStateMachine):
             return
         after = balance(distributor, "CNY")
         # The request reserved what was there: available (and the hold, early) never overdrawn.
-        assert before.available >= 0 and requested >= PROGRAM.payout_min_amount
+        assert before.available >= 0 and requested >= PROGRAM.payout_minimum("CNY")
         assert requested <= reachable
         assert after.available >= 0
         assert after.reserved == before.reserved + requested
@@ -475,7 +477,7 @@ class MoneyMachine(RuleBasedStateMachine):
             return payout
         # A clawback still to offset holds every payout back.
         assert available >= 0
-        needs_two = payout.amount > PROGRAM.second_approval_above
+        needs_two = PROGRAM.needs_second_approval("CNY", payout.amount)
         if payout.status == Status.REQUESTED and needs_two:
             assert approved.status == Status.FIRST_APPROVED
         else:
