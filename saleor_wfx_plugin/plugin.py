@@ -15,6 +15,7 @@ from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
 from . import apps
+from .domain.rate_cap import RateCapCheck
 from .domain.settings import InvalidProgramSettings, ProgramSettings
 from .saleor_adapter import configuration_to_mapping
 
@@ -45,6 +46,7 @@ class DistributionPlugin(BasePlugin):
         {"name": "level2_rate", "value": "5"},
         {"name": "level3_rate", "value": "2"},
         {"name": "commission_levels", "value": "3"},
+        {"name": "max_total_rate", "value": "40"},
         {"name": "tax_in_base", "value": False},
         {"name": "self_purchase_commission", "value": False},
         {"name": "customer_binding", "value": True},
@@ -55,14 +57,15 @@ class DistributionPlugin(BasePlugin):
         {"name": "referral_query_param", "value": "ref"},
         {"name": "auto_approve_applications", "value": False},
         {"name": "require_documents", "value": False},
-        {"name": "confirm_days_after_fulfilment", "value": "0"},
+        {"name": "confirm_days_after_fulfilment", "value": "7"},
+        {"name": "confirm_days_after_payment", "value": ""},
         {"name": "settlement_days", "value": "3"},
         {"name": "settlement_holidays", "value": ""},
         {"name": "settlement_workdays", "value": ""},
-        {"name": "payout_min_amount", "value": "10"},
-        {"name": "early_withdrawal", "value": True},
+        {"name": "payout_min_amount", "value": "CNY:10, USD:2"},
+        {"name": "early_withdrawal", "value": False},
         {"name": "early_withdrawal_fee_rate", "value": "0.5"},
-        {"name": "second_approval_above", "value": "5000"},
+        {"name": "second_approval_above", "value": "CNY:5000, USD:700"},
         {"name": "tax_policy", "value": "labour_remuneration"},
         {"name": "tax_flat_rate", "value": "20"},
         {"name": "tax_period", "value": "monthly"},
@@ -98,6 +101,12 @@ class DistributionPlugin(BasePlugin):
             "Commission levels (1-3)",
             "Levels paid, including the seller. Never more than 3 (China's anti-pyramid rules). "
             "WeChat tolerates only 2 and suspends payment accounts beyond that.",
+        ),
+        "max_total_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Combined rate cap (%)",
+            "All levels' rates on one line together (the seller's highest grade, product or "
+            "category rate included) may not exceed this. 0-100; default 40.",
         ),
         "tax_in_base": _field(
             ConfigurationTypeField.BOOLEAN,
@@ -153,8 +162,16 @@ class DistributionPlugin(BasePlugin):
         "confirm_days_after_fulfilment": _field(
             ConfigurationTypeField.STRING,
             "Confirm commission N days after fulfilment (0-60)",
-            "0: confirmed when Saleor reports the order fulfilled. N: automatic receipt "
-            "confirmation N days after fulfilment, leaving time for returns.",
+            "0: confirmed when Saleor reports the order fulfilled. N (default 7, China's "
+            "seven-day return from receipt): automatic receipt confirmation N days after "
+            "fulfilment, leaving time for returns.",
+        ),
+        "confirm_days_after_payment": _field(
+            ConfigurationTypeField.STRING,
+            "Confirm commission N days after payment if never fulfilled (0-90)",
+            "For shops that do not record fulfilments in Saleor: an order with no fulfilment "
+            "N days after it was paid is confirmed then. At least the fulfilment days. Empty: "
+            "off (such commission stays pending).",
         ),
         "settlement_days": _field(
             ConfigurationTypeField.STRING,
@@ -177,12 +194,15 @@ class DistributionPlugin(BasePlugin):
         "payout_min_amount": _field(
             ConfigurationTypeField.STRING,
             "Minimum payout",
-            "Smallest amount a distributor may request, in the payout's currency.",
+            "Per currency, e.g. CNY:10, USD:2 (ISO codes). A currency not listed cannot be paid "
+            "out. A plain number applies to every currency.",
         ),
         "early_withdrawal": _field(
             ConfigurationTypeField.BOOLEAN,
             "Allow early withdrawal",
-            "On: confirmed money still in the T+N hold can be requested, for a fee.",
+            "On: confirmed money still in the T+N hold can be requested, for a fee. Off by "
+            "default: held money may still be refunded, and once paid it can only be clawed "
+            "back from later commission.",
         ),
         "early_withdrawal_fee_rate": _field(
             ConfigurationTypeField.STRING,
@@ -192,7 +212,9 @@ class DistributionPlugin(BasePlugin):
         "second_approval_above": _field(
             ConfigurationTypeField.STRING,
             "Second approval above",
-            "A payout above this amount needs a second staff approver. Empty: never.",
+            "Per currency, e.g. CNY:5000, USD:700: a payout above it needs a second staff "
+            "approver; in a currency not listed, every payout does. A plain number applies to "
+            "every currency. Empty: never.",
         ),
         "tax_policy": _field(
             ConfigurationTypeField.STRING,
@@ -216,9 +238,25 @@ class DistributionPlugin(BasePlugin):
 
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration, **kwargs):  # type: ignore[no-untyped-def]
+        from .selectors.program_config import highest_seller_override
+
+        values = configuration_to_mapping(plugin_configuration.configuration)
+        # Saleor saves after this check, so the stored row still holds the values before the
+        # edit: the rate cap's error goes on the rate the merchant just changed.
+        stored = (
+            type(plugin_configuration)
+            .objects.filter(pk=plugin_configuration.pk)
+            .values_list("configuration", flat=True)
+            .first()
+        )
+        before = configuration_to_mapping(stored)
+        changed = {name for name, value in values.items() if before.get(name) != value}
         try:
             program = ProgramSettings.from_mapping(
-                configuration_to_mapping(plugin_configuration.configuration)
+                values,
+                rate_cap=RateCapCheck(
+                    highest_seller_override=highest_seller_override(), changed=changed
+                ),
             )
         except InvalidProgramSettings as error:
             raise ValidationError(

@@ -7,11 +7,15 @@ public holidays (调休) and the shop's finance team works on those Saturdays an
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 _SATURDAY = 5
 _ONE_DAY = timedelta(days=1)
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A range longer than a year in a holiday list is a typo (2026-10-01..2027-10-07), not a holiday.
+MAX_DATE_RANGE_DAYS = 366
 
 
 def is_business_day(
@@ -55,3 +59,49 @@ def add_business_days(
     # A midnight that a DST change skips (Chile, Lebanon move clocks at 00:00) resolves to the
     # instant of the change with fold=0, which is when that day actually begins.
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def parse_dates(value: object) -> frozenset[date]:
+    """Dates as YYYY-MM-DD separated by commas, spaces or new lines; FIRST..LAST is a range
+    (2026-10-01..2026-10-07 for a holiday week)."""
+    items = value if isinstance(value, list | tuple | set | frozenset) else [value]
+    days: set[date] = set()
+    for item in items:
+        if isinstance(item, date):
+            days.add(item)
+            continue
+        for token in str(item).replace(",", " ").split():
+            first_text, separator, last_text = token.partition("..")
+            first = _parse_date(first_text)
+            if not separator:
+                days.add(first)
+                continue
+            last = _parse_date(last_text)
+            length = (last - first).days + 1
+            if not 1 <= length <= MAX_DATE_RANGE_DAYS:
+                raise ValueError(
+                    f"{token!r} is not a range of 1-{MAX_DATE_RANGE_DAYS} days (first..last)"
+                )
+            days.update(first + timedelta(days=offset) for offset in range(length))
+    return frozenset(days)
+
+
+def _parse_date(text: str) -> date:
+    if DATE_PATTERN.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+
+
+def parse_workdays(value: object) -> frozenset[date]:
+    days = parse_dates(value)
+    weekdays = sorted(day for day in days if day.weekday() < 5)
+    if weekdays:
+        listed = ", ".join(f"{day.isoformat()} ({day:%A})" for day in weekdays)
+        raise ValueError(
+            f"{listed}: list only the Saturdays and Sundays that are worked; weekdays are "
+            "business days anyway"
+        )
+    return days

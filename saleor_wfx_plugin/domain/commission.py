@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from .chain import ReferralChain, validate_level
 from .money import allocate, quantize
+from .rate_cap import cap_line_rates
 from .rates import HUNDRED, SellerRateBook
 from .settings import ProgramSettings
 
@@ -95,6 +96,8 @@ class PlannedCommission:
     rate: Decimal
     base: Decimal
     quantity: int
+    # The rate the line's rules gave, when the combined cap (max_total_rate) lowered it.
+    uncapped_rate: Decimal | None = None
 
     def __post_init__(self) -> None:
         validate_level(self.level)
@@ -112,17 +115,24 @@ def plan_commissions(
 ) -> list[PlannedCommission]:
     """Freeze who earns what rate on which base. A chain member who may not earn (suspended, say)
     is left out, and nobody moves up into their place: compressing the chain would pay a fourth
-    generation, which the law forbids."""
+    generation, which the law forbids.
+
+    The rates of the levels paid on a line together never exceed `max_total_rate`; a line over
+    it is capped, highest level first, and its plan keeps the uncapped rate beside the rate paid
+    (`_capped_line_rates`)."""
+    paid = [
+        (level, distributor_id)
+        for level, distributor_id in chain.levels(settings.commission_levels)
+        if distributor_id in eligible_distributor_ids
+    ]
+    line_rates = {
+        line.line_id: _capped_line_rates(line, [level for level, _ in paid], seller_rates, settings)
+        for line in lines
+    }
     plan: list[PlannedCommission] = []
-    for level, distributor_id in chain.levels(settings.commission_levels):
-        if distributor_id not in eligible_distributor_ids:
-            continue
+    for level, distributor_id in paid:
         for line in lines:
-            rate = (
-                seller_rates.rate_for(line.product_id, line.category_id)
-                if level == 1
-                else settings.level_rate(level)
-            )
+            rate, uncapped_rate = line_rates[line.line_id][level]
             plan.append(
                 PlannedCommission(
                     line_id=line.line_id,
@@ -131,9 +141,31 @@ def plan_commissions(
                     rate=rate,
                     base=line.commission_base(settings.tax_in_base),
                     quantity=line.quantity,
+                    uncapped_rate=uncapped_rate,
                 )
             )
     return plan
+
+
+def _capped_line_rates(
+    line: OrderLineSnapshot,
+    levels: Sequence[int],
+    seller_rates: SellerRateBook,
+    settings: ProgramSettings,
+) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """{level: (rate paid, rate before the cap or None)} for one line. Only the levels paid
+    count: a seller with no upline may take the whole cap."""
+    rates = {
+        level: seller_rates.rate_for(line.product_id, line.category_id)
+        if level == 1
+        else settings.level_rate(level)
+        for level in levels
+    }
+    capped = cap_line_rates(rates, settings.max_total_rate)
+    return {
+        level: (capped[level], rates[level] if capped[level] != rates[level] else None)
+        for level in levels
+    }
 
 
 def remaining_base(planned: PlannedCommission, refunds: RefundState) -> Decimal:

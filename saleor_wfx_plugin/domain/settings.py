@@ -6,24 +6,32 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from .calendar import parse_dates, parse_workdays
 from .chain import MAX_COMMISSION_LEVELS
+from .currency_amounts import CurrencyAmounts
+from .rate_cap import RATE_CAP_FIELDS, RateCapCheck, RateSource, over_cap_message
 from .rates import InvalidRate, parse_rate
 from .tax import TaxPeriod, TaxPolicy
 
 _HOST_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOST_PATTERN = re.compile(rf"^(?=.{{1,253}}$){_HOST_LABEL}(\.{_HOST_LABEL})*$")
 QUERY_PARAM_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_CONFIRM_DAYS_AFTER_FULFILMENT = 60
+# China's seven-day no-reason return (七天无理由退货) runs from receipt, which follows shipment.
+DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT = 7
+MAX_CONFIRM_DAYS_AFTER_PAYMENT = 90
 MAX_SETTLEMENT_DAYS = 30
-# A range longer than a year in a holiday list is a typo (2026-10-01..2027-10-07), not a holiday.
-MAX_DATE_RANGE_DAYS = 366
+
+# The issue's example: ten yuan, or two dollars, is the smallest transfer worth its fee.
+DEFAULT_PAYOUT_MINIMUM = CurrencyAmounts.of(CNY="10", USD="2")
+# About the same sum in both: a payout of more than a month's ordinary commission.
+DEFAULT_SECOND_APPROVAL_ABOVE = CurrencyAmounts.of(CNY="5000", USD="700")
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
@@ -58,6 +66,8 @@ class ProgramSettings:
     level2_rate: Decimal = Decimal("5")
     level3_rate: Decimal = Decimal("2")
     commission_levels: int = MAX_COMMISSION_LEVELS
+    # All levels' rates on one line together, in %: a typo in one rate cannot pay the goods away.
+    max_total_rate: Decimal = Decimal("40")
     tax_in_base: bool = False
     self_purchase_commission: bool = False
     customer_binding: bool = True
@@ -72,18 +82,24 @@ class ProgramSettings:
     require_documents: bool = False
     # 0: confirmed when Saleor reports the order fulfilled; N: N days later (automatic receipt
     # confirmation, as marketplaces do when the buyer does not confirm delivery).
-    confirm_days_after_fulfilment: int = 0
+    confirm_days_after_fulfilment: int = DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT
+    # None: off. N: confirmed N days after the order first earned when Saleor has recorded no
+    # fulfilment by then, for shops that ship without recording it in Saleor.
+    confirm_days_after_payment: int | None = None
     # T+N: business days in the shop's time zone between confirmation and available money.
     settlement_days: int = 3
     settlement_holidays: frozenset[date] = frozenset()
     # Weekend days worked in exchange for a longer public holiday (China's 调休).
     settlement_workdays: frozenset[date] = frozenset()
-    # In the payout's currency.
-    payout_min_amount: Decimal = Decimal("10")
-    early_withdrawal: bool = True
+    # Per currency; a currency without an entry cannot be paid out. A plain number: every one.
+    payout_min_amount: CurrencyAmounts = DEFAULT_PAYOUT_MINIMUM
+    # Off by default: money in the hold may still be refunded, and paid out early it can only be
+    # clawed back from later commission.
+    early_withdrawal: bool = False
     early_withdrawal_fee_rate: Decimal = Decimal("0.5")
-    # None: a single approval always suffices.
-    second_approval_above: Decimal | None = Decimal("5000")
+    # Per currency; None: a single approval always suffices. A currency without an entry needs
+    # two approvers for every payout.
+    second_approval_above: CurrencyAmounts | None = DEFAULT_SECOND_APPROVAL_ABOVE
     tax_policy: TaxPolicy = TaxPolicy.LABOUR_REMUNERATION
     tax_flat_rate: Decimal = Decimal("20")
     tax_period: TaxPeriod = TaxPeriod.MONTHLY
@@ -97,10 +113,41 @@ class ProgramSettings:
             return self.level3_rate
         raise ValueError(f"level {level} has no upline rate")
 
+    def upline_rates(self) -> dict[int, Decimal]:
+        """The rates of the levels above the seller that the programme pays."""
+        return {level: self.level_rate(level) for level in range(2, self.commission_levels + 1)}
+
+    def seller_rate_over_cap(self, seller: RateSource) -> str | None:
+        """Why a seller rate (a grade's, a rule's) with the upline rates breaks the combined cap;
+        None when it fits."""
+        return over_cap_message(seller, self.upline_rates(), self.max_total_rate)
+
+    def payout_minimum(self, currency: str) -> Decimal | None:
+        """The smallest payout in `currency`; None: that currency cannot be paid out."""
+        return self.payout_min_amount.for_currency(currency)
+
+    def second_approval_threshold(self, currency: str) -> Decimal | None:
+        """A payout above this needs a second approver. None: never (the setting is empty);
+        a currency the setting does not list gets 0, so every payout in it needs two."""
+        if self.second_approval_above is None:
+            return None
+        threshold = self.second_approval_above.for_currency(currency)
+        return Decimal(0) if threshold is None else threshold
+
+    def needs_second_approval(self, currency: str, amount: Decimal) -> bool:
+        threshold = self.second_approval_threshold(currency)
+        return threshold is not None and amount > threshold
+
     @classmethod
-    def from_mapping(cls, values: Mapping[str, object]) -> ProgramSettings:
+    def from_mapping(
+        cls, values: Mapping[str, object], *, rate_cap: RateCapCheck | None = None
+    ) -> ProgramSettings:
         """Build from Saleor's `{name: value}` configuration. Missing names take the defaults;
-        every invalid one is reported at once, so the merchant fixes them in one go."""
+        every invalid one is reported at once, so the merchant fixes them in one go.
+
+        The combined rate cap is checked only when the merchant saves (`rate_cap`): a
+        configuration saved before the cap existed keeps running, and each order's plan is
+        capped instead (`domain.commission.plan_commissions`)."""
         errors: dict[str, str] = {}
         parsed: dict[str, object] = {}
 
@@ -117,6 +164,7 @@ class ProgramSettings:
         for rate_name in ("default_seller_rate", "level2_rate", "level3_rate"):
             take(rate_name, lambda value, name=rate_name: parse_rate(value, field=name))
         take("commission_levels", _parse_levels)
+        take("max_total_rate", _parse_total_rate)
         for flag in ("tax_in_base", "self_purchase_commission", "customer_binding"):
             take(flag, _parse_bool)
         take("customer_binding_days", _parse_days)
@@ -127,10 +175,14 @@ class ProgramSettings:
         for flag in ("auto_approve_applications", "require_documents"):
             take(flag, _parse_bool)
         take("confirm_days_after_fulfilment", _parse_confirm_days)
+        take("confirm_days_after_payment", _parse_confirm_days_after_payment)
         take("settlement_days", _parse_settlement_days)
-        take("settlement_holidays", _parse_dates)
-        take("settlement_workdays", _parse_workdays)
-        take("payout_min_amount", lambda value: _parse_amount(value, "the minimum payout"))
+        take("settlement_holidays", parse_dates)
+        take("settlement_workdays", parse_workdays)
+        take(
+            "payout_min_amount",
+            lambda value: CurrencyAmounts.parse(value, "the minimum payout"),
+        )
         take("early_withdrawal", _parse_bool)
         take(
             "early_withdrawal_fee_rate",
@@ -143,18 +195,41 @@ class ProgramSettings:
         else:
             take(
                 "second_approval_above",
-                lambda value: _parse_amount(value, "the second approval threshold"),
+                lambda value: CurrencyAmounts.parse(value, "the second approval threshold"),
             )
         take("tax_policy", lambda value: _parse_choice(value, TaxPolicy))
         take("tax_flat_rate", lambda value: parse_rate(value, field="tax_flat_rate"))
         take("tax_period", lambda value: _parse_choice(value, TaxPeriod))
         _check_holidays_are_not_workdays(parsed, errors)
+        _check_payment_confirmation_comes_after_receipt(parsed, errors)
+        if rate_cap is not None and not any(name in errors for name in RATE_CAP_FIELDS):
+            # Only the rates: the sum needs them valid, and every other error is already known.
+            rates = cls(**{k: v for k, v in parsed.items() if k in RATE_CAP_FIELDS})  # type: ignore[arg-type]
+            errors.update(rate_cap.errors_for(rates))
         if errors:
             raise InvalidProgramSettings(errors)
+        return cls._build(parsed)
+
+    @classmethod
+    def _build(cls, parsed: Mapping[str, object]) -> ProgramSettings:
         settings = cls(**parsed)  # type: ignore[arg-type]
+        warnings = []
         if settings.commission_levels == MAX_COMMISSION_LEVELS:
-            object.__setattr__(settings, "warnings", (WECHAT_LEVEL_WARNING,))
+            warnings.append(WECHAT_LEVEL_WARNING)
+        warnings += _second_approval_gaps(settings)
+        object.__setattr__(settings, "warnings", tuple(warnings))
         return settings
+
+
+def _second_approval_gaps(settings: ProgramSettings) -> list[str]:
+    """Currencies that can be paid out but have no second-approval threshold: every payout in
+    them needs two approvers, which the merchant may not expect."""
+    if settings.second_approval_above is None:
+        return []
+    return [
+        f"second_approval_above has no {code} entry: every {code} payout needs two approvers"
+        for code in settings.payout_min_amount.missing_from(settings.second_approval_above)
+    ]
 
 
 def _parse_metadata_key(value: object) -> str:
@@ -201,56 +276,43 @@ def _parse_confirm_days(value: object) -> int:
     return days
 
 
+def _parse_confirm_days_after_payment(value: object) -> int:
+    days = _parse_int(value)
+    if not 0 <= days <= MAX_CONFIRM_DAYS_AFTER_PAYMENT:
+        raise ValueError(f"{days} days is outside 0-{MAX_CONFIRM_DAYS_AFTER_PAYMENT}")
+    return days
+
+
+def _check_payment_confirmation_comes_after_receipt(
+    parsed: Mapping[str, object], errors: dict[str, str]
+) -> None:
+    # Counted from payment, the fallback must leave at least the time the fulfilment rule
+    # leaves: otherwise an order nobody marks shipped would be confirmed before one that was.
+    after_payment = parsed.get("confirm_days_after_payment")
+    after_fulfilment = parsed.get(
+        "confirm_days_after_fulfilment", DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT
+    )
+    if not isinstance(after_payment, int) or not isinstance(after_fulfilment, int):
+        return
+    if after_payment < after_fulfilment:
+        errors["confirm_days_after_payment"] = (
+            f"{after_payment} days after payment would confirm an order Saleor never saw shipped "
+            f"before one it did (confirm_days_after_fulfilment is {after_fulfilment}); use "
+            f"{after_fulfilment} or more"
+        )
+
+
+def _parse_total_rate(value: object) -> Decimal:
+    rate = parse_rate(value, field="max_total_rate")
+    if rate != rate.quantize(Decimal("0.01")):
+        raise ValueError("max_total_rate has at most two decimals")
+    return rate
+
+
 def _parse_settlement_days(value: object) -> int:
     days = _parse_int(value)
     if not 0 <= days <= MAX_SETTLEMENT_DAYS:
         raise ValueError(f"{days} business days is outside 0-{MAX_SETTLEMENT_DAYS}")
-    return days
-
-
-def _parse_dates(value: object) -> frozenset[date]:
-    """Dates as YYYY-MM-DD separated by commas, spaces or new lines; FIRST..LAST is a range
-    (2026-10-01..2026-10-07 for a holiday week)."""
-    items = value if isinstance(value, list | tuple | set | frozenset) else [value]
-    days: set[date] = set()
-    for item in items:
-        if isinstance(item, date):
-            days.add(item)
-            continue
-        for token in str(item).replace(",", " ").split():
-            first_text, separator, last_text = token.partition("..")
-            first = _parse_date(first_text)
-            if not separator:
-                days.add(first)
-                continue
-            last = _parse_date(last_text)
-            length = (last - first).days + 1
-            if not 1 <= length <= MAX_DATE_RANGE_DAYS:
-                raise ValueError(
-                    f"{token!r} is not a range of 1-{MAX_DATE_RANGE_DAYS} days (first..last)"
-                )
-            days.update(first + timedelta(days=offset) for offset in range(length))
-    return frozenset(days)
-
-
-def _parse_date(text: str) -> date:
-    if DATE_PATTERN.match(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
-
-
-def _parse_workdays(value: object) -> frozenset[date]:
-    days = _parse_dates(value)
-    weekdays = sorted(day for day in days if day.weekday() < 5)
-    if weekdays:
-        listed = ", ".join(f"{day.isoformat()} ({day:%A})" for day in weekdays)
-        raise ValueError(
-            f"{listed}: list only the Saturdays and Sundays that are worked; weekdays are "
-            "business days anyway"
-        )
     return days
 
 
@@ -263,21 +325,6 @@ def _check_holidays_are_not_workdays(parsed: Mapping[str, object], errors: dict[
     if both:
         listed = ", ".join(day.isoformat() for day in both)
         errors["settlement_workdays"] = f"{listed} cannot be both a holiday and a working day"
-
-
-def _parse_amount(value: object, what: str) -> Decimal:
-    # Floats are refused for the same reason as in rates: 0.1 + 0.2 noise in money settings.
-    if isinstance(value, bool | float):
-        raise ValueError(f"give {what} as text or a whole number, not {value!r}")
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"{value!r} is not an amount") from None
-    if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount")
-    if amount < 0:
-        raise ValueError(f"{what} cannot be negative ({amount})")
-    return amount
 
 
 def _parse_choice(value: object, choices: type[_Choice]) -> _Choice:

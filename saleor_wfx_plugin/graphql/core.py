@@ -136,11 +136,13 @@ ERROR_CODES = (
     "grade_not_found",
     "grade_required",
     "grade_in_use",
+    "rate_above_cap",
     "product_not_found",
     "invalid_month",
     # Money
     "invalid_amount",
     "below_minimum",
+    "currency_not_payable",
     "insufficient_funds",
     "negative_balance",
     "early_withdrawal_disabled",

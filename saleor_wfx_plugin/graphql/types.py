@@ -285,6 +285,12 @@ class CommissionType(graphene.ObjectType):
     product_name = graphene.String(required=True)
     quantity = graphene.Int(required=True)
     rate = graphene.Decimal(required=True, description="Percent, frozen on the order.")
+    uncapped_rate = graphene.Decimal(
+        description=(
+            "The rate the grade, rules and settings gave, when the combined cap "
+            "(max_total_rate) lowered it to `rate`; null when it did not."
+        )
+    )
     base = graphene.Field(Money, required=True, description="Goods value the rate applies to.")
     accrued = graphene.Field(Money, required=True)
     reversed = graphene.Field(Money, required=True)

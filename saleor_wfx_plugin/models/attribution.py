@@ -53,6 +53,9 @@ class ReferralAttribution(models.Model):
         Distributor, null=True, on_delete=models.PROTECT, related_name="+"
     )
     placed_at = models.DateTimeField()
+    # When the visitor followed the referral link, as the storefront sent it (`<key>_at`); never
+    # after the order: a claim from the future counts as the order's own time.
+    referred_at = models.DateTimeField(null=True, blank=True)
     # When the order first met the commission trigger. Stays set: a later refund lowers what is
     # earned but does not make the order "unpaid" again.
     commissionable_at = models.DateTimeField(null=True, blank=True)
@@ -93,6 +96,8 @@ class CommissionLine(models.Model):
         Distributor, on_delete=models.PROTECT, related_name="commission_lines"
     )
     rate = models.DecimalField(**RATE_DIGITS)
+    # What the line's rules gave before the combined cap (max_total_rate) lowered `rate`.
+    uncapped_rate = models.DecimalField(**RATE_DIGITS, null=True, blank=True)
     base = models.DecimalField(**MONEY_DIGITS)
     quantity = models.IntegerField()
     product_id = models.CharField(max_length=64, blank=True)
@@ -119,4 +124,5 @@ class CommissionLine(models.Model):
             rate=self.rate,
             base=self.base,
             quantity=self.quantity,
+            uncapped_rate=self.uncapped_rate,
         )

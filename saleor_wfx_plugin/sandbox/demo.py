@@ -134,18 +134,19 @@ def run_money_story(say, shop, story, distributors, serum) -> None:  # type: ign
     from .report import print_balances
 
     d = distributors[3]
-    # Everything was delivered ten days ago: confirmed, and the T+3 business-day hold is over.
-    delivered = timezone.now() - timedelta(days=10)
+    # Everything was delivered twenty days ago: confirmed seven days later (automatic receipt
+    # confirmation, the default), and the T+3 business-day hold is over.
+    delivered = timezone.now() - timedelta(days=20)
     for order, _ in story:
         shop.fulfil(order.order_id, at=delivered)
     settle_due()  # what Celery beat runs every 15 minutes
     say(
-        "\nEvery order was delivered ten days ago: confirmed on delivery, and the T+3 "
-        "business-day hold is over."
+        "\nEvery order was delivered twenty days ago: confirmed seven days after delivery "
+        "(China's seven-day return runs from receipt), and the T+3 business-day hold is over."
     )
     print_balances(say, "Balances after the hold", distributors)
 
-    program = ProgramSettings()  # labour-remuneration tax, monthly; 0.5 % early fee
+    program = ProgramSettings()  # labour-remuneration tax, monthly; at least 10 CNY
     payee = PayeeDetails("bank", "丁大伟", "6222 0212 3456 7890 123", "ICBC", "11010519491231002X")
     available = next(b.available for b in _balances(d) if b.currency == "CNY")
     payout = request_payout(

@@ -51,7 +51,7 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         coded_distributor=_view(Distributor.objects.filter(code=claim.code).first())
         if claim.code
         else None,
-        bound_distributor=_bound_distributor(key, order.placed_at)
+        bound_distributor=_bound_distributor(order.user_id, order.email, order.placed_at)
         if settings.customer_binding
         else None,
         buyer=Buyer(user_id=order.user_id, email=order.email),
@@ -69,14 +69,18 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         )
     try:
         with transaction.atomic():
-            return _create_attribution(order, decision, key, str(raw_code or ""))
+            return _create_attribution(order, decision, key, str(raw_code or ""), claim)
     except IntegrityError:
         # Another worker attributed the same order first; theirs stands.
         return ReferralAttribution.objects.get(order_id=order.order_id)
 
 
 def _create_attribution(
-    order: OrderSnapshot, decision: AttributionDecision, key: str | None, raw_code: str
+    order: OrderSnapshot,
+    decision: AttributionDecision,
+    key: str | None,
+    raw_code: str,
+    claim: ReferralClaim,
 ) -> ReferralAttribution:
     chain: ReferralChain[int] | None = None
     if decision.distributor_id is not None:
@@ -96,6 +100,7 @@ def _create_attribution(
         upline_id=chain.upline if chain else None,
         grand_upline_id=chain.grand_upline if chain else None,
         placed_at=order.placed_at,
+        referred_at=claim.referred_at,
     )
 
 
@@ -126,15 +131,47 @@ def bind_customer(attribution: ReferralAttribution, settings: ProgramSettings) -
         CustomerBinding.objects.get_or_create(customer_key=key, defaults=binding)
 
 
-def _bound_distributor(key: str | None, at: datetime) -> DistributorView | None:
-    if key is None:
-        return None
-    binding = (
-        CustomerBinding.objects.select_related("distributor")
-        .filter(customer_key=key, bound_at__lte=at, expires_at__gt=at)
-        .first()
+def _bound_distributor(
+    user_id: str | None, email: str | None, at: datetime
+) -> DistributorView | None:
+    """The distributor the customer is bound to at `at`: by their Saleor user, else by e-mail.
+
+    A guest bound by e-mail who later orders logged in (same e-mail) stays bound: the binding
+    is copied to the user, so it follows them if they change their e-mail. The e-mail binding
+    stays too, for their guest checkouts; both end at the same moment."""
+    user_key = customer_key(user_id, None)
+    email_key = customer_key(None, email)
+    in_force = CustomerBinding.objects.select_related("distributor").filter(
+        bound_at__lte=at, expires_at__gt=at
     )
-    return _view(binding.distributor) if binding else None
+    if user_key is not None:
+        binding = in_force.filter(customer_key=user_key).first()
+        if binding is not None:
+            return _view(binding.distributor)
+    if email_key is None:
+        return None
+    binding = in_force.filter(customer_key=email_key).first()
+    if binding is None:
+        return None
+    if user_key is not None:
+        _carry_binding_to_user(binding, user_key, at)
+    return _view(binding.distributor)
+
+
+def _carry_binding_to_user(binding: CustomerBinding, user_key: str, at: datetime) -> None:
+    carried = {
+        "distributor_id": binding.distributor_id,
+        "bound_at": binding.bound_at,
+        "expires_at": binding.expires_at,
+        "source_order_id": binding.source_order_id,
+    }
+    # The user's own binding, lapsed, gives way as in bind_customer; one not yet begun (from an
+    # order placed later but reconciled first) is left alone: the unique key allows one.
+    renewed = CustomerBinding.objects.filter(customer_key=user_key, expires_at__lte=at).update(
+        **carried
+    )
+    if not renewed:
+        CustomerBinding.objects.get_or_create(customer_key=user_key, defaults=carried)
 
 
 def _view(distributor: Distributor | None) -> DistributorView | None:
@@ -149,6 +186,8 @@ def _view(distributor: Distributor | None) -> DistributorView | None:
 
 
 def _parse_referred_at(order: OrderSnapshot, code_key: str) -> datetime | None:
+    """When the visitor followed the link, as the storefront says; a moment after the order
+    (a wrong clock, or a shopper editing metadata) counts as the order's own time."""
     raw = order.metadata.get(code_key + REFERRED_AT_SUFFIX)
     if not raw:
         return None
@@ -167,4 +206,13 @@ def _parse_referred_at(order: OrderSnapshot, code_key: str) -> datetime | None:
             REFERRED_AT_SUFFIX,
         )
         return None
+    if referred_at > order.placed_at:
+        logger.warning(
+            "Order %s: %s%s=%s is after the order; counted as the order's time",
+            order.number,
+            code_key,
+            REFERRED_AT_SUFFIX,
+            raw,
+        )
+        return order.placed_at
     return referred_at

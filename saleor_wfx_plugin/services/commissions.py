@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ..domain.attribution import DistributorStatus
 from ..domain.chain import ReferralChain
-from ..domain.commission import commission_targets, plan_commissions
+from ..domain.commission import PlannedCommission, commission_targets, plan_commissions
 from ..domain.orders import OrderSnapshot
 from ..domain.rates import SellerRateBook
 from ..domain.settings import ProgramSettings
@@ -174,6 +174,7 @@ def _freeze_plan(
         eligible_distributor_ids=eligible,
     )
     lines_by_id = {line.line_id: line for line in order.lines}
+    _warn_about_capped_rates(order, planned, settings)
     return CommissionLine.objects.bulk_create(
         [
             CommissionLine(
@@ -182,6 +183,7 @@ def _freeze_plan(
                 level=item.level,
                 distributor_id=item.distributor_id,
                 rate=item.rate,
+                uncapped_rate=item.uncapped_rate,
                 base=item.base,
                 quantity=item.quantity,
                 product_id=lines_by_id[item.line_id].product_id or "",
@@ -191,6 +193,25 @@ def _freeze_plan(
             for item in planned
         ]
     )
+
+
+def _warn_about_capped_rates(
+    order: OrderSnapshot, planned: list[PlannedCommission], settings: ProgramSettings
+) -> None:
+    # Rates that add up past the cap got past every check where they are entered: staff should
+    # look at their grades, rules and settings.
+    capped = [item for item in planned if item.uncapped_rate is not None]
+    if capped:
+        logger.warning(
+            "Order %s: rates above max_total_rate %s%% on %d line level(s), capped: %s",
+            order.number,
+            settings.max_total_rate,
+            len(capped),
+            ", ".join(
+                f"line {item.line_id} level {item.level} {item.uncapped_rate}% → {item.rate}%"
+                for item in capped
+            ),
+        )
 
 
 def _seller_rate_book(

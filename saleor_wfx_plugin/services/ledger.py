@@ -101,7 +101,9 @@ def post_commission(
     payee's settlement is in. Returns the entries posted and the order's settlements."""
     payees = {line.distributor_id for line in plan}
     settlements = _order_settlements(attribution, payees)
-    _schedule(list(settlements.values()), fulfilled_at, program)
+    _schedule(
+        list(settlements.values()), fulfilled_at, program, paid_at=attribution.commissionable_at
+    )
     held = {
         row["commission_line"]: (row["total"], row["last_sequence"])
         for row in LedgerEntry.objects.filter(commission_line__in=plan)
@@ -156,15 +158,30 @@ def _order_settlements(attribution: ReferralAttribution, payees: set[int]) -> di
 
 
 def _schedule(
-    settlements: Sequence[Settlement], fulfilled_at: datetime | None, program: ProgramSettings
+    settlements: Sequence[Settlement],
+    fulfilled_at: datetime | None,
+    program: ProgramSettings,
+    *,
+    paid_at: datetime | None = None,
 ) -> None:
+    """Due dates of confirmation and release. Confirmation comes `confirm_days_after_fulfilment`
+    after Saleor reports the order fulfilled; with `confirm_days_after_payment`, an order Saleor
+    has seen no fulfilment of by that many days after it first earned (`paid_at`) is confirmed
+    then. A fulfilment reported after that deadline changes nothing: the order counts as
+    received, and a return after it is a refund that reverses commission wherever it is."""
     from ..shop import shop_time_zone
 
-    confirm_due = (
-        fulfilled_at + timedelta(days=program.confirm_days_after_fulfilment)
-        if fulfilled_at is not None
+    payment_due = (
+        paid_at + timedelta(days=program.confirm_days_after_payment)
+        if paid_at is not None and program.confirm_days_after_payment is not None
         else None
     )
+    if fulfilled_at is not None and (payment_due is None or fulfilled_at <= payment_due):
+        confirm_due: datetime | None = fulfilled_at + timedelta(
+            days=program.confirm_days_after_fulfilment
+        )
+    else:
+        confirm_due = payment_due
     available_due = (
         add_business_days(
             confirm_due,

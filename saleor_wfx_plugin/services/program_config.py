@@ -14,7 +14,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from ..domain.rate_cap import RateSource
 from ..domain.rates import InvalidRate, parse_rate
+from ..domain.settings import ProgramSettings
 from ..lock_objects import lock_commission_rule, lock_grade
 from ..models import CommissionRule, Distributor, Grade
 from .distributors import DistributorError
@@ -34,6 +36,20 @@ def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
     if rate != rate.quantize(Decimal("0.01")):
         raise DistributorError("A rate has at most two decimals.", code="invalid", field=field)
     return rate
+
+
+def _check_rate_cap(rate: Decimal | None, what: str) -> None:
+    """A grade's or rule's seller rate must leave the upline rates room under the combined cap.
+    While the programme is off its stored settings are not read here; the cap is checked again
+    against the grades and rules when the programme is switched on (the plugin's save)."""
+    if rate is None:
+        return
+    from ..shop import get_shop
+
+    program = get_shop().program_settings() or ProgramSettings()
+    problem = program.seller_rate_over_cap(RateSource(rate, what))
+    if problem is not None:
+        raise DistributorError(problem, code="rate_above_cap", field="sellerRate")
 
 
 def _amount(value: Any, field: str) -> Decimal | None:
@@ -62,6 +78,7 @@ def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
         grade.slug = slug[:50]
     if "seller_rate" in data:
         grade.seller_rate = _rate(data["seller_rate"], "sellerRate", required=False)
+        _check_rate_cap(grade.seller_rate, f"grade {grade.name}")
     if "rank" in data and data["rank"] is not None:
         if data["rank"] < 0:
             raise DistributorError("Rank is 0 or more.", code="invalid", field="rank")
@@ -136,6 +153,7 @@ def create_rule(*, scope: str, saleor_id: str, seller_rate: Any, note: str = "")
         seller_rate=_rate(seller_rate, "sellerRate", required=True),
         note=(note or "")[:255],
     )
+    _check_rate_cap(rule.seller_rate, f"this {scope} rule")
     try:
         with transaction.atomic():
             rule.save()
@@ -153,6 +171,7 @@ def update_rule(
     rule = lock_commission_rule(rule.pk)
     if seller_rate is not _UNSET:
         rule.seller_rate = _rate(seller_rate, "sellerRate", required=True)
+        _check_rate_cap(rule.seller_rate, f"this {rule.scope} rule")
     if note is not _UNSET:
         rule.note = (note or "")[:255]
     rule.save()

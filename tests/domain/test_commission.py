@@ -104,8 +104,12 @@ def test_shipping_is_not_in_the_base_and_tax_only_when_configured():
 
 
 def test_rates_at_zero_and_hundred_percent():
+    # A merchant who pays the whole line must raise the combined cap to 100 % as well.
     settings = ProgramSettings(
-        default_seller_rate=Decimal("100"), level2_rate=Decimal("0"), level3_rate=Decimal("0")
+        default_seller_rate=Decimal("100"),
+        level2_rate=Decimal("0"),
+        level3_rate=Decimal("0"),
+        max_total_rate=Decimal("100"),
     )
     targets = commission_targets(
         plan([line("a", "59.99")], settings=settings),
@@ -225,3 +229,70 @@ def test_amounts_use_each_currencys_minor_unit(currency, net, seller, upline):
     )
     assert targets[("a", 1)] == Decimal(seller)
     assert targets[("a", 2)] == Decimal(upline)
+
+
+def test_a_line_over_the_combined_cap_is_capped_highest_level_first():
+    # Serum 299.00 with a 30 % product rate for the seller; the merchant typed 15 for level 2 and
+    # 5 for level 3: 50 % of the line, above the 40 % cap. Level 3 gives its 5, level 2 another 5.
+    settings = ProgramSettings(
+        default_seller_rate=Decimal("10"), level2_rate=Decimal("15"), level3_rate=Decimal("5")
+    )
+    book = SellerRateBook(default_rate=Decimal("10"), product_rates={"serum": Decimal("30")})
+    lines = [line("serum", "299.00", product="serum"), line("mask", "29.70", product="mask")]
+    planned = plan(lines, settings=settings, book=book)
+
+    rates = {(item.line_id, item.level): (item.rate, item.uncapped_rate) for item in planned}
+    assert rates == {
+        ("serum", 1): (Decimal("30"), None),
+        ("serum", 2): (Decimal("10"), Decimal("15")),
+        ("serum", 3): (Decimal("0"), Decimal("5")),
+        # The mask pays 10 + 15 + 5 = 30 %: under the cap, untouched.
+        ("mask", 1): (Decimal("10"), None),
+        ("mask", 2): (Decimal("15"), None),
+        ("mask", 3): (Decimal("5"), None),
+    }
+    targets = commission_targets(planned, refunds=RefundState(), cancelled=False, currency="CNY")
+    # 30 % of 299.00 = 89.70; level 2: 10 % of 299.00 + 15 % of 29.70 = 29.90 + 4.455 = 34.355
+    # → 34.36 for the order; level 3: 5 % of 29.70 = 1.485 → 1.49. The serum pays 119.60, 40 %.
+    assert totals_by_level(targets) == {
+        1: Decimal("92.67"),
+        2: Decimal("34.36"),
+        3: Decimal("1.49"),
+    }
+    assert targets[("serum", 1)] + targets[("serum", 2)] + targets[("serum", 3)] == Decimal(
+        "119.60"
+    )
+
+
+def test_only_the_levels_paid_count_towards_the_cap():
+    # A seller at 45 % with no one above them is capped at 40; with an upline at 5 % and the
+    # grand upline suspended, 45 + 5 = 50 is capped by taking the upline's 5 and 5 of the
+    # seller's, leaving 40 / 0.
+    settings = ProgramSettings(default_seller_rate=Decimal("45"))
+    alone = plan_commissions(
+        lines=[line("a", "100")],
+        chain=ReferralChain.from_ancestry([D]),
+        seller_rates=SellerRateBook(default_rate=Decimal("45")),
+        settings=settings,
+        eligible_distributor_ids={D},
+    )
+    assert [(item.level, item.rate, item.uncapped_rate) for item in alone] == [
+        (1, Decimal("40"), Decimal("45"))
+    ]
+    without_grand_upline = plan([line("a", "100")], settings=settings, eligible=(D, C))
+    assert [(item.level, item.rate, item.uncapped_rate) for item in without_grand_upline] == [
+        (1, Decimal("40"), Decimal("45")),
+        (2, Decimal("0"), Decimal("5")),
+    ]
+
+
+def test_rates_at_the_cap_are_paid_in_full():
+    settings = ProgramSettings(
+        default_seller_rate=Decimal("33"), level2_rate=Decimal("5"), level3_rate=Decimal("2")
+    )
+    planned = plan([line("a", "100")], settings=settings)
+    assert [(item.rate, item.uncapped_rate) for item in planned] == [
+        (Decimal("33"), None),
+        (Decimal("5"), None),
+        (Decimal("2"), None),
+    ]

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_wfx_plugin.domain.rate_cap import RateCapCheck, RateSource
 from saleor_wfx_plugin.domain.rates import InvalidRate, SellerRateBook, parse_rate
 from saleor_wfx_plugin.domain.settings import (
     WECHAT_LEVEL_WARNING,
@@ -104,14 +105,21 @@ def test_a_zero_override_beats_a_higher_default():
 
 def test_money_settings_defaults():
     settings = ProgramSettings.from_mapping({})
-    assert settings.confirm_days_after_fulfilment == 0
+    # Safer defaults (issue item 9): seven days after delivery for China's seven-day return,
+    # no early withdrawal, no confirmation without a fulfilment unless the shop asks for it.
+    assert settings.confirm_days_after_fulfilment == 7
+    assert settings.confirm_days_after_payment is None
     assert settings.settlement_days == 3
     assert settings.settlement_holidays == frozenset()
     assert settings.settlement_workdays == frozenset()
-    assert settings.payout_min_amount == Decimal("10")
-    assert settings.early_withdrawal is True
+    assert str(settings.payout_min_amount) == "CNY:10, USD:2"
+    assert settings.payout_minimum("CNY") == Decimal("10")
+    assert settings.payout_minimum("USD") == Decimal("2")
+    assert settings.payout_minimum("EUR") is None
+    assert settings.early_withdrawal is False
     assert settings.early_withdrawal_fee_rate == Decimal("0.5")
-    assert settings.second_approval_above == Decimal("5000")
+    assert str(settings.second_approval_above) == "CNY:5000, USD:700"
+    assert settings.max_total_rate == Decimal("40")
     assert settings.tax_policy is TaxPolicy.LABOUR_REMUNERATION
     assert settings.tax_flat_rate == Decimal("20")
     assert settings.tax_period is TaxPeriod.MONTHLY
@@ -143,10 +151,12 @@ def test_money_settings_are_parsed_from_saleor_strings():
         date(2026, 10, 7),
     }
     assert settings.settlement_workdays == {date(2026, 9, 20), date(2026, 10, 10)}
-    assert settings.payout_min_amount == Decimal("0.50")
+    # A plain number, as configurations saved before per-currency amounts hold: every currency.
+    assert settings.payout_minimum("CNY") == settings.payout_minimum("EUR") == Decimal("0.50")
     assert settings.early_withdrawal is False
     assert settings.early_withdrawal_fee_rate == Decimal("1.5")
-    assert settings.second_approval_above == Decimal("20000")
+    assert settings.second_approval_threshold("CNY") == Decimal("20000")
+    assert settings.second_approval_threshold("JPY") == Decimal("20000")
     assert settings.tax_policy is TaxPolicy.FLAT
     assert settings.tax_flat_rate == Decimal("6")
     assert settings.tax_period is TaxPeriod.PER_PAYOUT
@@ -156,9 +166,15 @@ def test_an_empty_second_approval_threshold_means_never():
     for empty in ("", "  "):
         settings = ProgramSettings.from_mapping({"second_approval_above": empty})
         assert settings.second_approval_above is None
-    # Absent (a configuration saved before the setting existed): the default applies.
-    assert ProgramSettings.from_mapping({}).second_approval_above == Decimal("5000")
-    assert ProgramSettings.from_mapping({"second_approval_above": "0"}).second_approval_above == 0
+        assert settings.second_approval_threshold("CNY") is None
+        assert not settings.needs_second_approval("CNY", Decimal("1000000"))
+    # Absent (a configuration saved before the setting existed): the default applies, now per
+    # currency (it was 5000 in every currency).
+    default = ProgramSettings.from_mapping({})
+    assert default.second_approval_threshold("CNY") == Decimal("5000")
+    assert default.second_approval_threshold("USD") == Decimal("700")
+    zero = ProgramSettings.from_mapping({"second_approval_above": "0"})
+    assert zero.second_approval_threshold("CNY") == 0
 
 
 @pytest.mark.parametrize(
@@ -179,6 +195,19 @@ def test_an_empty_second_approval_threshold_means_never():
         ("payout_min_amount", "ten", "not an amount"),
         ("payout_min_amount", "NaN", "not an amount"),
         ("payout_min_amount", 0.1, "not 0.1"),
+        ("payout_min_amount", "RMB:10", "RMB is not an ISO 4217 code: write CNY"),
+        ("payout_min_amount", "CNY:10, XYZ:2", "XYZ is not an ISO 4217 currency code"),
+        ("payout_min_amount", "CNY:10, cny:20", "CNY is listed twice"),
+        ("payout_min_amount", "CNY:10, 2", "'2' is not CODE:amount (e.g. CNY:10)"),
+        ("payout_min_amount", "CNY:-1", "the minimum payout in CNY cannot be negative"),
+        ("payout_min_amount", "USD:2.001", "USD amounts have at most 2 decimals"),
+        ("payout_min_amount", "JPY:100.5", "JPY amounts have at most 0 decimals"),
+        ("payout_min_amount", "CNY:ten", "'ten' is not an amount"),
+        ("second_approval_above", "CNY:5000; USD:abc", "'abc' is not an amount"),
+        ("confirm_days_after_payment", "91", "outside 0-90"),
+        ("confirm_days_after_payment", "3", "use 7 or more"),
+        ("max_total_rate", "101", "outside 0-100%"),
+        ("max_total_rate", "33.333", "at most two decimals"),
         ("early_withdrawal", "sometimes", "not true or false"),
         ("early_withdrawal_fee_rate", "101", "outside 0-100%"),
         ("second_approval_above", "-5", "cannot be negative"),
@@ -204,4 +233,109 @@ def test_a_day_cannot_be_both_a_holiday_and_a_makeup_workday():
         )
     assert error.value.errors == {
         "settlement_workdays": "2026-10-10 cannot be both a holiday and a working day"
+    }
+
+
+def test_payout_thresholds_are_per_currency():
+    settings = ProgramSettings.from_mapping(
+        {
+            "payout_min_amount": "cny:10; usd: 2\nJPY:300",
+            "second_approval_above": "CNY:5000, USD:700.50",
+        }
+    )
+    assert str(settings.payout_min_amount) == "CNY:10, USD:2, JPY:300"
+    assert settings.payout_minimum("cny") == Decimal("10")
+    assert settings.payout_minimum("JPY") == Decimal("300")
+    assert settings.payout_minimum("EUR") is None  # not paid out at all
+    assert settings.second_approval_threshold("USD") == Decimal("700.50")
+    assert not settings.needs_second_approval("USD", Decimal("700.50"))
+    assert settings.needs_second_approval("USD", Decimal("700.51"))
+    # JPY can be paid out but has no threshold: every JPY payout needs two approvers.
+    assert settings.second_approval_threshold("JPY") == 0
+    assert settings.needs_second_approval("JPY", Decimal("300"))
+    assert settings.warnings == (
+        WECHAT_LEVEL_WARNING,
+        "second_approval_above has no JPY entry: every JPY payout needs two approvers",
+    )
+
+
+def test_every_problem_of_a_per_currency_amount_is_named_at_once():
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping({"payout_min_amount": "RMB:10, USD:2.001, USD:3"})
+    assert error.value.errors == {
+        "payout_min_amount": "RMB is not an ISO 4217 code: write CNY; USD amounts have at most 2 "
+        "decimals (USD:2.001)"
+    }
+
+
+def test_a_typo_in_an_upline_rate_is_refused_when_saved_naming_that_rate():
+    # The issue's example: 50 typed for 5 in level2_rate would pay half of every line.
+    saving = RateCapCheck(highest_seller_override=None, changed={"level2_rate"})
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping({"level2_rate": "50"}, rate_cap=saving)
+    assert error.value.errors == {
+        "level2_rate": "level 1 up to 10% (the default seller rate) + level 2 50% + level 3 2% = "
+        "62% of a line, above max_total_rate 40%: all levels together may pay at most that, "
+        "which leaves level 1 at most 0% (check for a typo such as 50 for 5)"
+    }
+    # The same configuration already stored keeps running: each order's plan is capped instead.
+    assert ProgramSettings.from_mapping({"level2_rate": "50"}).level2_rate == Decimal("50")
+
+
+def test_the_cap_counts_the_highest_grade_or_rule_rate_and_only_the_levels_paid():
+    gold = RateSource(Decimal("35"), "grade Gold")
+    # 35 + 5 + 2 = 42: refused; with nothing rate-related changed, on the cap itself.
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping(
+            {"storefront_url": "https://shop.example.com"},
+            rate_cap=RateCapCheck(gold, changed={"storefront_url"}),
+        )
+    assert set(error.value.errors) == {"max_total_rate"}
+    assert (
+        "level 1 up to 35% (grade Gold) + level 2 5% + level 3 2% = 42%"
+        in (error.value.errors["max_total_rate"])
+    )
+    assert "leaves level 1 at most 33%" in error.value.errors["max_total_rate"]
+    # Two levels: 35 + 5 = 40, exactly the cap.
+    two_levels = ProgramSettings.from_mapping(
+        {"commission_levels": "2"}, rate_cap=RateCapCheck(gold, changed={"commission_levels"})
+    )
+    assert two_levels.commission_levels == 2
+    # A lower grade than the default does not lower the seller's best case.
+    low = RateSource(Decimal("5"), "grade Ordinary")
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping(
+            {"default_seller_rate": "34"},
+            rate_cap=RateCapCheck(low, changed={"default_seller_rate", "level3_rate"}),
+        )
+    assert set(error.value.errors) == {"default_seller_rate", "level3_rate"}
+    assert "(the default seller rate)" in error.value.errors["default_seller_rate"]
+
+
+def test_the_cap_joins_the_other_errors_and_skips_an_unreadable_rate():
+    saving = RateCapCheck(None, changed={"level2_rate", "tax_policy"})
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping({"level2_rate": "50", "tax_policy": "vat"}, rate_cap=saving)
+    assert set(error.value.errors) == {"level2_rate", "tax_policy"}
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping({"level2_rate": "abc"}, rate_cap=saving)
+    assert error.value.errors == {"level2_rate": "level2_rate: 'abc' is not a number"}
+
+
+def test_confirmation_after_payment_is_off_unless_set_and_not_before_the_fulfilment_rule():
+    assert (
+        ProgramSettings.from_mapping({"confirm_days_after_payment": ""}).confirm_days_after_payment
+        is None
+    )
+    settings = ProgramSettings.from_mapping(
+        {"confirm_days_after_payment": "15", "confirm_days_after_fulfilment": "7"}
+    )
+    assert settings.confirm_days_after_payment == 15
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping(
+            {"confirm_days_after_payment": "5", "confirm_days_after_fulfilment": "10"}
+        )
+    assert error.value.errors == {
+        "confirm_days_after_payment": "5 days after payment would confirm an order Saleor never "
+        "saw shipped before one it did (confirm_days_after_fulfilment is 10); use 10 or more"
     }

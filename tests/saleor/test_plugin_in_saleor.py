@@ -123,14 +123,16 @@ def storefront_checkout(
     app_api_client.app.permissions.add(permission_manage_payments)
     variant = product.variants.get()  # 10 in stock in the channel's warehouse
 
-    def place(metadata, quantity=2):
+    def place(metadata, quantity=2, *, client=None, email="shopper@example.com"):
+        # `client`: a logged-in customer's (user_api_client); anonymous by default.
+        client = client or api_client
         created = get_graphql_content(
-            api_client.post_graphql(
+            client.post_graphql(
                 CHECKOUT_CREATE,
                 {
                     "input": {
                         "channel": channel_USD.slug,
-                        "email": "shopper@example.com",
+                        "email": email,
                         "lines": [
                             {
                                 "variantId": graphene.Node.to_global_id(
@@ -149,7 +151,7 @@ def storefront_checkout(
         assert created["errors"] == []
         checkout_id = created["checkout"]["id"]
         delivery = get_graphql_content(
-            api_client.post_graphql(
+            client.post_graphql(
                 DELIVERY_UPDATE,
                 {
                     "id": checkout_id,
@@ -180,7 +182,7 @@ def storefront_checkout(
         assert paid["errors"] == []
         with django_capture_on_commit_callbacks(execute=True):
             completed = get_graphql_content(
-                api_client.post_graphql(CHECKOUT_COMPLETE, {"id": checkout_id})
+                client.post_graphql(CHECKOUT_COMPLETE, {"id": checkout_id})
             )["data"]["checkoutComplete"]
         assert completed["errors"] == []
         _, order_pk = graphene.Node.from_global_id(completed["order"]["id"])

@@ -29,6 +29,14 @@ FRIDAY_MORNING = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
 WEDNESDAY = datetime(2030, 3, 6, 0, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def confirmed_on_delivery(program):
+    """These tests follow money confirmed the moment Saleor reports the order fulfilled
+    (`confirm_days_after_fulfilment` 0, the default before it became 7); the waiting days have
+    tests of their own."""
+    program(confirm_days_after_fulfilment="0")
+
+
 def paid_order(shop, code="DDD444"):
     order = shop.place_order([SERUM], referral_code=code)
     shop.pay(order.order_id)

@@ -76,7 +76,11 @@ def test_an_early_payout_request_beside_the_settling_task_does_not_deadlock(
     shop, tree, program, monkeypatch
 ):
     early_on = program(
-        commission_levels="1", early_withdrawal="true", tax_policy="none", settlement_days="3"
+        commission_levels="1",
+        early_withdrawal="true",
+        tax_policy="none",
+        settlement_days="3",
+        confirm_days_after_fulfilment="0",
     )
     d = tree[3]
     for _ in range(2):

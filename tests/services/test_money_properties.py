@@ -69,6 +69,8 @@ PROGRAM_CONFIG = {
     "level3_rate": "2",
     "commission_levels": "3",
     "settlement_days": "3",
+    # Confirmed on delivery (the default was 0 when this test was written; now 7).
+    "confirm_days_after_fulfilment": "0",
     "payout_min_amount": "10",
     "early_withdrawal": "true",
     "early_withdrawal_fee_rate": "0.5",
@@ -418,7 +420,7 @@ class MoneyMachine(RuleBasedStateMachine):
         except DistributorError as error:
             expected = {
                 "idempotency_conflict": retried is not None and retried != requested,
-                "below_minimum": requested < PROGRAM.payout_min_amount,
+                "below_minimum": requested < PROGRAM.payout_minimum("CNY"),
                 "negative_balance": net < 0 or (before.available < 0 and not early),
                 "insufficient_funds": requested > reachable,
             }
@@ -437,7 +439,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self._money_left(distributor.pk)
         after = balance(distributor, "CNY")
         # The request reserved what was there: available (and the hold, early) never overdrawn.
-        assert net >= 0 and requested >= PROGRAM.payout_min_amount
+        assert net >= 0 and requested >= PROGRAM.payout_minimum("CNY")
         assert requested <= reachable
         assert after.reserved == before.reserved + requested
         from_available = min(max(before.available, ZERO), requested)
@@ -489,7 +491,7 @@ class MoneyMachine(RuleBasedStateMachine):
         self._money_left(payout.distributor_id)
         # A clawback still to offset holds every payout back.
         assert net >= 0
-        needs_two = payout.amount > PROGRAM.second_approval_above
+        needs_two = PROGRAM.needs_second_approval("CNY", payout.amount)
         if payout.status == Status.REQUESTED and needs_two:
             assert approved.status == Status.FIRST_APPROVED
         else:

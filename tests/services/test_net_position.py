@@ -32,6 +32,7 @@ WEDNESDAY = datetime(2030, 3, 6, 0, 0, tzinfo=UTC)
 def early_on(program):
     return program(
         commission_levels="1",
+        confirm_days_after_fulfilment="0",
         settlement_days="3",
         early_withdrawal="true",
         early_withdrawal_fee_rate="0.5",

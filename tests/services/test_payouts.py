@@ -34,7 +34,8 @@ pytestmark = pytest.mark.django_db
 
 ID_NUMBER = "11010519491231002X"
 CARD = PayeeDetails("bank", "王小明", "6222 0212 3456 7890 123", "ICBC", ID_NUMBER)
-PROGRAM = ProgramSettings()
+# Early withdrawal on, as it was by default when these tests were written (now off).
+PROGRAM = ProgramSettings(early_withdrawal=True)
 FUTURE_FRIDAY = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
 
 
@@ -184,7 +185,8 @@ def test_rejection_and_cancellation_give_the_money_back(tree):
     assert codes(cancel_payout, approved, actor="user:4") == ("invalid_status", None)
 
 
-def test_early_withdrawal_takes_held_money_for_a_fee(shop, tree):
+def test_early_withdrawal_takes_held_money_for_a_fee(shop, tree, program):
+    program(confirm_days_after_fulfilment="0")  # confirmed on delivery, the default until 7
     d = tree[3]
     for _ in range(4):
         order = shop.place_order([SERUM], referral_code="DDD444")
@@ -209,7 +211,8 @@ def test_early_withdrawal_takes_held_money_for_a_fee(shop, tree):
     assert balance(d, "CNY").available == Decimal("19.60")
 
 
-def test_a_cancelled_early_request_returns_money_to_the_hold_not_to_available(shop, tree):
+def test_a_cancelled_early_request_returns_money_to_the_hold_not_to_available(shop, tree, program):
+    program(confirm_days_after_fulfilment="0")  # confirmed on delivery, the default until 7
     d = tree[3]
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)

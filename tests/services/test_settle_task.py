@@ -33,6 +33,14 @@ NEXT_MONDAY = datetime(2030, 3, 11, 9, 0, tzinfo=UTC)
 ONE_SERUM_OF_COMMISSION = Decimal("50.83")
 
 
+@pytest.fixture(autouse=True)
+def confirmed_on_delivery(program):
+    """These tests follow money confirmed the moment Saleor reports the order fulfilled
+    (`confirm_days_after_fulfilment` 0, the default before it became 7); the waiting days have
+    tests of their own."""
+    program(confirm_days_after_fulfilment="0")
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """The shop's clock, moved by the test: `clock.now = ...`."""

@@ -63,7 +63,8 @@ def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
 
 @transaction.atomic
 def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> Payout:
-    """First approval; above `second_approval_above` a second, different approver completes it.
+    """First approval; above the currency's `second_approval_above` (every payout in a currency
+    the setting does not list) a second, different approver completes it.
     The final approval fixes the tax withheld (per payout, or per calendar month with the
     month's earlier payouts) and so the net amount to transfer."""
     payout = lock_payout(payout.pk)
@@ -84,9 +85,7 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
             "negative_balance",
         )
     now = timezone.now()
-    needs_two = (
-        program.second_approval_above is not None and payout.amount > program.second_approval_above
-    )
+    needs_two = program.needs_second_approval(payout.currency, payout.amount)
     if needs_two and payout.status == Status.REQUESTED:
         payout.status = Status.FIRST_APPROVED
         payout.first_approved_by = actor

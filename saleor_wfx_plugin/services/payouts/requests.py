@@ -62,11 +62,17 @@ def request_payout(
         raise payout_error(
             "Only an active distributor can request a payout.", "inactive_distributor"
         )
-    if amount < program.payout_min_amount:
+    minimum = program.payout_minimum(currency)
+    if minimum is None:
         raise payout_error(
-            f"The minimum payout is {program.payout_min_amount} {currency}.",
-            "below_minimum",
-            "amount",
+            f"Payouts in {currency} are not offered: the shop's payout_min_amount setting has "
+            f"no {currency} entry.",
+            "currency_not_payable",
+            "currency",
+        )
+    if amount < minimum:
+        raise payout_error(
+            f"The minimum payout is {minimum} {currency}.", "below_minimum", "amount"
         )
     if early and not program.early_withdrawal:
         raise payout_error(
