@@ -59,6 +59,8 @@ class ProgramSettings:
     level3_rate: Decimal = Decimal("2")
     commission_levels: int = MAX_COMMISSION_LEVELS
     tax_in_base: bool = False
+    # Goods paid with a gift card staff or an app issued (not one a customer bought) earn too.
+    promotional_gift_cards_earn: bool = False
     self_purchase_commission: bool = False
     customer_binding: bool = True
     customer_binding_days: int = 30
@@ -119,6 +121,7 @@ class ProgramSettings:
         take("commission_levels", _parse_levels)
         for flag in ("tax_in_base", "self_purchase_commission", "customer_binding"):
             take(flag, _parse_bool)
+        take("promotional_gift_cards_earn", _parse_bool)
         take("customer_binding_days", _parse_days)
         take("attribution_window_days", _parse_days)
         take("storefront_url", _parse_storefront_url)
