@@ -48,6 +48,7 @@ class DistributionPlugin(BasePlugin):
         {"name": "commission_levels", "value": "3"},
         {"name": "max_total_rate", "value": "40"},
         {"name": "tax_in_base", "value": False},
+        {"name": "promotional_gift_cards_earn", "value": False},
         {"name": "self_purchase_commission", "value": False},
         {"name": "customer_binding", "value": True},
         {"name": "customer_binding_days", "value": "30"},
@@ -112,6 +113,12 @@ class DistributionPlugin(BasePlugin):
             ConfigurationTypeField.BOOLEAN,
             "Include tax in the commission base",
             "Off: commission on goods net of tax. Shipping is never in the base.",
+        ),
+        "promotional_gift_cards_earn": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Goods paid with promotional gift cards earn",
+            "Off: what a gift card issued by staff or an app paid earns nothing (no money was "
+            "received for it). Cards customers bought always count as money.",
         ),
         "self_purchase_commission": _field(
             ConfigurationTypeField.BOOLEAN,
@@ -306,6 +313,12 @@ class DistributionPlugin(BasePlugin):
 
     def order_fulfilled(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
         return self._schedule(order, "order_fulfilled", previous_value)
+
+    def order_updated(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        # A chargeback (`CHARGE_BACK` transaction event) lowers the charged amount and Saleor
+        # then fires only this hook. It fires often, so it only schedules, like the others;
+        # the task tells an order outside the programme with one indexed query.
+        return self._schedule(order, "order_updated", previous_value)
 
     def order_bulk_created(self, orders, previous_value, **kwargs):  # type: ignore[no-untyped-def]
         # orderBulkCreate imports orders (from a marketplace or an old shop) that may carry a

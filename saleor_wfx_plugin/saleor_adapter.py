@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import __version__
-from .domain.commission import OrderLineSnapshot, RefundState
+from .domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState, goods_total
 from .domain.money import Money
 from .domain.orders import OrderSnapshot
 from .domain.settings import ProgramSettings
@@ -225,16 +225,32 @@ def programme_candidates(orders: Any, program: ProgramSettings) -> Any:
 def order_snapshot(order: Any) -> OrderSnapshot:
     from saleor.order import OrderStatus
 
-    refunded = refunded_amount(order)
-    refunded_quantities = refunded_line_quantities(order)
     lines = list(order.lines.all())
+    order_lines = tuple(_line_snapshot(line) for line in lines)
     unit_gross = {str(line.pk): line.unit_price_gross_amount for line in lines}
+    gift_card_lines = {str(line.pk) for line in lines if line.is_gift_card}
+    named = refunded_line_quantities(order)
+    # A refunded gift-card line gives back money for a card, not for goods that earned.
+    refunded_quantities = {
+        line_id: quantity for line_id, quantity in named.items() if line_id not in gift_card_lines
+    }
+    refunded_cards = sum(
+        (
+            unit_gross[line_id] * quantity
+            for line_id, quantity in named.items()
+            if line_id in gift_card_lines
+        ),
+        Decimal(0),
+    )
+    # A chargeback is money given back like a refund, though Saleor records it only by lowering
+    # the charged amount.
+    given_back = refunded_amount(order) + charged_back_amount(order)
     total = order.total_gross_amount
     charged = order.total_charged_amount or Decimal(0)
-    # A refund lowers what counts as charged; what was charged before any refund tells whether
-    # the order was ever paid in full. Saleor's charge_status is not used: it reads FULL when
-    # charged = total - *granted* refunds, even if no money for the granted part ever arrived.
-    charged_before_refunds = charged + refunded
+    # Money given back lowers what counts as charged; what was charged before any of it tells
+    # whether the order was ever paid in full. Saleor's charge_status is not used: it reads FULL
+    # when charged = total - *granted* refunds, even if no money for the granted part arrived.
+    charged_before_refunds = charged + given_back
     # Nothing left to charge (free goods, or gift cards covering it all: Saleor's total is after
     # gift cards) counts as paid.
     fully_paid = total <= 0 or charged_before_refunds >= total
@@ -247,14 +263,14 @@ def order_snapshot(order: Any) -> OrderSnapshot:
         user_id=str(order.user_id) if order.user_id else None,
         email=order.user_email or None,
         metadata=dict(order.metadata or {}),
-        lines=tuple(_line_snapshot(line) for line in lines),
+        lines=order_lines,
         is_paid=fully_paid or charged_before_refunds > 0,
         is_fully_paid=fully_paid,
         cancelled=order.status in (OrderStatus.CANCELED, OrderStatus.EXPIRED),
         # Staff may still edit an unconfirmed order's lines; it earns once confirmed.
         awaiting_confirmation=order.status == OrderStatus.UNCONFIRMED,
         refunds=RefundState(
-            refunded_amount=refunded,
+            refunded_amount=given_back,
             order_total=total,
             refunded_quantities=refunded_quantities,
             refunded_line_values={
@@ -262,7 +278,10 @@ def order_snapshot(order: Any) -> OrderSnapshot:
                 for line_id, quantity in refunded_quantities.items()
                 if line_id in unit_gross
             },
-            fully_refunded=total > 0 and refunded >= total,
+            fully_refunded=total > 0 and given_back >= total,
+            goods_total=goods_total(order_lines),
+            refunded_outside_goods=refunded_shipping(order) + refunded_cards,
+            gift_cards=gift_card_payments(order),
         ),
         fulfilled_at=fulfilled_at(order),
     )
@@ -307,6 +326,7 @@ def _line_snapshot(line: Any) -> OrderLineSnapshot:
         product_id=str(product.pk) if product is not None else None,
         category_id=str(product.category_id) if product and product.category_id else None,
         product_name=line.product_name,
+        is_gift_card=bool(line.is_gift_card),
     )
 
 
@@ -349,3 +369,117 @@ def refunded_line_quantities(order: Any) -> dict[str, int]:
     for line_id, quantity in [*fulfillment_lines, *granted_lines]:
         quantities[str(line_id)] = quantities.get(str(line_id), 0) + quantity
     return quantities
+
+
+def charged_back_amount(order: Any) -> Decimal:
+    """Money the payment providers took back in chargebacks, counted as Saleor counts it when it
+    lowers a transaction's charged value (`saleor/payment/transaction_item_calculations.py`):
+    every CHARGE_BACK event without a PSP reference, and the latest one per PSP reference."""
+    from saleor.payment import TransactionEventType
+    from saleor.payment.models import TransactionEvent
+
+    events = (
+        TransactionEvent.objects.filter(
+            transaction__order_id=order.pk,
+            type=TransactionEventType.CHARGE_BACK,
+            include_in_calculations=True,
+        )
+        .order_by("created_at", "pk")
+        .values_list("transaction_id", "psp_reference", "amount_value")
+    )
+    unreferenced = Decimal(0)
+    latest_by_reference: dict[tuple[int, str], Decimal] = {}
+    for transaction_id, psp_reference, amount in events:
+        if psp_reference:
+            latest_by_reference[(transaction_id, psp_reference)] = amount
+        else:
+            unreferenced += amount
+    return unreferenced + sum(latest_by_reference.values(), Decimal(0))
+
+
+def refunded_shipping(order: Any) -> Decimal:
+    """The part of the refunds Saleor marks as shipping: granted refunds that include shipping
+    costs (their money covers the named lines first, then shipping) and legacy refunds of a
+    fulfillment with a shipping amount. Never more than the order's shipping."""
+    from saleor.order import FulfillmentStatus, OrderGrantedRefundStatus
+    from saleor.order.models import Fulfillment
+
+    shipping = Decimal(0)
+    granted = order.granted_refunds.filter(
+        status=OrderGrantedRefundStatus.SUCCESS, shipping_costs_included=True
+    ).prefetch_related("lines__order_line")
+    for refund in granted:
+        for_lines = sum(
+            (
+                line.order_line.unit_price_gross_amount * line.quantity
+                for line in refund.lines.all()
+            ),
+            Decimal(0),
+        )
+        shipping += min(
+            order.shipping_price_gross_amount, max(refund.amount_value - for_lines, Decimal(0))
+        )
+    legacy = Fulfillment.objects.filter(
+        order=order,
+        status__in=[FulfillmentStatus.REFUNDED, FulfillmentStatus.REFUNDED_AND_RETURNED],
+        shipping_refund_amount__isnull=False,
+    ).values_list("shipping_refund_amount", flat=True)
+    shipping += sum(legacy, Decimal(0))
+    return min(shipping, max(order.shipping_price_gross_amount, Decimal(0)))
+
+
+def gift_card_payments(order: Any) -> tuple[GiftCardPayment, ...]:
+    """What each gift card paid for the order and what refunds put back on it, from Saleor's
+    gift card events (both the legacy promo-code path and the gift-card payment gateway record
+    USED_IN_ORDER with the balance before and after). A card is bought when a customer paid for
+    it on an order (a BOUGHT event, or the fulfilment line it was issued from); any other card
+    was issued by staff or an app: promotional."""
+    from django.db.models import Exists, OuterRef, Q
+    from saleor.giftcard import GiftCardEvents
+    from saleor.giftcard.models import GiftCard, GiftCardEvent
+
+    used: dict[int, Decimal] = {}
+    put_back: dict[int, Decimal] = {}
+    events = GiftCardEvent.objects.filter(
+        order_id=order.pk,
+        type__in=[GiftCardEvents.USED_IN_ORDER, GiftCardEvents.REFUNDED_IN_ORDER],
+    ).values_list("gift_card_id", "type", "parameters")
+    for card_id, kind, parameters in events:
+        balance = (parameters or {}).get("balance") or {}
+        try:
+            before = Decimal(str(balance["old_current_balance"]))
+            after = Decimal(str(balance["current_balance"]))
+        except (KeyError, ArithmeticError, ValueError):
+            logger.warning(
+                "wfx.distribution: gift card event of card %s on order %s has no balance",
+                card_id,
+                order.pk,
+            )
+            continue
+        if kind == GiftCardEvents.USED_IN_ORDER:
+            used[card_id] = used.get(card_id, Decimal(0)) + (before - after)
+        else:
+            put_back[card_id] = put_back.get(card_id, Decimal(0)) + (after - before)
+    cards = sorted(set(used) | set(put_back))
+    if not cards:
+        return ()
+    bought = set(
+        GiftCard.objects.filter(pk__in=cards)
+        .filter(
+            Q(fulfillment_line__isnull=False)
+            | Exists(
+                GiftCardEvent.objects.filter(
+                    gift_card_id=OuterRef("pk"), type=GiftCardEvents.BOUGHT
+                )
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return tuple(
+        GiftCardPayment(
+            amount=used.get(card, Decimal(0)),
+            bought=card in bought,
+            refunded=put_back.get(card, Decimal(0)),
+        )
+        for card in cards
+    )

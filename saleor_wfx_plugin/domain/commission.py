@@ -34,29 +34,80 @@ class OrderLineSnapshot:
     product_id: str | None = None
     category_id: str | None = None
     product_name: str = ""
+    # A gift card sold on this line earns nothing: the goods later bought with the card earn
+    # then, and paying on both would pay twice for one sale.
+    is_gift_card: bool = False
 
     def commission_base(self, tax_in_base: bool) -> Decimal:
         # A negative line (a manual adjustment, say) earns nothing and takes nothing back from
         # the other lines: commission is on goods sold.
+        if self.is_gift_card:
+            return Decimal(0)
         return max(self.gross_amount if tax_in_base else self.net_amount, Decimal(0))
+
+    @property
+    def goods_value(self) -> Decimal:
+        """What the customer paid for this line's goods, tax included: the measure refunds are
+        taken against, since refunded money includes tax whether or not commission does."""
+        if self.is_gift_card:
+            return Decimal(0)
+        return max(self.gross_amount, Decimal(0))
+
+
+def goods_total(lines: Iterable[OrderLineSnapshot]) -> Decimal:
+    """Gross value of the goods that earn commission: no gift-card lines, no shipping."""
+    return sum((line.goods_value for line in lines), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCardPayment:
+    """A gift card that paid for part of an order.
+
+    A card a customer bought is money the shop already received (when the card was sold); a
+    promotional card (issued by staff or an app) is not, and the goods it paid for earn nothing
+    unless the programme's `promotional_gift_cards_earn` says so."""
+
+    amount: Decimal  # taken from the card for this order
+    bought: bool
+    # Put back on the card by a refund of this order.
+    refunded: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
 class RefundState:
-    """How much of the order was given back, as Saleor knows it.
+    """The order's money as commission sees it: what the shop received for the earning goods
+    and how much of it was given back.
 
-    Where Saleor names refunded lines, `refunded_quantities` says how many units of each and
-    `refunded_line_values` what those units cost the customer. The named units are reversed as far
-    as the money refunded covers them (a 10.00 goodwill refund against a 100.00 unit reverses a
-    tenth of it); money refunded beyond them is spread pro rata over everything that remains.
-    With no line named, refunding 30 % of what the order charged takes back 30 % of every line.
+    Refunds are measured in money against the money the shop received for the goods (gross,
+    after discounts, without shipping), never against the order total: a refund Saleor marks
+    as shipping takes no commission, and a refund that names nothing is taken to be for goods
+    (the safe reading for the merchant). Where Saleor names refunded lines,
+    `refunded_quantities` says how many units of each and `refunded_line_values` what those
+    units cost the customer; the named units are reversed as far as the money refunded covers
+    them (a 10.00 goodwill refund against a 100.00 unit reverses a tenth of it), and money
+    beyond them is spread pro rata over the goods that remain.
+
+    Goods paid with a promotional gift card were not paid with money: the shop received only
+    `goods_received` for them, so a refund of half of that takes back half of the commission.
     """
 
+    # Every amount given back: refunds (to the payment method or onto a gift card),
+    # chargebacks, and refunds staff recorded as made outside Saleor.
     refunded_amount: Decimal = Decimal(0)
+    # What the order charged (Saleor's total); only for telling a full or an excessive refund.
     order_total: Decimal = Decimal(0)
     refunded_quantities: Mapping[str, int] = field(default_factory=dict)
     refunded_line_values: Mapping[str, Decimal] = field(default_factory=dict)
     fully_refunded: bool = False
+    # Gross value of the earning goods (`goods_total(lines)`). None: the shop cannot tell goods
+    # from shipping, and refunds are measured against `order_total`.
+    goods_total: Decimal | None = None
+    # The part of `refunded_amount` the shop identifies as not for the earning goods: shipping,
+    # a refunded gift-card line.
+    refunded_outside_goods: Decimal = Decimal(0)
+    gift_cards: tuple[GiftCardPayment, ...] = ()
+    # The programme's rule the order earns under, frozen when it first earns.
+    promotional_gift_cards_earn: bool = False
 
     @property
     def over_refunded(self) -> bool:
@@ -64,25 +115,68 @@ class RefundState:
         return self.order_total > 0 and self.refunded_amount > self.order_total
 
     @property
-    def _named_value(self) -> Decimal:
-        return sum(self.refunded_line_values.values(), Decimal(0))
+    def unfunded_goods(self) -> Decimal:
+        """What promotional gift cards paid, when that is not money for commission."""
+        if self.promotional_gift_cards_earn:
+            return Decimal(0)
+        return sum((card.amount for card in self.gift_cards if not card.bought), Decimal(0))
+
+    @property
+    def goods_value(self) -> Decimal:
+        return self.order_total if self.goods_total is None else self.goods_total
+
+    @property
+    def goods_received(self) -> Decimal:
+        """Money the shop received for the earning goods. A promotional card is taken to have
+        paid for goods before shipping, so commission is never paid on money that did not
+        arrive."""
+        return max(self.goods_value - self.unfunded_goods, Decimal(0))
+
+    def funded_share(self) -> Decimal:
+        """Share of the goods paid with money, 0 to 1."""
+        if self.goods_value <= 0:
+            return Decimal(1)
+        return self.goods_received / self.goods_value
+
+    @property
+    def goods_refunded(self) -> Decimal:
+        """Money given back for the earning goods. Credit put back on a promotional card is no
+        money (unless such cards earn), and shipping is not goods."""
+        returned_as_credit = (
+            Decimal(0)
+            if self.promotional_gift_cards_earn
+            else sum((card.refunded for card in self.gift_cards if not card.bought), Decimal(0))
+        )
+        return max(
+            self.refunded_amount - returned_as_credit - self.refunded_outside_goods, Decimal(0)
+        )
+
+    @property
+    def refundable_left(self) -> Decimal:
+        """What of the order's total has not been given back yet."""
+        return max(self.order_total - self.refunded_amount, Decimal(0))
+
+    def _named_money(self) -> Decimal:
+        """What the shop received for the named units."""
+        named = sum(self.refunded_line_values.values(), Decimal(0))
+        return named * self.funded_share()
 
     def named_units_share(self) -> Decimal:
         """Which share of the named units the refunded money actually paid back."""
-        named = self._named_value
+        named = self._named_money()
         if named <= 0:
             return Decimal(1)
-        return min(max(self.refunded_amount, Decimal(0)) / named, Decimal(1))
+        return min(self.goods_refunded / named, Decimal(1))
 
     def refunded_fraction(self) -> Decimal:
-        """Share of everything not named that the remaining refunded money covers."""
+        """Share of the goods not named that the remaining refunded money covers."""
         if self.fully_refunded:
             return Decimal(1)
-        named = self._named_value
-        leftover = self.refunded_amount - named
+        named = self._named_money()
+        leftover = self.goods_refunded - named
         if leftover <= 0:
             return Decimal(0)
-        rest = self.order_total - named
+        rest = self.goods_received - named
         if rest <= 0:
             return Decimal(1)
         return min(leftover / rest, Decimal(1))
@@ -112,10 +206,16 @@ def plan_commissions(
     seller_rates: SellerRateBook,
     settings: ProgramSettings,
     eligible_distributor_ids: Collection[int],
+    funded_share: Decimal = Decimal(1),
+    currency: str | None = None,
 ) -> list[PlannedCommission]:
     """Freeze who earns what rate on which base. A chain member who may not earn (suspended, say)
     is left out, and nobody moves up into their place: compressing the chain would pay a fourth
     generation, which the law forbids.
+
+    Gift-card lines get no commission. With `funded_share` below 1 (promotional gift cards paid
+    part of the goods) every base is scaled to it, so the bases add up to the money received
+    for the goods, rounded to `currency`'s minor unit and split by largest remainder.
 
     The rates of the levels paid on a line together never exceed `max_total_rate`; a line over
     it is capped, highest level first, and its plan keeps the uncapped rate beside the rate paid
@@ -125,13 +225,15 @@ def plan_commissions(
         for level, distributor_id in chain.levels(settings.commission_levels)
         if distributor_id in eligible_distributor_ids
     ]
+    earning = [line for line in lines if not line.is_gift_card]
+    bases = _funded_bases(earning, settings.tax_in_base, funded_share, currency)
     line_rates = {
         line.line_id: _capped_line_rates(line, [level for level, _ in paid], seller_rates, settings)
-        for line in lines
+        for line in earning
     }
     plan: list[PlannedCommission] = []
     for level, distributor_id in paid:
-        for line in lines:
+        for line, base in zip(earning, bases, strict=True):
             rate, uncapped_rate = line_rates[line.line_id][level]
             plan.append(
                 PlannedCommission(
@@ -139,7 +241,7 @@ def plan_commissions(
                     level=level,
                     distributor_id=distributor_id,
                     rate=rate,
-                    base=line.commission_base(settings.tax_in_base),
+                    base=base,
                     quantity=line.quantity,
                     uncapped_rate=uncapped_rate,
                 )
@@ -166,6 +268,22 @@ def _capped_line_rates(
         level: (capped[level], rates[level] if capped[level] != rates[level] else None)
         for level in levels
     }
+
+
+def _funded_bases(
+    lines: Sequence[OrderLineSnapshot],
+    tax_in_base: bool,
+    funded_share: Decimal,
+    currency: str | None,
+) -> list[Decimal]:
+    full = [line.commission_base(tax_in_base) for line in lines]
+    if funded_share >= 1:
+        return full
+    if currency is None:
+        raise ValueError("scaling bases to the money received needs the order's currency")
+    share = max(funded_share, Decimal(0))
+    scaled = [base * share for base in full]
+    return allocate(sum(scaled, Decimal(0)), scaled, currency) if scaled else []
 
 
 def remaining_base(planned: PlannedCommission, refunds: RefundState) -> Decimal:

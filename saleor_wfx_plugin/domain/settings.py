@@ -69,6 +69,8 @@ class ProgramSettings:
     # All levels' rates on one line together, in %: a typo in one rate cannot pay the goods away.
     max_total_rate: Decimal = Decimal("40")
     tax_in_base: bool = False
+    # Goods paid with a gift card staff or an app issued (not one a customer bought) earn too.
+    promotional_gift_cards_earn: bool = False
     self_purchase_commission: bool = False
     customer_binding: bool = True
     customer_binding_days: int = 30
@@ -167,6 +169,7 @@ class ProgramSettings:
         take("max_total_rate", _parse_total_rate)
         for flag in ("tax_in_base", "self_purchase_commission", "customer_binding"):
             take(flag, _parse_bool)
+        take("promotional_gift_cards_earn", _parse_bool)
         take("customer_binding_days", _parse_days)
         take("attribution_window_days", _parse_days)
         take("storefront_url", _parse_storefront_url)

@@ -151,6 +151,10 @@ ERROR_CODES = (
     "idempotency_conflict",
     "same_approver",
     "already_paid",
+    # Money given back outside Saleor
+    "currency_mismatch",
+    "exceeds_remaining",
+    "nothing_to_reverse",
     # Imports
     "too_large",
     "invalid_file",

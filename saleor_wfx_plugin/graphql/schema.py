@@ -32,6 +32,7 @@ from .core import (
     viewer,
 )
 from .money import MoneyMeFields, MoneyQuery
+from .refunds import OrderCommissionReverse, RefundsQuery
 from .types import (
     ApplicationStatusEnum,
     ClickStatsType,
@@ -206,7 +207,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
-class Query(MoneyQuery, graphene.ObjectType):
+class Query(MoneyQuery, RefundsQuery, graphene.ObjectType):
     me = graphene.Field(Me, description="Null for anonymous visitors and apps.")
     distributors = graphene.Field(
         DistributorConnection,
@@ -408,6 +409,7 @@ class Mutation(graphene.ObjectType):
     payout_reject = money_mutations.PayoutReject.Field()
     payout_mark_paid = money_mutations.PayoutMarkPaid.Field()
     balance_adjust = money_mutations.BalanceAdjust.Field()
+    order_commission_reverse = OrderCommissionReverse.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

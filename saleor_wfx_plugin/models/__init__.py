@@ -19,6 +19,7 @@ from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
 from .payouts import Payout, PayoutEvent
 from .programme import CommissionRule, Grade
+from .refunds import ExternalRefund
 
 __all__ = [
     "COMMISSION_KINDS",
@@ -32,6 +33,7 @@ __all__ = [
     "Distributor",
     "DistributorApplication",
     "DistributorEvent",
+    "ExternalRefund",
     "Grade",
     "LedgerEntry",
     "Payout",

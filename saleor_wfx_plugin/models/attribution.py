@@ -63,6 +63,8 @@ class ReferralAttribution(models.Model):
     refunded_amount = models.DecimalField(**MONEY_DIGITS, default=0)
     order_total = models.DecimalField(**MONEY_DIGITS, default=0)
     over_refunded = models.BooleanField(default=False)
+    # `promotional_gift_cards_earn` as it was when the order first earned; null before then.
+    promotional_gift_cards_earn = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     reconciled_at = models.DateTimeField(null=True, blank=True)
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.utils import timezone
 
-from ..domain.commission import OrderLineSnapshot, RefundState
+from ..domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState, goods_total
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
 from ..shop import ProductCard
@@ -31,6 +31,8 @@ class SimulatedLine:
     category_id: str | None = None
     # Tax on top of the net price, as a fraction (0.13 for China's 13 % VAT).
     tax_rate: Decimal = Decimal("0")
+    # A gift card for sale (Saleor: a product type of kind GIFT_CARD).
+    is_gift_card: bool = False
 
 
 class SimulatedShop:
@@ -88,8 +90,11 @@ class SimulatedShop:
         shipping: Decimal = Decimal("0"),
         metadata: Mapping[str, str] | None = None,
         placed_at: datetime | None = None,
+        gift_cards: Sequence[GiftCardPayment] = (),
         notify: bool = True,
     ) -> OrderSnapshot:
+        """`gift_cards` paid part of the order; as in Saleor, the order's total is what is left
+        to charge after them."""
         order_lines = tuple(
             OrderLineSnapshot(
                 line_id=str(uuid.uuid4()),
@@ -101,9 +106,11 @@ class SimulatedShop:
                 product_id=line.product_id,
                 category_id=line.category_id,
                 product_name=line.product_name,
+                is_gift_card=line.is_gift_card,
             )
             for line in lines
         )
+        paid_by_cards = sum((card.amount for card in gift_cards), Decimal(0))
         all_metadata = dict(metadata or {})
         if referral_code is not None:
             all_metadata["referral_code"] = referral_code
@@ -119,6 +126,9 @@ class SimulatedShop:
             metadata=all_metadata,
             refunds=RefundState(
                 order_total=sum((line.gross_amount for line in order_lines), shipping)
+                - paid_by_cards,
+                goods_total=goods_total(order_lines),
+                gift_cards=tuple(gift_cards),
             ),
         )
         return cls._store(order, "order_created", notify)
@@ -136,29 +146,50 @@ class SimulatedShop:
         amount: Decimal,
         *,
         line_quantities: Mapping[str, int] | None = None,
+        shipping: Decimal = Decimal("0"),
         notify: bool = True,
     ) -> OrderSnapshot:
+        """Give `amount` back; `shipping` of it is marked as shipping (Saleor: a granted refund
+        that includes shipping costs). Units of a gift-card line are not goods."""
         order = cls.orders[order_id]
         refunds = order.refunds
         quantities = dict(refunds.refunded_quantities)
         values = dict(refunds.refunded_line_values)
+        outside_goods = refunds.refunded_outside_goods + shipping
         gross_by_line = {line.line_id: line for line in order.lines}
         for line_id, quantity in (line_quantities or {}).items():
-            quantities[line_id] = quantities.get(line_id, 0) + quantity
             line = gross_by_line[line_id]
-            values[line_id] = values.get(line_id, Decimal(0)) + (
-                line.gross_amount / line.quantity * quantity
-            )
+            value = line.gross_amount / line.quantity * quantity
+            if line.is_gift_card:
+                outside_goods += value
+                continue
+            quantities[line_id] = quantities.get(line_id, 0) + quantity
+            values[line_id] = values.get(line_id, Decimal(0)) + value
         total_refunded = refunds.refunded_amount + amount
         new_refunds = replace(
             refunds,
             refunded_amount=total_refunded,
             refunded_quantities=quantities,
             refunded_line_values=values,
+            refunded_outside_goods=outside_goods,
             fully_refunded=total_refunded >= refunds.order_total,
         )
         event = "order_fully_refunded" if new_refunds.fully_refunded else "order_refunded"
         return cls._store(replace(order, refunds=new_refunds), event, notify)
+
+    @classmethod
+    def charge_back(cls, order_id: str, amount: Decimal, *, notify: bool = True) -> OrderSnapshot:
+        """The payment provider takes `amount` back after a dispute. As in Saleor, the charged
+        amount drops and only `order_updated` is fired."""
+        order = cls.orders[order_id]
+        refunds = order.refunds
+        total_given_back = refunds.refunded_amount + amount
+        new_refunds = replace(
+            refunds,
+            refunded_amount=total_given_back,
+            fully_refunded=total_given_back >= refunds.order_total,
+        )
+        return cls._store(replace(order, refunds=new_refunds), "order_updated", notify)
 
     @classmethod
     def fulfil(

@@ -32,6 +32,7 @@ from ..models import (
 from ..shop import ShopBackend
 from .attribution import attribute_order, bind_customer
 from .ledger import post_commission, settle_due
+from .refunds import with_recorded_refunds
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def reconcile_order_commissions(
                 f"order {order.number} changed currency from {attribution.currency} to "
                 f"{order.currency}; commissions left as they were"
             )
+        order = with_recorded_refunds(order, attribution, settings)
         started_earning = _record_order_state(attribution, order, settings)
         if attribution.commissionable_at is None:
             return ReconcileResult(attribution)
@@ -123,6 +125,7 @@ def _record_order_state(
     )
     if started_earning:
         attribution.commissionable_at = now
+        attribution.promotional_gift_cards_earn = order.refunds.promotional_gift_cards_earn
     attribution.cancelled = order.cancelled
     attribution.refunded_amount = order.refunds.refunded_amount
     attribution.order_total = order.refunds.order_total
@@ -143,6 +146,7 @@ def _record_order_state(
             "refunded_amount",
             "order_total",
             "over_refunded",
+            "promotional_gift_cards_earn",
             "reconciled_at",
         ]
     )
@@ -172,6 +176,9 @@ def _freeze_plan(
         seller_rates=_seller_rate_book(seller, order, settings),
         settings=settings,
         eligible_distributor_ids=eligible,
+        # Goods a promotional gift card paid for earn nothing unless the programme says so.
+        funded_share=order.refunds.funded_share(),
+        currency=order.currency,
     )
     lines_by_id = {line.line_id: line for line in order.lines}
     _warn_about_capped_rates(order, planned, settings)

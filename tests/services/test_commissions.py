@@ -102,13 +102,14 @@ def test_hooks_out_of_order_reach_the_same_result(shop, tree):
 def test_partial_refunds_reverse_pro_rata_then_a_full_refund_reverses_all(shop, tree):
     order = shop.place_order([SERUM], referral_code="DDD444", shipping=Decimal("10"))
     shop.pay(order.order_id)
-    shop.refund(order.order_id, Decimal("77.25"))  # a quarter of the 309 charged
+    # A quarter of the 299 of goods (a refund that names nothing is for goods, not shipping).
+    shop.refund(order.order_id, Decimal("74.75"))
     assert net_by_level(order) == {
         1: ("DDD444", Decimal("22.43")),  # 29.90 × 0.75 = 22.425 → 22.43
         2: ("CCC333", Decimal("11.21")),  # 14.95 × 0.75 = 11.2125
         3: ("BBB222", Decimal("4.49")),  # 5.98 × 0.75 = 4.485
     }
-    shop.refund(order.order_id, Decimal("231.75"))
+    shop.refund(order.order_id, Decimal("234.25"))  # the rest of the 309 charged
     assert {amount for _, amount in net_by_level(order).values()} == {Decimal("0")}
     reversals = LedgerEntry.objects.commission().filter(kind="reversal", distributor__code="DDD444")
     assert [entry.amount for entry in reversals] == [Decimal("-7.47"), Decimal("-22.43")]
