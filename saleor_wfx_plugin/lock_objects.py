@@ -6,7 +6,12 @@ order advisory lock, then attribution rows (by primary key).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import connection
+
+if TYPE_CHECKING:
+    from .models import ReferralAttribution, SweepMark, SweepRetry
 
 # Arbitrary constants that name "the distributor tree" and "an order" among PostgreSQL
 # advisory locks.
@@ -34,3 +39,39 @@ def lock_order(order_id: str) -> None:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ORDER_LOCK_NAMESPACE, order_id]
             )
+
+
+PROGRAMME_HISTORY_LOCK = 0x5746_5803
+
+
+def lock_programme_history() -> None:
+    """Serialize writers of the programme's on/off history (Saleor's pluginUpdate and the
+    observations of tasks), so two of them seeing the same change record it once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PROGRAMME_HISTORY_LOCK])
+
+
+def lock_sweep_mark(name: str) -> SweepMark | None:
+    """The sweep's mark row, locked for the rest of the transaction (None when there is none
+    yet), so two sweeps at once (beat and cron) can only move it forward."""
+    from .models import SweepMark
+
+    return SweepMark.objects.select_for_update(no_key=True).filter(name=name).first()
+
+
+def lock_attribution(order_id: str) -> ReferralAttribution | None:
+    """An order's attribution row for a staff change to it. Take `lock_order` first, as
+    reconciliation does."""
+    from .models import ReferralAttribution
+
+    return (
+        ReferralAttribution.objects.select_for_update(no_key=True).filter(order_id=order_id).first()
+    )
+
+
+def lock_sweep_retry(order_id: str) -> SweepRetry | None:
+    """The sweep's retry record of a failed order, locked to count one more failure."""
+    from .models import SweepRetry
+
+    return SweepRetry.objects.select_for_update(no_key=True).filter(order_id=order_id).first()
