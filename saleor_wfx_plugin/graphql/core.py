@@ -149,6 +149,9 @@ ERROR_CODES = (
     "idempotency_conflict",
     "same_approver",
     "already_paid",
+    # Orders
+    "not_programme_off",
+    "self_purchase",
     # Imports
     "too_large",
     "invalid_file",

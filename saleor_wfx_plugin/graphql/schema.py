@@ -20,6 +20,7 @@ from ..selectors.commissions import commission_lines
 from ..services.distributors import DistributorError
 from . import money as money_mutations
 from . import mutations
+from .attribution import AttributionQuery, OrderAttribute
 from .core import (
     DateTimeRangeInput,
     PermissionDenied,
@@ -206,7 +207,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
-class Query(MoneyQuery, graphene.ObjectType):
+class Query(MoneyQuery, AttributionQuery, graphene.ObjectType):
     me = graphene.Field(Me, description="Null for anonymous visitors and apps.")
     distributors = graphene.Field(
         DistributorConnection,
@@ -408,6 +409,7 @@ class Mutation(graphene.ObjectType):
     payout_reject = money_mutations.PayoutReject.Field()
     payout_mark_paid = money_mutations.PayoutMarkPaid.Field()
     balance_adjust = money_mutations.BalanceAdjust.Field()
+    order_attribute = OrderAttribute.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)
