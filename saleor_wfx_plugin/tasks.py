@@ -15,12 +15,10 @@ from django.utils import timezone
 from .services.commissions import OrderMismatch, reconcile_order
 from .services.grades import evaluate_grades, parse_month
 from .services.ledger import settle_due
-from .services.sweep import DEFAULT_FIRST_WINDOW_HOURS, reconcile_recent_orders, sweep_from_mark
+from .services.sweep import reconcile_recent_orders, sweep_from_mark
 from .shop import get_shop
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_SWEEP_WINDOW_HOURS = DEFAULT_FIRST_WINDOW_HOURS
 
 
 @shared_task(

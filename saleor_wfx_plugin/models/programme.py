@@ -1,4 +1,5 @@
-"""What the merchant configures: grades and per-product or per-category rates."""
+"""What the merchant configures: grades, per-product or per-category rates, and when the
+programme was switched on or off."""
 
 from __future__ import annotations
 
