@@ -38,6 +38,8 @@ from .models import (
     Payout,
     ReferralAttribution,
     Settlement,
+    SweepMark,
+    SweepRetry,
 )
 
 # Arbitrary constants that name "the distributor tree" and "an order" among PostgreSQL
@@ -153,3 +155,32 @@ def lock_grade(grade_id: int) -> Grade:
 
 def lock_commission_rule(rule_id: int) -> CommissionRule:
     return CommissionRule.objects.select_for_update(no_key=True).get(pk=rule_id)
+
+
+# --- Programme history and the sweep (never taken with the above) -----------------------------
+PROGRAMME_HISTORY_LOCK = 0x5746_5803
+
+
+def lock_programme_history() -> None:
+    """Serialize writers of the programme's on/off history (Saleor's pluginUpdate and the
+    observations of tasks), so two of them seeing the same change record it once."""
+    _advisory_xact_lock("SELECT pg_advisory_xact_lock(%s)", [PROGRAMME_HISTORY_LOCK])
+
+
+def lock_sweep_mark(name: str) -> SweepMark | None:
+    """The sweep's mark row, locked for the rest of the transaction (None when there is none
+    yet), so two sweeps at once (beat and cron) can only move it forward."""
+    return SweepMark.objects.select_for_update(no_key=True).filter(name=name).first()
+
+
+def lock_attribution_of_order(order_id: str) -> ReferralAttribution | None:
+    """An order's attribution row for a staff change to it. Take `lock_order` first, as
+    reconciliation does."""
+    return (
+        ReferralAttribution.objects.select_for_update(no_key=True).filter(order_id=order_id).first()
+    )
+
+
+def lock_sweep_retry(order_id: str) -> SweepRetry | None:
+    """The sweep's retry record of a failed order, locked to count one more failure."""
+    return SweepRetry.objects.select_for_update(no_key=True).filter(order_id=order_id).first()

@@ -275,6 +275,28 @@ class DistributionPlugin(BasePlugin):
         for warning in program.warnings:
             logger.warning("wfx.distribution: %s", warning)
 
+    @classmethod
+    def pre_save_plugin_configuration(cls, plugin_configuration, **kwargs):  # type: ignore[no-untyped-def]
+        """Saleor calls this from `pluginUpdate` (API and dashboard) just before it saves: the
+        only moment the previous `active` flag can still be read, so the switch is recorded here
+        with its exact time. Saleor keeps no history of the flag itself."""
+        super().pre_save_plugin_configuration(plugin_configuration, **kwargs)
+        from saleor.plugins.models import PluginConfiguration
+
+        from .services.programme_history import Source, record_switch
+
+        stored = (
+            PluginConfiguration.objects.filter(pk=plugin_configuration.pk)
+            .values_list("active", flat=True)
+            .first()
+            if plugin_configuration.pk
+            else None
+        )
+        if bool(stored) != bool(plugin_configuration.active):
+            # Recorded before Saleor's save; should that save fail, the next reading of the flag
+            # records the switch back (`observe_programme_state`).
+            record_switch(bool(plugin_configuration.active), source=Source.PLUGIN_UPDATE)
+
     def webhook(self, request, path, previous_value):  # type: ignore[no-untyped-def]
         # Saleor routes /plugins/wfx.distribution/<path> here even while the plugin is switched
         # off, and with no authentication: the routes check tokens and signatures themselves.

@@ -7,7 +7,7 @@ move from plugin hooks to App webhooks (Saleor has deprecated the hooks) is a co
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
@@ -18,12 +18,11 @@ from .domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState, 
 from .domain.money import Money
 from .domain.orders import OrderSnapshot
 from .domain.settings import ProgramSettings
-from .shop import ProductCard
+from .shop import OrderCursor, ProductCard
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SALEOR = ((3, 24), (3, 24))  # inclusive range of minor versions tested against
-SWEEP_BATCH = 500
 
 
 class UnsupportedSaleorVersion(RuntimeError):
@@ -61,11 +60,14 @@ class SaleorShop:
 
         from . import apps
         from .plugin import PLUGIN_ID
+        from .services.programme_history import observe_programme_state
 
-        if not apps.host_saleor_supported:
-            return None
         plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
-        if plugin is None or not plugin.active:
+        switched_on = plugin is not None and bool(plugin.active)
+        # The merchant's switch is history whatever else holds the programme still: an
+        # unsupported Saleor pauses it, but the orders of the pause were placed while it was on.
+        observe_programme_state(switched_on)
+        if not switched_on or not apps.host_saleor_supported:
             return None
         return ProgramSettings.from_mapping(configuration_to_mapping(plugin.configuration))
 
@@ -80,14 +82,30 @@ class SaleorShop:
         )
         return order_snapshot(order) if order is not None else None
 
-    def changed_order_ids(self, since: datetime, program: ProgramSettings) -> Iterator[str]:
+    def changed_orders(
+        self, after: OrderCursor, program: ProgramSettings, *, limit: int
+    ) -> list[OrderCursor]:
+        """Saleor's `Order.updated_at` is indexed and moves with every change that can alter
+        commission: payments and refunds through transactions or legacy payments, charge-backs,
+        granted refunds, cancellation and fulfilment all save it. (Expiry does not, through a
+        queryset update, but an expired order was never paid and never earned.)"""
+        from django.db.models import Q
         from saleor.order import OrderStatus
         from saleor.order.models import Order
 
-        changed = Order.objects.filter(updated_at__gte=since).exclude(status=OrderStatus.DRAFT)
-        ids = programme_candidates(changed, program).order_by("pk").values_list("pk", flat=True)
-        for order_id in ids.iterator(chunk_size=SWEEP_BATCH):
-            yield str(order_id)
+        later = Q(updated_at__gt=after.changed_at)
+        later |= (
+            Q(updated_at=after.changed_at, pk__gt=after.order_id)
+            if after.order_id
+            else Q(updated_at=after.changed_at)
+        )
+        changed = Order.objects.filter(later).exclude(status=OrderStatus.DRAFT)
+        rows = (
+            programme_candidates(changed, program)
+            .order_by("updated_at", "pk")
+            .values_list("updated_at", "pk")[:limit]
+        )
+        return [OrderCursor(changed_at, str(order_id)) for changed_at, order_id in rows]
 
     def product_card(self, product_id: str, channel_slug: str | None) -> ProductCard | None:
         import hashlib

@@ -7,7 +7,7 @@ the tests. Chosen by the Django setting `WFX_SHOP_BACKEND` (a dotted path).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,18 +41,33 @@ class ProductCard:
     version: str = ""
 
 
+@dataclass(frozen=True, order=True)
+class OrderCursor:
+    """A position in the shop's orders sorted by when they last changed, then by id (many orders
+    can share one timestamp: a bulk import, a batch job). `order_id` empty: before every order
+    that changed at `changed_at`."""
+
+    changed_at: datetime
+    order_id: str = ""
+
+
 class ShopBackend(Protocol):
     def program_settings(self) -> ProgramSettings | None:
-        """The programme's settings, or None while the plugin is switched off."""
+        """The programme's settings, or None while the plugin is switched off or paused (an
+        unsupported Saleor). Records the plugin's switch in the programme's history when it
+        differs (`services.programme_history.observe_programme_state`)."""
 
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         """The order as it is now; None when the shop no longer has it, or when it cannot be in
         the programme (no referral code, no attribution, no bound customer), which a backend may
         tell cheaply before loading lines and refunds."""
 
-    def changed_order_ids(self, since: datetime, program: ProgramSettings) -> Iterable[str]:
-        """Ids of orders created or changed since `since` that may be in the programme, for the
-        reconciliation sweep."""
+    def changed_orders(
+        self, after: OrderCursor, program: ProgramSettings, *, limit: int
+    ) -> Sequence[OrderCursor]:
+        """Up to `limit` orders that may be in the programme and changed after `after`, each as
+        (when it last changed, its id), in that order: the reconciliation sweep walks through
+        them and keeps the last one it completed as its mark."""
 
     def product_card(self, product_id: str, channel_slug: str | None) -> ProductCard | None:
         """A product for a poster, as visible in that channel (the default channel when None);

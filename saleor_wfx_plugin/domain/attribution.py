@@ -26,6 +26,8 @@ class DistributorStatus(StrEnum):
 class AttributionSource(StrEnum):
     CODE = "code"
     BINDING = "binding"
+    # Attributed by hand by staff (an order placed while the programme was off, say).
+    STAFF = "staff"
     NONE = "none"
 
 
@@ -36,6 +38,8 @@ class RejectionReason(StrEnum):
     SUSPENDED_DISTRIBUTOR = "suspended_distributor"
     SELF_PURCHASE = "self_purchase"
     REFERRAL_EXPIRED = "referral_expired"
+    # Placed while the merchant had the programme switched off, or before it was first on.
+    PROGRAMME_OFF = "programme_off"
 
 
 def normalize_code(raw: object) -> str | None:

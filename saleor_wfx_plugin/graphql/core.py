@@ -155,6 +155,9 @@ ERROR_CODES = (
     "currency_mismatch",
     "exceeds_remaining",
     "nothing_to_reverse",
+    # Orders
+    "not_programme_off",
+    "self_purchase",
     # Imports
     "too_large",
     "invalid_file",

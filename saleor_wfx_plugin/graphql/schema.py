@@ -20,6 +20,7 @@ from ..selectors.commissions import commission_lines
 from ..services.distributors import DistributorError
 from . import money as money_mutations
 from . import mutations
+from .attribution import AttributionQuery, OrderAttribute
 from .core import (
     DateTimeRangeInput,
     PermissionDenied,
@@ -207,7 +208,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
-class Query(MoneyQuery, RefundsQuery, graphene.ObjectType):
+class Query(MoneyQuery, RefundsQuery, AttributionQuery, graphene.ObjectType):
     me = graphene.Field(Me, description="Null for anonymous visitors and apps.")
     distributors = graphene.Field(
         DistributorConnection,
@@ -410,6 +411,7 @@ class Mutation(graphene.ObjectType):
     payout_mark_paid = money_mutations.PayoutMarkPaid.Field()
     balance_adjust = money_mutations.BalanceAdjust.Field()
     order_commission_reverse = OrderCommissionReverse.Field()
+    order_attribute = OrderAttribute.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -5,7 +5,7 @@ by foreign keys into Saleor's tables: Saleor hard-deletes expired orders, and th
 records must outlive them as audit evidence.
 """
 
-from .attribution import CommissionLine, CustomerBinding, ReferralAttribution
+from .attribution import AttributionEvent, CommissionLine, CustomerBinding, ReferralAttribution
 from .distributors import (
     ApplicationDocument,
     Distributor,
@@ -18,8 +18,9 @@ from .distributors import (
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
 from .payouts import Payout, PayoutEvent
-from .programme import CommissionRule, Grade
+from .programme import CommissionRule, Grade, ProgrammeSwitch
 from .refunds import ExternalRefund
+from .sweep import SweepMark, SweepRetry
 
 __all__ = [
     "COMMISSION_KINDS",
@@ -27,6 +28,7 @@ __all__ = [
     "MONEY_DIGITS",
     "RATE_DIGITS",
     "ApplicationDocument",
+    "AttributionEvent",
     "CommissionLine",
     "CommissionRule",
     "CustomerBinding",
@@ -38,9 +40,12 @@ __all__ = [
     "LedgerEntry",
     "Payout",
     "PayoutEvent",
+    "ProgrammeSwitch",
     "ReferralAttribution",
     "ReferralClick",
     "Settlement",
+    "SweepMark",
+    "SweepRetry",
     "_document_path",
     "_private_storage",
 ]

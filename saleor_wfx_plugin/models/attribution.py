@@ -128,3 +128,27 @@ class CommissionLine(models.Model):
             quantity=self.quantity,
             uncapped_rate=self.uncapped_rate,
         )
+
+
+class AttributionEvent(models.Model):
+    """Audit trail of what staff (or the system) did to one order's attribution, by whom and why:
+    a manual attribution, and any later order-level staff action."""
+
+    class Kind(models.TextChoices):
+        ATTRIBUTED_BY_HAND = "attributed_by_hand"
+
+    attribution = models.ForeignKey(
+        ReferralAttribution, on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # "user:<saleor id>", "app:<saleor id>" or "system".
+    actor = models.CharField(max_length=128)
+    reason = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.kind} of order {self.attribution_id} by {self.actor}"

@@ -1,4 +1,5 @@
-"""What the merchant configures: grades and per-product or per-category rates."""
+"""What the merchant configures: grades, per-product or per-category rates, and when the
+programme was switched on or off."""
 
 from __future__ import annotations
 
@@ -82,3 +83,35 @@ class CommissionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.saleor_id}: {self.seller_rate}%"
+
+
+class ProgrammeSwitch(models.Model):
+    """When the merchant switched the programme on or off: the plugin's `active` flag over time.
+
+    Saleor stores only the flag's current value, so the programme keeps its history itself,
+    append-only (PostgreSQL refuses UPDATE and DELETE). An order earns only if the last switch
+    at or before the moment it was placed switched the programme on; with no switch before it,
+    the order was placed before the programme was first switched on, which is off too.
+    """
+
+    class Source(models.TextChoices):
+        # Saleor's pluginUpdate (API or dashboard): recorded as it saves, at the exact moment.
+        PLUGIN_UPDATE = "plugin_update"
+        # Found changed when the programme next read its settings (Django admin, SQL, a
+        # restored backup): as precise as that reading, at most one beat interval late.
+        OBSERVED = "observed"
+        # Seeded by the upgrade that introduced the history, from the programme's own records.
+        MIGRATION = "migration"
+
+    active = models.BooleanField()
+    at = models.DateTimeField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    actor = models.CharField(max_length=128, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        indexes = [models.Index(fields=("at", "id"), name="wfx_switch_at")]
+
+    def __str__(self) -> str:
+        return f"{'on' if self.active else 'off'} at {self.at:%Y-%m-%d %H:%M:%S} ({self.source})"

@@ -53,6 +53,10 @@ def run_story(say) -> None:  # type: ignore[no-untyped-def]
     from .report import print_report
     from .simulator import SimulatedLine, SimulatedShop
 
+    # A fresh install: the plugin is inactive until the merchant switches it on (pluginUpdate),
+    # which starts the programme's history; orders placed before that moment never earn.
+    SimulatedShop.plugin_active = False
+    SimulatedShop.switch_plugin(True)
     settings_now = get_shop().program_settings()
     assert settings_now is not None
     for warning in settings_now.warnings:

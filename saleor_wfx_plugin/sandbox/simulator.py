@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,7 +19,7 @@ from django.utils import timezone
 from ..domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState, goods_total
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
-from ..shop import ProductCard
+from ..shop import OrderCursor, ProductCard
 
 
 @dataclass(frozen=True)
@@ -42,19 +42,32 @@ class SimulatedShop:
     orders: ClassVar[dict[str, OrderSnapshot]] = {}
     changed_at: ClassVar[dict[str, datetime]] = {}
     products: ClassVar[dict[str, ProductCard]] = {}
+    # The plugin's `active` flag as Saleor stores it. None: the Django setting
+    # WFX_PROGRAM_ACTIVE (default on), which a test flips like a switch made with SQL, noticed
+    # only when the programme next reads it; `switch_plugin` is Saleor's pluginUpdate.
+    plugin_active: ClassVar[bool | None] = None
     _numbers: ClassVar[itertools.count] = itertools.count(1001)
 
     # --- ShopBackend ------------------------------------------------------------------------
     def program_settings(self) -> ProgramSettings | None:
-        if not getattr(settings, "WFX_PROGRAM_ACTIVE", True):
+        from .. import apps
+        from ..services.programme_history import observe_programme_state
+
+        switched_on = self.plugin_switched_on()
+        observe_programme_state(switched_on)
+        if not switched_on or not apps.host_saleor_supported:
             return None
         return ProgramSettings.from_mapping(getattr(settings, "WFX_PROGRAM_SETTINGS", {}))
 
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         return self.orders.get(order_id)
 
-    def changed_order_ids(self, since: datetime, program: ProgramSettings) -> Iterable[str]:
-        return [order_id for order_id, at in self.changed_at.items() if at >= since]
+    def changed_orders(
+        self, after: OrderCursor, program: ProgramSettings, *, limit: int
+    ) -> list[OrderCursor]:
+        # Saleor's order (updated_at, id); an id compares like its UUID as lower-case hex.
+        changed = sorted(OrderCursor(at, order_id) for order_id, at in self.changed_at.items())
+        return [cursor for cursor in changed if cursor > after][:limit]
 
     def product_card(self, product_id: str, channel_slug: str | None) -> ProductCard | None:
         # One catalogue for every channel: the simulator has no per-channel publishing.
@@ -65,7 +78,24 @@ class SimulatedShop:
 
     # --- What a storefront and the staff do ---------------------------------------------------
     @classmethod
+    def plugin_switched_on(cls) -> bool:
+        if cls.plugin_active is not None:
+            return cls.plugin_active
+        return bool(getattr(settings, "WFX_PROGRAM_ACTIVE", True))
+
+    @classmethod
+    def switch_plugin(cls, active: bool, *, at: datetime | None = None) -> None:
+        """What Saleor's pluginUpdate(active: …) does: the plugin's pre-save hook records the
+        switch at its moment, then Saleor stores the flag."""
+        from ..services.programme_history import Source, record_switch
+
+        if cls.plugin_switched_on() != active:
+            record_switch(active, source=Source.PLUGIN_UPDATE, at=at)
+        cls.plugin_active = active
+
+    @classmethod
     def reset(cls) -> None:
+        cls.plugin_active = None
         cls.orders.clear()
         cls.changed_at.clear()
         cls.products.clear()

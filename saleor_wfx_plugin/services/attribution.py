@@ -14,6 +14,7 @@ from ..domain.attribution import (
     DistributorStatus,
     DistributorView,
     ReferralClaim,
+    RejectionReason,
     customer_key,
     decide_attribution,
     normalize_code,
@@ -22,6 +23,7 @@ from ..domain.chain import ReferralChain
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
 from ..models import CustomerBinding, Distributor, ReferralAttribution
+from ..selectors.programme import programme_active_at
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,15 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
     )
     if decision.source is AttributionSource.NONE and claim.code is None:
         return None
+    if not programme_active_at(order.placed_at):
+        # Placed while the merchant had the programme off (or before it was first on): recorded
+        # with the reason and frozen without a seller, so no later event, sweep or switch-on
+        # makes it earn. Staff may still attribute it by hand (services.manual_attribution).
+        decision = AttributionDecision(
+            distributor_id=None,
+            source=AttributionSource.NONE,
+            code_rejection=RejectionReason.PROGRAMME_OFF,
+        )
     if decision.code_rejection is not None:
         logger.info(
             "Order %s: referral code %r not honoured (%s)",

@@ -116,19 +116,26 @@ def reconcile_order_commissions(
 def _record_order_state(
     attribution: ReferralAttribution, order: OrderSnapshot, settings: ProgramSettings
 ) -> bool:
-    """Store the order's state on its attribution; True when the order starts earning now."""
+    """Store the order's state on its attribution; True when the order starts earning now.
+
+    Writes only what changed: the sweep reconciles thousands of unchanged orders, and an UPDATE
+    of each would cost a row version and a WAL record apiece for nothing. `reconciled_at` is
+    therefore when reconciliation last found the order changed."""
     now = timezone.now()
     started_earning = (
         attribution.commissionable_at is None
         and not order.cancelled
         and order.meets_trigger(settings.commission_trigger)
     )
+    state = {
+        "cancelled": order.cancelled,
+        "refunded_amount": order.refunds.refunded_amount,
+        "order_total": order.refunds.order_total,
+        "over_refunded": order.refunds.over_refunded,
+    }
     if started_earning:
-        attribution.commissionable_at = now
-        attribution.promotional_gift_cards_earn = order.refunds.promotional_gift_cards_earn
-    attribution.cancelled = order.cancelled
-    attribution.refunded_amount = order.refunds.refunded_amount
-    attribution.order_total = order.refunds.order_total
+        state["commissionable_at"] = now
+        state["promotional_gift_cards_earn"] = order.refunds.promotional_gift_cards_earn
     if order.refunds.over_refunded and not attribution.over_refunded:
         logger.warning(
             "Order %s: refunded %s %s of %s charged; all commission reversed, please review",
@@ -137,19 +144,12 @@ def _record_order_state(
             order.currency,
             order.refunds.order_total,
         )
-    attribution.over_refunded = order.refunds.over_refunded
-    attribution.reconciled_at = now
-    attribution.save(
-        update_fields=[
-            "commissionable_at",
-            "cancelled",
-            "refunded_amount",
-            "order_total",
-            "over_refunded",
-            "promotional_gift_cards_earn",
-            "reconciled_at",
-        ]
-    )
+    changed = [name for name, value in state.items() if getattr(attribution, name) != value]
+    if changed:
+        for name in changed:
+            setattr(attribution, name, state[name])
+        attribution.reconciled_at = now
+        attribution.save(update_fields=[*changed, "reconciled_at"])
     return started_earning
 
 

@@ -7,7 +7,13 @@ import pytest
 
 from saleor_wfx_plugin.auth import Viewer
 from saleor_wfx_plugin.sandbox.auth import issue_token
-from tests.services.conftest import gold, program, shop, tree  # noqa: F401  (shared fixtures)
+from tests.services.conftest import (  # noqa: F401  (shared fixtures)
+    gold,
+    program,
+    programme_switched_on_long_ago,
+    shop,
+    tree,
+)
 
 GRAPHQL_URL = "/plugins/wfx.distribution/graphql/"
 

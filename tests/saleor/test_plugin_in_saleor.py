@@ -75,8 +75,12 @@ POLISH_ADDRESS = {
 
 
 def activate_programme(settings, **extra_configuration):
-    """Switch the plugin on the way Saleor stores it, with the article's rates (10 / 5 / 2 %,
-    three levels) and any further settings, as a merchant would enter them."""
+    """Switch the plugin on the way a merchant does, with the article's rates (10 / 5 / 2 %,
+    three levels) and any further settings: through the plugin manager's
+    `save_plugin_configuration`, which is what `pluginUpdate` and the dashboard call, so the
+    programme records when it was switched on (orders placed before that never earn)."""
+    from saleor.plugins.manager import get_plugins_manager
+
     settings.PLUGINS = [PLUGIN_PATH]
     rates = {
         "commission_levels": "3",
@@ -84,14 +88,18 @@ def activate_programme(settings, **extra_configuration):
         "level2_rate": "5",
         "level3_rate": "2",
     }
-    return PluginConfiguration.objects.create(
-        identifier=PLUGIN_ID,
-        active=True,
-        configuration=[
-            {"name": name, "value": value}
-            for name, value in {**rates, **extra_configuration}.items()
-        ],
+    get_plugins_manager(allow_replica=False).save_plugin_configuration(
+        PLUGIN_ID,
+        None,
+        {
+            "active": True,
+            "configuration": [
+                {"name": name, "value": value}
+                for name, value in {**rates, **extra_configuration}.items()
+            ],
+        },
     )
+    return PluginConfiguration.objects.get(identifier=PLUGIN_ID, channel=None)
 
 
 @pytest.fixture
@@ -411,6 +419,7 @@ def test_ordinary_orders_cost_the_programme_nothing(
     from django.utils import timezone
 
     from saleor_wfx_plugin.saleor_adapter import SaleorShop
+    from saleor_wfx_plugin.shop import OrderCursor
     from saleor_wfx_plugin.tasks import process_order_event
 
     order, _, _ = storefront_checkout([("utm_source", "newsletter")])
@@ -419,10 +428,12 @@ def test_ordinary_orders_cost_the_programme_nothing(
     program = shop.program_settings()
     assert not ReferralAttribution.objects.exists()
     assert shop.load_order(str(order.pk), program) is None
-    assert list(shop.changed_order_ids(timezone.now() - timedelta(hours=1), program)) == []
-    # The plugin configuration, the order's lock (inside a savepoint, as tests run in a
-    # transaction), then one query that finds the order is not in the programme.
-    with django_assert_num_queries(5):
+    since = OrderCursor(timezone.now() - timedelta(hours=1))
+    assert list(shop.changed_orders(since, program, limit=100)) == []
+    # The plugin configuration, the last switch of the programme's history (is it still on?),
+    # the order's lock (inside a savepoint, as tests run in a transaction), then one query that
+    # finds the order is not in the programme.
+    with django_assert_num_queries(6):
         assert process_order_event(str(order.pk), "order_updated") == 0
 
 

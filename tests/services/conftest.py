@@ -1,9 +1,10 @@
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
-from saleor_wfx_plugin.models import Grade
+from saleor_wfx_plugin.models import Grade, ProgrammeSwitch
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine, SimulatedShop
 from saleor_wfx_plugin.services.distributors import create_distributor
 
@@ -22,6 +23,26 @@ def shop(settings):
     }
     yield SimulatedShop
     SimulatedShop.reset()
+
+
+# The shops of these tests have had the programme switched on for years, so orders placed "now"
+# or months ago were placed while it was on. Tests of the on/off rule switch it from there, or
+# place orders before this moment.
+PROGRAMME_ON_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def programme_switched_on_long_ago(request, _django_db_marker):
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is None:
+        return
+    ProgrammeSwitch.objects.create(
+        active=True, at=PROGRAMME_ON_SINCE, source=ProgrammeSwitch.Source.PLUGIN_UPDATE
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from saleor_wfx_plugin.domain.attribution import DistributorStatus
 from saleor_wfx_plugin.models import (
@@ -14,6 +15,7 @@ from saleor_wfx_plugin.models import (
     ReferralAttribution,
     Settlement,
 )
+from saleor_wfx_plugin.services.commissions import reconcile_order
 from saleor_wfx_plugin.services.distributors import set_status
 from saleor_wfx_plugin.tasks import process_order_event
 
@@ -300,3 +302,22 @@ def test_an_unconfirmed_order_earns_only_once_confirmed(shop, tree):
     shop.orders[order.order_id] = replace(shop.orders[order.order_id], awaiting_confirmation=False)
     process_order_event(order.order_id, "order_confirmed")
     assert net_by_level(order)[1] == ("DDD444", Decimal("29.90"))
+
+
+def test_a_reconciliation_with_nothing_to_post_writes_nothing(shop, tree):
+    order = shop.place_order([SERUM], referral_code="DDD444")
+    shop.pay(order.order_id)
+    shop.fulfil(order.order_id)
+    shop.refund(order.order_id, Decimal("50.00"))
+    program = shop().program_settings()
+
+    with CaptureQueriesContext(connection) as queries:
+        result = reconcile_order(shop(), order.order_id, program, event="sweep")
+
+    assert result.posted == []
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
