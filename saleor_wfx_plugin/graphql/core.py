@@ -149,6 +149,12 @@ ERROR_CODES = (
     "idempotency_conflict",
     "same_approver",
     "already_paid",
+    # Payout batches and tax
+    "nothing_to_export",
+    "identity_mismatch",
+    "invalid_id_number",
+    "tax_month_exported",
+    "month_not_over",
     # Imports
     "too_large",
     "invalid_file",

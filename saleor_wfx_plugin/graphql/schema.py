@@ -18,8 +18,10 @@ from ..domain.attribution import normalize_code
 from ..models import CommissionLine, CommissionRule, Distributor, DistributorApplication, Grade
 from ..selectors.commissions import commission_lines
 from ..services.distributors import DistributorError
+from . import identity as identity_mutations
 from . import money as money_mutations
-from . import mutations
+from . import mutations, payout_batches
+from . import tax as tax_api
 from .core import (
     DateTimeRangeInput,
     PermissionDenied,
@@ -206,7 +208,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
-class Query(MoneyQuery, graphene.ObjectType):
+class Query(MoneyQuery, payout_batches.BatchQuery, tax_api.TaxQuery, graphene.ObjectType):
     me = graphene.Field(Me, description="Null for anonymous visitors and apps.")
     distributors = graphene.Field(
         DistributorConnection,
@@ -408,6 +410,12 @@ class Mutation(graphene.ObjectType):
     payout_reject = money_mutations.PayoutReject.Field()
     payout_mark_paid = money_mutations.PayoutMarkPaid.Field()
     balance_adjust = money_mutations.BalanceAdjust.Field()
+    payout_batch_create = payout_batches.PayoutBatchCreate.Field()
+    payout_mark_failed = payout_batches.PayoutMarkFailed.Field()
+    payout_bulk_approve = payout_batches.PayoutBulkApprove.Field()
+    payout_bulk_mark_paid = payout_batches.PayoutBulkMarkPaid.Field()
+    tax_withholding_export = tax_api.TaxWithholdingExport.Field()
+    distributor_set_identity = identity_mutations.DistributorSetIdentity.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -17,8 +17,9 @@ from .distributors import (
 )
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
 from .ledger import CommissionEntry, LedgerEntry, Settlement
-from .payouts import Payout, PayoutEvent
+from .payouts import Payout, PayoutBatch, PayoutEvent
 from .programme import CommissionRule, Grade
+from .tax import TaxExport, TaxIdentity
 
 __all__ = [
     "LEVEL_IS_LEGAL",
@@ -35,10 +36,13 @@ __all__ = [
     "Grade",
     "LedgerEntry",
     "Payout",
+    "PayoutBatch",
     "PayoutEvent",
     "ReferralAttribution",
     "ReferralClick",
     "Settlement",
+    "TaxExport",
+    "TaxIdentity",
     "_document_path",
     "_private_storage",
 ]

@@ -11,6 +11,7 @@ from ...domain.money import quantize
 from ...domain.settings import ProgramSettings
 from ...models import Distributor, Payout, Settlement
 from ...selectors.balances import balance, hold_by_settlement
+from ..identity import identity_for_payout_request
 from ..ledger import Leg, post_movement
 from .common import (
     ZERO,
@@ -23,6 +24,7 @@ from .common import (
     payout_error,
     record_payout_event,
 )
+from .tax import needs_resident_id
 
 
 # --- Request ---------------------------------------------------------------------------------
@@ -73,6 +75,13 @@ def request_payout(
             "Early withdrawal is switched off.", "early_withdrawal_disabled", "early"
         )
     payee = clean_payee(payee, currency, program)
+    identity_for_payout_request(
+        distributor,
+        id_number=payee.id_number,
+        payee_name=payee.name,
+        required=needs_resident_id(program, currency),
+        actor=actor,
+    )
     current = balance(distributor, currency)
     if current.available < 0:
         raise payout_error(
@@ -100,7 +109,6 @@ def request_payout(
         payee_name=payee.name,
         payee_account=payee.account,
         payee_bank=payee.bank,
-        payee_id_number=payee.id_number,
         idempotency_key=key,
         requested_by=actor,
     )
