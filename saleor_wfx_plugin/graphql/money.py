@@ -25,6 +25,7 @@ from .core import (
     active_program,
     context,
     get_by_id,
+    is_staff_with,
     money,
     paginate,
     require_customer,
@@ -191,6 +192,13 @@ class PayoutType(graphene.ObjectType):
         from ..services.identity import masked_id_number
 
         return masked_id_number(root.tax_identity or root.distributor.identity)
+
+    @staticmethod
+    def resolve_batch(root: Payout, info: Any) -> Any:
+        # The batch's file holds every payee's full account: finance only, never the payee.
+        if not is_staff_with(info, Permission.HANDLE_PAYMENTS):
+            return None
+        return root.batch
 
     @staticmethod
     def resolve_events(root: Payout, info: Any) -> Any:

@@ -72,6 +72,7 @@ class PayoutBatchType(graphene.ObjectType):
     def resolve_payouts(
         root: PayoutBatch, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
+        require_permission(info, Permission.HANDLE_PAYMENTS)
         payouts = root.payouts.select_related("distributor__identity", "tax_identity")
         return paginate(payouts.order_by("approved_at", "pk"), PayoutConnection, first, after)
 
@@ -79,6 +80,8 @@ class PayoutBatchType(graphene.ObjectType):
     def resolve_transfers_csv(root: PayoutBatch, info: Any) -> CsvExport:
         from ..services.payouts import batch_csv, batch_filename
 
+        # Checked here too, whatever led to the batch: the file has full account numbers.
+        require_permission(info, Permission.HANDLE_PAYMENTS)
         return _csv(batch_filename(root), batch_csv(root))
 
 

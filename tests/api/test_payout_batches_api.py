@@ -206,3 +206,25 @@ def test_the_withholding_return_of_a_past_month_is_recorded_and_files_its_payout
         viewer=CASHIER,
     )["data"]["payoutReject"]
     assert rejected["errors"] == [{"code": "TAX_MONTH_EXPORTED"}]
+
+
+def test_a_distributor_never_reaches_the_batch_file_through_their_payouts(api, tree):
+    fund(tree[3], "500")
+    payout = request(api, "300", "a")
+    api.ok(
+        "mutation($id: ID!) { payoutApprove(id: $id) { errors { code } } }",
+        {"id": payout},
+        viewer=CASHIER,
+    )
+    api.ok(BATCH_CREATE, viewer=CASHIER)
+    # The batch file holds every payee's full account number.
+    own = api.ok(
+        """{ me { payouts(first: 5) { edges { node {
+             status batch { transfersCsv { content } } } } } } }""",
+        viewer=D,
+    )
+    assert own["me"]["payouts"]["edges"] == [{"node": {"status": "EXPORTED", "batch": None}}]
+    staff_view = api.ok(
+        "{ payouts(first: 5) { edges { node { batch { payoutCount } } } } }", viewer=CASHIER
+    )
+    assert staff_view["payouts"]["edges"] == [{"node": {"batch": {"payoutCount": 1}}}]

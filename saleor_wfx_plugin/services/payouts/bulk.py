@@ -105,26 +105,28 @@ def _reconcile_row(
     status = (cells.get("status") or "paid").strip().lower()
     reference = cells["reference"]
     reason = cells.get("reason") or ""
+
+    def applied_before() -> bool:
+        payout.refresh_from_db()
+        if status == "paid":
+            return payout.status == Status.PAID and payout.transfer_reference == reference[:128]
+        return payout.status == Status.FAILED and payout.failure_reason == reason.strip()[:500]
+
+    if status not in ("paid", "failed"):
+        error = payout_error("The status is paid or failed.", "invalid", "status")
+        return RowResult(line, payout_id, "error", payout, error)
+    if applied_before():
+        return RowResult(line, payout_id, "unchanged", payout)
     try:
         if status == "paid":
-            payout.refresh_from_db()
-            if payout.status == Status.PAID and payout.transfer_reference == reference[:128]:
-                return RowResult(line, payout_id, "unchanged", payout)
-            return RowResult(
-                line,
-                payout_id,
-                "paid",
-                mark_paid(payout, actor=actor, transfer_reference=reference),
-            )
-        if status == "failed":
-            payout.refresh_from_db()
-            if payout.status == Status.FAILED and payout.failure_reason == reason.strip()[:500]:
-                return RowResult(line, payout_id, "unchanged", payout)
-            return RowResult(
-                line, payout_id, "failed", mark_failed(payout, actor=actor, reason=reason)
-            )
-        raise payout_error("The status is paid or failed.", "invalid", "status")
+            done = mark_paid(payout, actor=actor, transfer_reference=reference)
+        else:
+            done = mark_failed(payout, actor=actor, reason=reason)
     except DistributorError as error:
+        # The same file sent twice at once: the other upload applied this row meanwhile.
+        if applied_before():
+            return RowResult(line, payout_id, "unchanged", payout)
         if error.field == "transferReference":
             error.field = "reference"
         return RowResult(line, payout_id, "error", payout, error)
+    return RowResult(line, payout_id, status, done)
