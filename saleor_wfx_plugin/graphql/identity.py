@@ -35,13 +35,12 @@ def resolve_distributor_identity(root: Distributor, info: Any) -> Any:
     """Staff who manage distributors or pay them, and the distributor themself."""
     from ..services.identity import masked_identity
 
+    if is_staff_with(info, Permission.MANAGE_USERS) or is_staff_with(
+        info, Permission.HANDLE_PAYMENTS
+    ):
+        return masked_identity(root)
     own = context(info).own_distributor() if viewer(info).is_customer else None
-    allowed = (
-        is_staff_with(info, Permission.MANAGE_USERS)
-        or is_staff_with(info, Permission.HANDLE_PAYMENTS)
-        or (own is not None and own.pk == root.pk)
-    )
-    return masked_identity(root) if allowed else None
+    return masked_identity(root) if own is not None and own.pk == root.pk else None
 
 
 class DistributorSetIdentity(BaseMutation):

@@ -278,3 +278,25 @@ def test_a_reconciliation_file_the_plugin_cannot_read_changes_nothing(tree):
         with pytest.raises(DistributorError) as refused:
             reconcile_bank_file(data, actor="user:900")
         assert (refused.value.code, refused.value.field) == (code, "file")
+
+
+def test_a_failure_after_the_month_was_filed_still_returns_the_money_and_says_so(tree):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saleor_wfx_plugin.services.payouts import export_withholding_return
+
+    d = tree[3]
+    fund(d, "500")
+    payout = approved(d, "300", "a")
+    create_batch(actor="user:900")
+    export_withholding_return(
+        payout.tax_month, actor="user:900", now=timezone.now() + timedelta(days=32)
+    )
+    payout.refresh_from_db()
+    # The bank did not pay: the money is the distributor's whether or not the month was filed.
+    mark_failed(payout, actor="user:900", reason="account closed")
+    assert balance(d, "CNY").available == Decimal("500.00")
+    event = PayoutEvent.objects.get(payout=payout, kind="failed")
+    assert event.data["tax_return_needs_correction"] is True
