@@ -80,8 +80,9 @@ def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
 @transaction.atomic
 def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> Payout:
     """First approval; above `second_approval_above` a second, different approver completes it.
-    The final approval fixes the tax withheld (per payout, or per calendar month with the
-    month's earlier payouts) and so the net amount to transfer."""
+    The final approval fixes the tax withheld (per payout, or per tax month with the person's
+    earlier payouts of the month on all their accounts: see tax.py) and so the net amount to
+    transfer."""
     payout = _lock_payout(payout)
     if payout.status not in OPEN_STATUSES:
         raise payout_error(f"A {payout.status} payout cannot be approved.", "invalid_status")
