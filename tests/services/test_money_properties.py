@@ -21,8 +21,8 @@ odd staff adjustment, the money ledger stays right:
 
 Every example starts from the same opening orders (commission on hold and available, written
 once) and runs in a savepoint rolled back afterwards: the ledger is append-only, so rows cannot
-be deleted. `WFX_PROPERTY_EXAMPLES` sets the number of examples (default and CI: 2,000, about two
-minutes on two cores) and `WFX_PROPERTY_STEPS` the longest sequence (default 15); a nightly run
+be deleted. `WFX_PROPERTY_EXAMPLES` sets the number of examples (default and CI: 2,000, about seven
+minutes on two shared cores since payouts go through bank batches) and `WFX_PROPERTY_STEPS` the longest sequence (default 15); a nightly run
 can ask for more of both, e.g. 20,000 and 30.
 """
 
