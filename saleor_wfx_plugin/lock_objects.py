@@ -6,8 +6,9 @@ order (Saleor's own `lock_objects.py` habit):
 3. application rows;
 4. distributor rows, by primary key;
 5. attribution rows;
-6. payout rows;
-7. settlement rows, by primary key.
+6. the bank-batching lock, then payout rows;
+7. settlement rows, by primary key;
+8. the tax person of a payout (an advisory lock: what it waits for holds none of the above).
 
 A transaction may skip a step but never goes back to an earlier one: two transactions then
 cannot each hold what the other waits for.
@@ -184,3 +185,32 @@ def lock_attribution_of_order(order_id: str) -> ReferralAttribution | None:
 def lock_sweep_retry(order_id: str) -> SweepRetry | None:
     """The sweep's retry record of a failed order, locked to count one more failure."""
     return SweepRetry.objects.select_for_update(no_key=True).filter(order_id=order_id).first()
+
+
+# --- Payouts' tax person and bank batches -------------------------------------------------------
+# The person income tax is assessed for: step 8, after the payout's rows.
+TAX_PERSON_LOCK_NAMESPACE = 0x5746_5805
+# The making of bank batches: before any payout row (step 6).
+PAYOUT_BATCHING_LOCK = 0x5746_5806
+
+
+def lock_tax_person(identity_id: int) -> None:
+    """Serialize, for the rest of the transaction, everything that changes which payouts count
+    towards one person's monthly income (final approval, rejection after approval, a failed
+    transfer), across all of that person's distributor accounts: two approvals at once would
+    otherwise both use the month's 800-yuan allowance.
+
+    Keyed by the `TaxIdentity` row rather than the ID number, so the number never appears in
+    pg_locks. Taken after the distributor's row lock, never before it. The key is 32 bits: two
+    people sharing one only wait for each other, which is harmless.
+    """
+    _advisory_xact_lock(
+        "SELECT pg_advisory_xact_lock(%s, %s)",
+        [TAX_PERSON_LOCK_NAMESPACE, identity_id & 0x7FFF_FFFF],
+    )
+
+
+def lock_payout_batching() -> None:
+    """Serialize the making of bank batches, so two staff exporting at once put each approved
+    payout into one batch only (the second sees the first's batch once it commits)."""
+    _advisory_xact_lock("SELECT pg_advisory_xact_lock(%s)", [PAYOUT_BATCHING_LOCK])

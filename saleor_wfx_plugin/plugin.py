@@ -238,8 +238,8 @@ class DistributionPlugin(BasePlugin):
         "tax_period": _field(
             ConfigurationTypeField.STRING,
             "Tax period",
-            "monthly (default): a distributor's payouts in one calendar month are taxed as one "
-            "income; per_payout: each payout on its own.",
+            "monthly (default): a person's payouts approved in one calendar month, across all "
+            "their accounts, are taxed as one income; per_payout: each payout on its own.",
         ),
     }
 

@@ -183,3 +183,11 @@ def withholding_for_payout(
 def _require_not_negative(amount: Decimal, name: str) -> None:
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"{name} must be a finite amount of at least 0, got {amount}")
+
+
+def tax_on_period_income(
+    policy: TaxPolicy, income: Decimal, currency: str, *, flat_rate_percent: Decimal
+) -> Decimal:
+    """What a whole period's income asks for: the total the period's payouts withhold between
+    them, whatever order they were approved in."""
+    return withholding_for_payout(policy, income, currency, flat_rate_percent=flat_rate_percent).tax

@@ -158,6 +158,12 @@ ERROR_CODES = (
     # Orders
     "not_programme_off",
     "self_purchase",
+    # Payout batches and tax
+    "nothing_to_export",
+    "identity_mismatch",
+    "invalid_id_number",
+    "tax_month_exported",
+    "month_not_over",
     # Imports
     "too_large",
     "invalid_file",

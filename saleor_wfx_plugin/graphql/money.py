@@ -1,20 +1,19 @@
-"""The money part of the API: balances, payouts, the ledger and the exports.
+"""The money part of the API: balances, payouts and the ledger (bank batches and bulk actions
+are in `payout_batches.py`, tax in `tax.py`).
 
 Distributors request and cancel their own payouts; everything else needs HANDLE_PAYMENTS. Payee
-accounts and ID numbers are masked everywhere in the API: only the transfer export, for staff
-with HANDLE_PAYMENTS, carries full accounts, because the bank needs them.
+accounts and ID numbers are masked everywhere in the API: only the bank batch (full accounts)
+and the withholding return (full ID numbers), for staff with HANDLE_PAYMENTS, carry them.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import graphene
-from django.utils import timezone
 
 from ..auth import Permission
-from ..domain.masking import mask_account, mask_identity_number
+from ..domain.masking import mask_account
 from ..models import Distributor, LedgerEntry, Payout
 from ..selectors.balances import Balance, balances
 from .core import (
@@ -25,6 +24,7 @@ from .core import (
     active_program,
     context,
     get_by_id,
+    is_staff_with,
     money,
     paginate,
     require_customer,
@@ -116,12 +116,24 @@ class PayoutType(graphene.ObjectType):
     taxable = graphene.Field(Money, description="Set at final approval.")
     tax = graphene.Field(Money, description="Withheld; set at final approval.")
     net = graphene.Field(Money, description="To transfer; set at final approval.")
-    tax_month = graphene.Date()
+    tax_month = graphene.Date(
+        description="First day of the month of final approval (shop time zone): the month "
+        "the income is taxed and filed in."
+    )
+    tax_correction = graphene.Field(
+        Money,
+        required=True,
+        description="When this approved payout was rejected or failed: the tax its month then "
+        "still owed (positive, taken from available) or had withheld too much (negative).",
+    )
     method = PayoutMethodEnum(required=True)
     payee_name = graphene.String(required=True)
     account = graphene.String(required=True, description="Masked.")
     bank = graphene.String(required=True)
-    id_number = graphene.String(required=True, description="Masked.")
+    id_number = graphene.String(
+        required=True,
+        description="Masked; the identity taxed (from the distributor's profile at approval).",
+    )
     requested_by = graphene.String(required=True)
     first_approved_by = graphene.String(required=True)
     approved_by = graphene.String(required=True)
@@ -130,6 +142,11 @@ class PayoutType(graphene.ObjectType):
     paid_by = graphene.String(required=True)
     paid_at = graphene.DateTime()
     transfer_reference = graphene.String(required=True)
+    batch = graphene.Field(lambda: _batch_type(), description="The bank batch it was exported in.")
+    exported_at = graphene.DateTime()
+    failed_by = graphene.String(required=True)
+    failed_at = graphene.DateTime()
+    failure_reason = graphene.String(required=True, description="The bank's, when it failed.")
     created_at = graphene.DateTime(required=True)
     events = graphene.List(graphene.NonNull(PayoutEventType), required=True)
 
@@ -166,12 +183,31 @@ class PayoutType(graphene.ObjectType):
         return root.payee_bank
 
     @staticmethod
+    def resolve_tax_correction(root: Payout, info: Any) -> Money:
+        return money(root.tax_correction, root.currency)
+
+    @staticmethod
     def resolve_id_number(root: Payout, info: Any) -> str:
-        return mask_identity_number(root.payee_id_number) if root.payee_id_number else ""
+        from ..services.identity import masked_id_number
+
+        return masked_id_number(root.tax_identity or root.distributor.identity)
+
+    @staticmethod
+    def resolve_batch(root: Payout, info: Any) -> Any:
+        # The batch's file holds every payee's full account: finance only, never the payee.
+        if not is_staff_with(info, Permission.HANDLE_PAYMENTS):
+            return None
+        return root.batch
 
     @staticmethod
     def resolve_events(root: Payout, info: Any) -> Any:
         return root.events.all()
+
+
+def _batch_type() -> Any:
+    from .payout_batches import PayoutBatchType
+
+    return PayoutBatchType
 
 
 class PayoutConnection(CountableConnection):
@@ -216,12 +252,6 @@ class PayoutFilterInput(graphene.InputObjectType):
     date_range = graphene.Field(DateTimeRangeInput, description="When requested.")
 
 
-class CsvExport(graphene.ObjectType):
-    filename = graphene.String(required=True)
-    content = graphene.String(required=True, description="UTF-8 CSV with a header row.")
-    rows = graphene.Int(required=True)
-
-
 def _payouts_of(queryset: Any, where: Any) -> Any:
     where = where or {}
     if where.get("status"):
@@ -237,7 +267,9 @@ def _payouts_of(queryset: Any, where: Any) -> Any:
         queryset = queryset.filter(created_at__gte=date_range["gte"])
     if date_range.get("lte"):
         queryset = queryset.filter(created_at__lte=date_range["lte"])
-    return queryset.select_related("distributor").order_by("-created_at", "-id")
+    return queryset.select_related("distributor__identity", "tax_identity").order_by(
+        "-created_at", "-id"
+    )
 
 
 def _ledger_of(distributor: Distributor, currency: str | None) -> Any:
@@ -309,17 +341,6 @@ class MoneyQuery:
         after=graphene.String(),
         description="A distributor's ledger, newest first. Requires HANDLE_PAYMENTS.",
     )
-    payout_transfers_csv = graphene.Field(
-        CsvExport,
-        method=PayoutMethodEnum(),
-        description="Approved payouts to transfer, with full accounts. Requires HANDLE_PAYMENTS.",
-    )
-    tax_records_csv = graphene.Field(
-        CsvExport,
-        month=graphene.Date(required=True, description="Any day of the month."),
-        description="Income tax withheld in a month, per distributor (ID numbers masked). "
-        "Requires HANDLE_PAYMENTS.",
-    )
 
     @staticmethod
     def resolve_payouts(
@@ -343,29 +364,6 @@ class MoneyQuery:
         )
         return paginate(_ledger_of(target, currency), LedgerEntryConnection, first, after)
 
-    @staticmethod
-    def resolve_payout_transfers_csv(root: Any, info: Any, method: str | None = None) -> CsvExport:
-        from ..services.payouts import approved_transfers_csv
-
-        require_permission(info, Permission.HANDLE_PAYMENTS)
-        content = approved_transfers_csv(method)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return CsvExport(
-            filename=f"wfx-transfers-{method or 'all'}-{stamp}.csv",
-            content=content,
-            rows=content.count("\n") - 1,
-        )
-
-    @staticmethod
-    def resolve_tax_records_csv(root: Any, info: Any, month: date) -> CsvExport:
-        from ..services.payouts import tax_records_csv
-
-        require_permission(info, Permission.HANDLE_PAYMENTS)
-        content = tax_records_csv(month)
-        return CsvExport(
-            filename=f"wfx-tax-{month:%Y-%m}.csv", content=content, rows=content.count("\n") - 1
-        )
-
 
 # --- Mutations -------------------------------------------------------------------------------
 def _payout(global_id: str) -> Payout:
@@ -383,7 +381,11 @@ class PayoutRequestInput(graphene.InputObjectType):
     payee_name = graphene.String(required=True)
     account = graphene.String(required=True, description="Bank card number, WeChat or Alipay.")
     bank = graphene.String(description="Required for bank cards.")
-    id_number = graphene.String(description="Resident ID, required when income tax is withheld.")
+    id_number = graphene.String(
+        description="Resident ID. Needed once, when income tax is withheld and the profile has "
+        "none: it then becomes the profile's. Later requests may leave it out; a different "
+        "number is refused (IDENTITY_MISMATCH), staff change it with distributorSetIdentity."
+    )
     idempotency_key = graphene.String(
         required=True, description="Unique per request; a retry with the same key is harmless."
     )
@@ -469,7 +471,10 @@ class PayoutApprove(BaseMutation):
 
 class PayoutReject(BaseMutation):
     class Meta:
-        description = "Reject a payout with a reason; the money returns to the distributor."
+        description = (
+            "Reject a payout not yet exported to the bank, with a reason; the money returns to "
+            "the distributor. Refused once its tax month's withholding return was exported."
+        )
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -487,7 +492,10 @@ class PayoutReject(BaseMutation):
 
 class PayoutMarkPaid(BaseMutation):
     class Meta:
-        description = "Record the transfer of an approved payout's net amount."
+        description = (
+            "Record the transfer of an approved or exported payout's net amount, with the "
+            "bank's or wallet's reference."
+        )
 
     class Arguments:
         id = graphene.ID(required=True)

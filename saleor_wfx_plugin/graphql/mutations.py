@@ -174,17 +174,30 @@ class DistributorApprove(BaseMutation):
 
     class Arguments:
         id = graphene.ID(required=True, description="Application id.")
+        id_number = graphene.String(
+            description="The resident ID verified on the documents, for income tax."
+        )
+        legal_name = graphene.String(
+            description="The name on that ID card; default: the application's name."
+        )
 
     application = graphene.Field(DistributorApplicationType)
     distributor = graphene.Field(DistributorType)
     permission = Permission.MANAGE_USERS
 
     @classmethod
-    def perform(cls, info: Any, id: str) -> Any:
+    def perform(
+        cls, info: Any, id: str, id_number: str | None = None, legal_name: str | None = None
+    ) -> Any:
         from ..services.applications import approve_application
 
         application = _application(id)
-        distributor = approve_application(application, actor=viewer(info).actor)
+        distributor = approve_application(
+            application,
+            actor=viewer(info).actor,
+            id_number=id_number or "",
+            legal_name=legal_name or "",
+        )
         application.refresh_from_db()
         return cls.ok(application=application, distributor=distributor)
 

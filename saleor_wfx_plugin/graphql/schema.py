@@ -18,8 +18,10 @@ from ..domain.attribution import normalize_code
 from ..models import CommissionLine, CommissionRule, Distributor, DistributorApplication, Grade
 from ..selectors.commissions import commission_lines
 from ..services.distributors import DistributorError
+from . import identity as identity_mutations
 from . import money as money_mutations
-from . import mutations
+from . import mutations, payout_batches
+from . import tax as tax_api
 from .attribution import AttributionQuery, OrderAttribute
 from .core import (
     DateTimeRangeInput,
@@ -208,7 +210,14 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
-class Query(MoneyQuery, RefundsQuery, AttributionQuery, graphene.ObjectType):
+class Query(
+    MoneyQuery,
+    RefundsQuery,
+    AttributionQuery,
+    payout_batches.BatchQuery,
+    tax_api.TaxQuery,
+    graphene.ObjectType,
+):
     me = graphene.Field(Me, description="Null for anonymous visitors and apps.")
     distributors = graphene.Field(
         DistributorConnection,
@@ -412,6 +421,12 @@ class Mutation(graphene.ObjectType):
     balance_adjust = money_mutations.BalanceAdjust.Field()
     order_commission_reverse = OrderCommissionReverse.Field()
     order_attribute = OrderAttribute.Field()
+    payout_batch_create = payout_batches.PayoutBatchCreate.Field()
+    payout_mark_failed = payout_batches.PayoutMarkFailed.Field()
+    payout_bulk_approve = payout_batches.PayoutBulkApprove.Field()
+    payout_bulk_mark_paid = payout_batches.PayoutBulkMarkPaid.Field()
+    tax_withholding_export = tax_api.TaxWithholdingExport.Field()
+    distributor_set_identity = identity_mutations.DistributorSetIdentity.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

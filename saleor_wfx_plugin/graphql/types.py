@@ -175,6 +175,11 @@ class DistributorType(graphene.ObjectType):
         after=graphene.String(),
         description="Audit trail (staff only).",
     )
+    identity = graphene.Field(
+        lambda: _identity_type(),
+        description="The verified identity income tax is filed under, masked (staff with "
+        "MANAGE_USERS or HANDLE_PAYMENTS, and the distributor themself).",
+    )
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
 
@@ -206,6 +211,18 @@ class DistributorType(graphene.ObjectType):
         if not is_staff_with(info, Permission.MANAGE_USERS):
             return None
         return paginate(root.events.all(), DistributorEventConnection, first, after)
+
+    @staticmethod
+    def resolve_identity(root: Distributor, info: Any) -> Any:
+        from .identity import resolve_distributor_identity
+
+        return resolve_distributor_identity(root, info)
+
+
+def _identity_type() -> Any:
+    from .identity import DistributorIdentityType
+
+    return DistributorIdentityType
 
 
 class DistributorConnection(CountableConnection):

@@ -17,10 +17,11 @@ from .distributors import (
 )
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
-from .payouts import Payout, PayoutEvent
+from .payouts import Payout, PayoutBatch, PayoutEvent
 from .programme import CommissionRule, Grade, ProgrammeSwitch
 from .refunds import ExternalRefund
 from .sweep import SweepMark, SweepRetry
+from .tax import TaxExport, TaxIdentity
 
 __all__ = [
     "COMMISSION_KINDS",
@@ -39,6 +40,7 @@ __all__ = [
     "Grade",
     "LedgerEntry",
     "Payout",
+    "PayoutBatch",
     "PayoutEvent",
     "ProgrammeSwitch",
     "ReferralAttribution",
@@ -46,6 +48,8 @@ __all__ = [
     "Settlement",
     "SweepMark",
     "SweepRetry",
+    "TaxExport",
+    "TaxIdentity",
     "_document_path",
     "_private_storage",
 ]

@@ -8,6 +8,7 @@ from django.db.models.functions import Upper
 
 from ..domain.attribution import DistributorStatus
 from .programme import Grade
+from .tax import TaxIdentity
 
 
 class Distributor(models.Model):
@@ -30,6 +31,13 @@ class Distributor(models.Model):
     # Set by a staff override: the monthly upgrade task leaves this distributor's grade alone.
     grade_locked = models.BooleanField(default=False)
     status_reason = models.CharField(max_length=500, blank=True)
+    # The verified person behind the account, for income tax (read and written only through
+    # services/identity.py). Set once, by staff or the first payout request; changed by staff.
+    identity = models.ForeignKey(
+        TaxIdentity, null=True, blank=True, on_delete=models.PROTECT, related_name="distributors"
+    )
+    identity_set_by = models.CharField(max_length=128, blank=True)
+    identity_set_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,6 +150,8 @@ class DistributorEvent(models.Model):
         GRADE_CHANGED = "grade_changed"
         UPLINE_CHANGED = "upline_changed"
         IMPORTED = "imported"
+        IDENTITY_SET = "identity_set"
+        IDENTITY_CHANGED = "identity_changed"
 
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

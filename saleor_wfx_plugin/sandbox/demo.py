@@ -134,7 +134,13 @@ def run_money_story(say, shop, story, distributors, serum) -> None:  # type: ign
     from ..domain.money import quantize
     from ..domain.settings import ProgramSettings
     from ..services.ledger import settle_due
-    from ..services.payouts import PayeeDetails, approve_payout, mark_paid, request_payout
+    from ..services.payouts import (
+        PayeeDetails,
+        approve_payout,
+        create_batch,
+        mark_paid,
+        request_payout,
+    )
     from .report import print_balances
 
     d = distributors[3]
@@ -163,13 +169,16 @@ def run_money_story(say, shop, story, distributors, serum) -> None:  # type: ign
         program=program,
     )
     payout = approve_payout(payout, actor="user:staff-1", program=program)
+    batch, _ = create_batch(actor="user:staff-1")  # the file finance upload to the bank
+    payout.refresh_from_db()
     payout = mark_paid(payout, actor="user:staff-1", transfer_reference="ICBC-DEMO-0001")
     tax = quantize(payout.tax or Decimal(0), "CNY")
     net = quantize(payout.net or Decimal(0), "CNY")
     say(
         f"\nD asks for all of it and is paid {quantize(payout.amount, 'CNY')} CNY: {tax} income "
-        f"tax withheld (劳务报酬: nothing up to 800), {net} transferred, reference "
-        f"{payout.transfer_reference}."
+        f"tax withheld (劳务报酬: nothing up to 800), {net} transferred in bank batch "
+        f"{batch.pk}, reference {payout.transfer_reference}. D's resident ID is now on D's "
+        "profile: later requests need not send it."
     )
 
     first_order = story[0][0]

@@ -229,9 +229,17 @@ def _delete_files(storage: Storage, names: list[str]) -> None:
             logger.exception("Could not delete the orphaned document file %s", name)
 
 
-def approve_application(application: DistributorApplication, *, actor: str) -> Distributor:
+def approve_application(
+    application: DistributorApplication,
+    *,
+    actor: str,
+    legal_name: str = "",
+    id_number: str = "",
+) -> Distributor:
     """Make the applicant an active distributor under their recruiter, or at the top of the
-    tree when the recruiter is no longer active (the APPROVED event says so)."""
+    tree when the recruiter is no longer active (the APPROVED event says so). With `id_number`
+    (and the name on the card, default the application's), staff record the identity they
+    verified on the documents, for income tax."""
     with transaction.atomic():
         lock_distributor_tree()
         locked = _locked_pending(application)
@@ -265,6 +273,15 @@ def approve_application(application: DistributorApplication, *, actor: str) -> D
         locked.reviewed_at = timezone.now()
         locked.distributor = distributor
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "distributor"])
+        if id_number.strip():
+            from .identity import set_identity
+
+            distributor = set_identity(
+                distributor,
+                legal_name=legal_name or locked.name,
+                id_number=id_number,
+                actor=actor,
+            )
     application.refresh_from_db()
     return distributor
 

@@ -9,7 +9,12 @@ from graphql_relay import to_global_id
 from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.models import CommissionRule, DistributorApplication, Grade
 from saleor_wfx_plugin.services.ledger import adjust_balance
-from saleor_wfx_plugin.services.payouts import PayeeDetails, request_payout
+from saleor_wfx_plugin.services.payouts import (
+    PayeeDetails,
+    approve_payout,
+    create_batch,
+    request_payout,
+)
 
 from ..services.conftest import MASK, SERUM
 from .conftest import app, customer, permission_denied, staff
@@ -36,7 +41,19 @@ def _ids(tree):
         actor="user:4",
         program=ProgramSettings(),
     )
+    exported = request_payout(
+        d,
+        currency="CNY",
+        amount="20",
+        payee=PayeeDetails("alipay", "丁", "13812345678", ""),
+        idempotency_key="perm-batch",
+        actor="user:4",
+        program=ProgramSettings(),
+    )
+    approve_payout(exported, actor="user:900", program=ProgramSettings())
+    batch, _ = create_batch(actor="user:900")
     return {
+        "batch": to_global_id("PayoutBatch", batch.pk),
         "payout": to_global_id("Payout", payout.pk),
         "d": to_global_id("Distributor", d.pk),
         "a": to_global_id("Distributor", a.pk),
@@ -67,6 +84,24 @@ STAFF_OPERATIONS = [
         "HANDLE_PAYMENTS",
         'mutation { payoutMarkPaid(id: "{payout}", transferReference: "x") { errors { code } } }',
     ),
+    ("payoutBatches", "HANDLE_PAYMENTS", "{ payoutBatches(first: 5) { totalCount } }"),
+    ("payoutBatch", "HANDLE_PAYMENTS", '{ payoutBatch(id: "{batch}") { payoutCount } }'),
+    ("taxExports", "HANDLE_PAYMENTS", "{ taxExports(first: 5) { totalCount } }"),
+    (
+        "payoutBatchCreate",
+        "HANDLE_PAYMENTS",
+        "mutation { payoutBatchCreate { errors { code } } }",
+    ),
+    (
+        "payoutMarkFailed",
+        "HANDLE_PAYMENTS",
+        'mutation { payoutMarkFailed(id: "{payout}", reason: "x") { errors { code } } }',
+    ),
+    (
+        "payoutBulkApprove",
+        "HANDLE_PAYMENTS",
+        'mutation { payoutBulkApprove(ids: ["{payout}"]) { errors { code } } }',
+    ),
     (
         "balanceAdjust",
         "HANDLE_PAYMENTS",
@@ -74,6 +109,12 @@ STAFF_OPERATIONS = [
         "{ errors { code } } }",
     ),
     ("distributors", "MANAGE_USERS", "{ distributors(first: 5) { totalCount } }"),
+    (
+        "distributorSetIdentity",
+        "MANAGE_USERS",
+        'mutation { distributorSetIdentity(id: "{d}", legalName: "丁", '
+        'idNumber: "110101199003071233", reason: "x") { errors { code } } }',
+    ),
     ("applications", "MANAGE_USERS", "{ applications(first: 5) { totalCount } }"),
     (
         "distributorCreate",
@@ -205,6 +246,33 @@ def test_the_import_needs_manage_users(api, tree):
         upload.name = "x.csv"
         body = api(mutation, {"file": None}, viewer=viewer, files={"0": ("variables.file", upload)})
         assert permission_denied(body) is denied
+
+
+def test_the_withholding_return_is_for_staff_users_with_handle_payments_only(api, tree):
+    mutation = 'mutation { taxWithholdingExport(month: "2020-01-01") { errors { code } } }'
+    # Full ID numbers: a person answers for each download, so not even an app with the
+    # permission gets it.
+    for viewer in (*_viewers_without("HANDLE_PAYMENTS").values(), app("HANDLE_PAYMENTS")):
+        body = api(mutation, viewer=viewer)
+        assert permission_denied(body) and body["data"]["taxWithholdingExport"] is None
+    done = api.ok(mutation, viewer=staff("HANDLE_PAYMENTS"))
+    assert done["taxWithholdingExport"] == {"errors": []}
+
+
+def test_the_banks_reconciliation_file_needs_handle_payments(api, tree):
+    import io
+
+    mutation = "mutation($file: Upload!) { payoutBulkMarkPaid(file: $file) { errors { code } } }"
+    for viewer, denied in (
+        (customer("4", "d@example.com"), True),
+        (staff(*[p for p in ALL_PERMISSIONS if p != "HANDLE_PAYMENTS"]), True),
+        (staff("HANDLE_PAYMENTS"), False),
+        (app("HANDLE_PAYMENTS"), False),
+    ):
+        upload = io.BytesIO(b"payout_id,reference\n1,R\n")
+        upload.name = "bank.csv"
+        body = api(mutation, {"file": None}, viewer=viewer, files={"0": ("variables.file", upload)})
+        assert permission_denied(body) is denied, body
 
 
 def test_nothing_about_any_distributor_is_public(api, tree):

@@ -7,9 +7,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ...domain.money import minor_unit, quantize
-from ...domain.payees import is_valid_resident_id, normalize_account
+from ...domain.payees import normalize_account
 from ...domain.settings import ProgramSettings
-from ...domain.tax import TaxPolicy
 from ...models import LedgerEntry, Payout, PayoutEvent
 from ..distributors import DistributorError
 
@@ -26,6 +25,7 @@ class PayeeDetails:
     name: str
     account: str
     bank: str = ""
+    # Sets the distributor's identity the first time; must match it afterwards.
     id_number: str = ""
 
 
@@ -72,13 +72,5 @@ def clean_payee(payee: PayeeDetails, currency: str, program: ProgramSettings) ->
     bank = payee.bank.strip()
     if payee.method == Payout.Method.BANK and not bank:
         raise payout_error("Name the bank of the card.", "invalid_payee", "bank")
-    id_number = payee.id_number.strip().upper()
-    withholds_income_tax = program.tax_policy is TaxPolicy.LABOUR_REMUNERATION and currency == "CNY"
-    if withholds_income_tax and not id_number:
-        # The merchant files the withholding under the payee's resident ID.
-        raise payout_error(
-            "A resident ID number is required for tax.", "id_number_required", "idNumber"
-        )
-    if id_number and not is_valid_resident_id(id_number):
-        raise payout_error("That resident ID number is not valid.", "invalid_payee", "idNumber")
-    return PayeeDetails(payee.method, name, account, bank[:128], id_number)
+    # The resident ID is the profile's (services/identity.py checks and records it).
+    return PayeeDetails(payee.method, name, account, bank[:128], payee.id_number.strip().upper())

@@ -3,14 +3,11 @@ tax withheld), mark paid."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from ...domain.settings import ProgramSettings
-from ...domain.tax import TaxPeriod, withholding_for_payout
 from ...lock_objects import lock_payout, lock_settlements
 from ...models import LedgerEntry, Payout, Settlement
 from ...selectors.balances import balance
@@ -24,6 +21,7 @@ from .common import (
     payout_error,
     record_payout_event,
 )
+from .tax import TAX_FIELDS, fix_tax, reassess_month_without, refuse_if_tax_month_filed
 
 
 # --- Decisions -------------------------------------------------------------------------------
@@ -47,17 +45,35 @@ def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
     if not reason:
         raise payout_error("Say why the payout is rejected.", "reason_required", "reason")
     payout = lock_payout(payout.pk)
+    if payout.status == Status.EXPORTED:
+        raise payout_error(
+            "This payout is in a batch the bank has; mark it paid or failed as the bank reports.",
+            "invalid_status",
+        )
     if payout.status not in (*OPEN_STATUSES, Status.APPROVED):
         raise payout_error(f"A {payout.status} payout cannot be rejected.", "invalid_status")
+    refuse_if_tax_month_filed(payout)
+    was_taxed = payout.status == Status.APPROVED
     _return_reservation(payout, actor)
     payout.status = Status.REJECTED
     payout.rejected_by = actor
     payout.rejection_reason = reason[:500]
     payout.closed_at = timezone.now()
+    if was_taxed:
+        reassess_month_without(payout, actor=actor, why=f"payout {payout.pk} was rejected")
     payout.save(
-        update_fields=["status", "rejected_by", "rejection_reason", "closed_at", "updated_at"]
+        update_fields=[
+            "status",
+            "rejected_by",
+            "rejection_reason",
+            "closed_at",
+            "tax_correction",
+            "updated_at",
+        ]
     )
-    record_payout_event(payout, "rejected", actor, reason)
+    record_payout_event(
+        payout, "rejected", actor, reason, tax_correction=str(payout.tax_correction)
+    )
     return payout
 
 
@@ -65,8 +81,9 @@ def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
 def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> Payout:
     """First approval; above the currency's `second_approval_above` (every payout in a currency
     the setting does not list) a second, different approver completes it.
-    The final approval fixes the tax withheld (per payout, or per calendar month with the
-    month's earlier payouts) and so the net amount to transfer."""
+    The final approval fixes the tax withheld (per payout, or per tax month with the person's
+    earlier payouts of the month on all their accounts: see tax.py) and so the net amount to
+    transfer."""
     payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:
         raise payout_error(f"A {payout.status} payout cannot be approved.", "invalid_status")
@@ -100,7 +117,7 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
             "A second approver, different from the first, must approve this payout.",
             "same_approver",
         )
-    _fix_tax(payout, program, now)
+    fix_tax(payout, program, now)
     payout.status = Status.APPROVED
     payout.approved_by = actor
     payout.approved_at = now
@@ -113,44 +130,12 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
             "tax",
             "net",
             "tax_month",
+            *TAX_FIELDS,
             "updated_at",
         ]
     )
     record_payout_event(payout, "approved", actor, tax=str(payout.tax), net=str(payout.net))
     return payout
-
-
-def _fix_tax(payout: Payout, program: ProgramSettings, now: Any) -> None:
-    from ...shop import shop_time_zone
-
-    income = payout.amount - payout.fee
-    month = timezone.localtime(now, shop_time_zone()).date().replace(day=1)
-    earlier_income = earlier_tax = ZERO
-    if program.tax_period is TaxPeriod.MONTHLY:
-        earlier = (
-            Payout.objects.filter(
-                distributor_id=payout.distributor_id,
-                currency=payout.currency,
-                tax_month=month,
-                status__in=(Status.APPROVED, Status.PAID),
-            )
-            .exclude(pk=payout.pk)
-            .aggregate(income=Sum("amount"), fees=Sum("fee"), tax=Sum("tax"))
-        )
-        earlier_income = (earlier["income"] or ZERO) - (earlier["fees"] or ZERO)
-        earlier_tax = earlier["tax"] or ZERO
-    withholding = withholding_for_payout(
-        program.tax_policy,
-        income,
-        payout.currency,
-        flat_rate_percent=program.tax_flat_rate,
-        earlier_income_in_period=earlier_income,
-        earlier_tax_in_period=earlier_tax,
-    )
-    payout.taxable = withholding.taxable
-    payout.tax = withholding.tax
-    payout.net = withholding.net
-    payout.tax_month = month
 
 
 @transaction.atomic
@@ -164,7 +149,7 @@ def mark_paid(payout: Payout, *, actor: str, transfer_reference: str) -> Payout:
     payout = lock_payout(payout.pk)
     if payout.status == Status.PAID:
         raise payout_error("This payout is already paid.", "already_paid")
-    if payout.status != Status.APPROVED:
+    if payout.status not in (Status.APPROVED, Status.EXPORTED):
         raise payout_error(
             f"A {payout.status} payout cannot be paid; approve it first.", "invalid_status"
         )

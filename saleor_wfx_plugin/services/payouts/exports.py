@@ -1,4 +1,4 @@
-"""CSV files for the bank's batch transfer and for the monthly tax filing."""
+"""Read-only CSV: the preview of the next bank batch, and the masked monthly tax summary."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from ...domain.money import quantize
 from ...models import Payout
-from .common import (
-    ZERO,
-    Status,
-)
+from ..identity import masked_id_number
+from .common import ZERO, Status
+from .csv_files import write_csv
+from .tax import COUNTING_STATUSES
 
 # --- Exports ---------------------------------------------------------------------------------
 TRANSFER_COLUMNS: Sequence[str] = (
@@ -43,32 +43,35 @@ TAX_COLUMNS: Sequence[str] = (
 
 
 def approved_transfers_csv(method: str | None = None) -> str:
-    """Approved payouts not yet paid, one row per transfer with the full account (for the bank's
-    or wallet's batch transfer upload; only staff with HANDLE_PAYMENTS get it)."""
-    import csv
-    import io
-
-    payouts = Payout.objects.filter(status=Status.APPROVED).select_related("distributor")
+    """A preview of the next bank batch: approved payouts not yet exported, one row per
+    transfer with the full account. It changes nothing; `create_batch` makes the file to upload
+    (only staff with HANDLE_PAYMENTS get either)."""
+    payouts = Payout.objects.filter(status=Status.APPROVED, batch__isnull=True)
     if method:
         payouts = payouts.filter(method=method)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TRANSFER_COLUMNS)
-    for payout in payouts.order_by("approved_at", "pk"):
-        writer.writerow(
+    return transfers_csv(payouts)
+
+
+def transfers_csv(payouts: QuerySet[Payout]) -> str:
+    """One row per transfer, in approval order, from fields fixed at approval: the same payouts
+    always give the same file."""
+    return write_csv(
+        TRANSFER_COLUMNS,
+        (
             [
                 payout.pk,
                 payout.distributor.code,
-                csv_safe(payout.payee_name),
+                payout.payee_name,
                 payout.method,
                 payout.payee_account,
-                csv_safe(payout.payee_bank),
+                payout.payee_bank,
                 quantize(payout.net or ZERO, payout.currency),
                 payout.currency,
                 payout.approved_at.isoformat() if payout.approved_at else "",
             ]
-        )
-    return out.getvalue()
+            for payout in payouts.select_related("distributor").order_by("approved_at", "pk")
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -86,44 +89,52 @@ class TaxRecord:
 
 
 def tax_records(month: date) -> list[TaxRecord]:
-    """What the merchant withheld in a month, per distributor and currency (for the monthly
-    individual income tax filing)."""
-    from ...domain.masking import mask_identity_number
-
+    """A month's tax per distributor account and currency, ID numbers masked: a summary for
+    staff, not the filing (the withholding return, `withholding.py`, is per person). The tax
+    month is the month of final approval; payouts count from then until rejected or failed.
+    `withheld` includes the re-assessment of the month when one of its payouts left it, so it
+    can differ from `gross - net`."""
+    month = month.replace(day=1)
+    counting = Q(status__in=COUNTING_STATUSES)
     rows = (
-        Payout.objects.filter(
-            tax_month=month.replace(day=1), status__in=(Status.APPROVED, Status.PAID)
-        )
+        Payout.objects.filter(tax_month=month)
         .values("distributor__code", "currency")
         .annotate(
-            gross=Sum("amount"),
-            fees=Sum("fee"),
-            taxable=Sum("taxable"),
-            withheld=Sum("tax"),
-            net=Sum("net"),
-            payouts=Count("id"),
+            gross=Sum("amount", filter=counting),
+            fees=Sum("fee", filter=counting),
+            taxable=Sum("taxable", filter=counting),
+            withheld=Sum("tax", filter=counting),
+            corrections=Sum("tax_correction"),
+            net=Sum("net", filter=counting),
+            payouts=Count("id", filter=counting),
         )
+        .filter(payouts__gt=0)
         .order_by("distributor__code", "currency")
     )
     latest = {}
-    for payout in Payout.objects.filter(
-        tax_month=month.replace(day=1), status__in=(Status.APPROVED, Status.PAID)
-    ).select_related("distributor"):
+    for payout in (
+        Payout.objects.filter(counting, tax_month=month)
+        .select_related("distributor", "tax_identity")
+        .order_by("approved_at", "pk")
+    ):
         latest[(payout.distributor.code, payout.currency)] = payout
     records = []
     for row in rows:
         payout = latest[(row["distributor__code"], row["currency"])]
+        currency = row["currency"]
         records.append(
             TaxRecord(
-                month=month.replace(day=1),
+                month=month,
                 distributor_code=row["distributor__code"],
                 payee_name=payout.payee_name,
-                id_number_masked=mask_identity_number(payout.payee_id_number),
-                gross=quantize(row["gross"] - row["fees"], row["currency"]),
-                taxable=quantize(row["taxable"] or ZERO, row["currency"]),
-                withheld=quantize(row["withheld"] or ZERO, row["currency"]),
-                net=quantize(row["net"] or ZERO, row["currency"]),
-                currency=row["currency"],
+                id_number_masked=masked_id_number(payout.tax_identity),
+                gross=quantize(row["gross"] - row["fees"], currency),
+                taxable=quantize(row["taxable"] or ZERO, currency),
+                withheld=quantize(
+                    (row["withheld"] or ZERO) + (row["corrections"] or ZERO), currency
+                ),
+                net=quantize(row["net"] or ZERO, currency),
+                currency=currency,
                 payouts=row["payouts"],
             )
         )
@@ -131,18 +142,13 @@ def tax_records(month: date) -> list[TaxRecord]:
 
 
 def tax_records_csv(month: date) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TAX_COLUMNS)
-    for record in tax_records(month):
-        writer.writerow(
+    return write_csv(
+        TAX_COLUMNS,
+        (
             [
                 record.month.strftime("%Y-%m"),
                 record.distributor_code,
-                csv_safe(record.payee_name),
+                record.payee_name,
                 record.id_number_masked,
                 record.gross,
                 record.taxable,
@@ -151,10 +157,6 @@ def tax_records_csv(month: date) -> str:
                 record.currency,
                 record.payouts,
             ]
-        )
-    return out.getvalue()
-
-
-def csv_safe(text: str) -> str:
-    """Names come from distributors: a leading = + - @ would run as a formula in Excel."""
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+            for record in tax_records(month)
+        ),
+    )

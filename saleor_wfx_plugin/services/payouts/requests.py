@@ -12,6 +12,7 @@ from ...domain.settings import ProgramSettings
 from ...lock_objects import lock_distributor, lock_settlements
 from ...models import Distributor, Payout, Settlement
 from ...selectors.balances import balance, hold_by_settlement
+from ..identity import identity_for_payout_request
 from ..ledger import Leg, post_movement
 from .common import (
     ZERO,
@@ -23,6 +24,7 @@ from .common import (
     payout_error,
     record_payout_event,
 )
+from .tax import needs_resident_id
 
 
 # --- Request ---------------------------------------------------------------------------------
@@ -79,6 +81,13 @@ def request_payout(
             "Early withdrawal is switched off.", "early_withdrawal_disabled", "early"
         )
     payee = clean_payee(payee, currency, program)
+    identity_for_payout_request(
+        distributor,
+        id_number=payee.id_number,
+        payee_name=payee.name,
+        required=needs_resident_id(program, currency),
+        actor=actor,
+    )
     from_available, from_hold = _split_against_net_position(distributor, currency, amount, early)
     early_amount = sum((taken for _, taken in from_hold), ZERO)
     fee = quantize(early_amount * program.early_withdrawal_fee_rate / 100, currency)
@@ -92,7 +101,6 @@ def request_payout(
         payee_name=payee.name,
         payee_account=payee.account,
         payee_bank=payee.bank,
-        payee_id_number=payee.id_number,
         idempotency_key=key,
         requested_by=actor,
     )

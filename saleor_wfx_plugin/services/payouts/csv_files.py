@@ -1,0 +1,104 @@
+"""Reading and writing the CSV files staff exchange with the bank and the tax office.
+
+Every cell written goes through `csv_cell`: names and references come from distributors and
+banks, and a cell starting with = + - @ (or a tab or carriage return) runs as a formula when the
+file is opened in Excel. Such a cell gets a leading apostrophe, which Excel shows as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..distributors import DistributorError
+
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+def csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_cell(column) for column in columns])
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return out.getvalue()
+
+
+def count_rows(content: str) -> int:
+    """Data rows of a file `write_csv` made (cells never hold a line break: names are one line)."""
+    return max(content.count("\n") - 1, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRecord:
+    line: int  # as a text editor numbers it; the header is line 1
+    cells: dict[str, str]
+
+
+def read_csv_upload(
+    data: bytes, *, required: Sequence[str], optional: Sequence[str], max_rows: int
+) -> list[CsvRecord]:
+    """Rows of a spreadsheet's CSV (UTF-8 with or without BOM, or GB18030 from Excel in a Chinese
+    locale; comma or semicolon), keyed by lower-case column name. A problem with the file as a
+    whole is a `DistributorError` on `file`; rows are for the caller to judge one by one."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _file_error(f"The file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise _file_error("Save the file as CSV (UTF-8).", "invalid_file") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise _file_error("The file is empty.", "invalid_file")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            if any(cell.strip() for cell in cells):
+                records.append((line, [cell.strip() for cell in cells]))
+    except csv.Error as error:
+        raise _file_error(f"The CSV cannot be read: {error}.", "invalid_file") from None
+    (_, header), *rows = records
+    columns = [re.sub(r"[\s\-]+", "_", name.lower()) for name in header]
+    missing = [name for name in required if name not in columns]
+    unknown = [name for name in columns if name not in (*required, *optional)]
+    if missing or unknown or len(set(columns)) != len(columns):
+        raise _file_error(
+            f"The header must name the columns {', '.join(required)}"
+            + (f" (optional: {', '.join(optional)})" if optional else "")
+            + f", each once; it has {', '.join(columns)}.",
+            "invalid_file",
+        )
+    if not rows:
+        raise _file_error("The file has a header but no rows.", "invalid_file")
+    if len(rows) > max_rows:
+        raise _file_error(f"The file has {len(rows)} rows; at most {max_rows}.", "too_large")
+    return [
+        CsvRecord(
+            line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)}
+        )
+        for line, cells in rows
+    ]
+
+
+def _file_error(message: str, code: str) -> DistributorError:
+    return DistributorError(message, code=code, field="file")
