@@ -167,7 +167,7 @@ mutation ($email: String!, $password: String!) {
 MY_BALANCES = """
 { me { balances { currency
     pending { amount } onHold { amount } available { amount } negativeCarry { amount }
-    reserved { amount } paid { amount } tax { amount } } } }
+    reserved { amount } paid { amount } tax { amount } fees { amount } } } }
 """
 PAYOUT_REQUEST = """
 mutation ($input: PayoutRequestInput!) {
@@ -499,3 +499,84 @@ def test_the_hold_counts_from_the_approval_when_fulfilments_need_one(
     # Shanghai (16:00 UTC on Sunday).
     assert settlement.available_due_at == datetime(2030, 3, 10, 16, 0, tzinfo=UTC)
     assert balance(seller, "USD").on_hold == SELLER_COMMISSION
+
+
+# --- Early withdrawal never gets round a clawback (the net position) ---------------------------
+SATURDAY = datetime(2030, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, both holds still running
+
+
+def early_request(seller_api, amount, key):
+    return seller_api(
+        PAYOUT_REQUEST,
+        {
+            "input": {
+                "currency": "USD",
+                "amount": amount,
+                "method": "ALIPAY",
+                "payeeName": "Leslie Wade",
+                "account": "13812345678",
+                "idempotencyKey": key,
+                "early": True,
+            }
+        },
+    )["payoutRequest"]
+
+
+def test_an_early_withdrawal_cannot_spend_commission_a_refund_took_back(
+    referred_seller,
+    storefront_checkout,
+    fulfil,
+    wfx_payouts,
+    seller_api,
+    cashier_api,
+    app_api_client,
+    django_capture_on_commit_callbacks,
+):
+    """The money issue's worked case inside Saleor: order 1's commission is withdrawn early and
+    paid, the payment app then reports the order refunded (its hold is now -2.00), order 2 earns
+    the same 2.00: the net position is 0.00, so a second early request is refused. Before, it
+    was granted and 3.99 left against 2.00 earned."""
+    from .test_money_given_back_in_saleor import report
+
+    configure(
+        wfx_payouts, early_withdrawal="true", early_withdrawal_fee_rate="0.5", tax_policy="none"
+    )
+    with freeze_time(THURSDAY):
+        first, first_transaction, first_total = storefront_checkout([("referral_code", "SEL111")])
+    with freeze_time(FRIDAY_MORNING_IN_SHANGHAI):
+        fulfil(first)
+
+    with freeze_time(SATURDAY):
+        assert seller_api.balance()["onHold"] == SELLER_COMMISSION
+        requested = early_request(seller_api, "2.00", "early-1")
+        assert requested["errors"] == []
+        payout_id = requested["payout"]["id"]
+        assert cashier_api(PAYOUT_APPROVE, {"id": payout_id})["payoutApprove"]["errors"] == []
+        paid = cashier_api(PAYOUT_MARK_PAID, {"id": payout_id, "reference": "ALI-0302-0001"})
+        assert paid["payoutMarkPaid"]["errors"] == []
+
+        # The goods come back: the payment app reports the whole charge refunded.
+        report(
+            app_api_client,
+            first_transaction,
+            "REFUND_SUCCESS",
+            Decimal(str(first_total["amount"])),
+            "refund-1",
+            django_capture_on_commit_callbacks,
+        )
+        money = seller_api.balance()
+        assert (money["onHold"], money["available"]) == (-SELLER_COMMISSION, 0)
+        assert (money["paid"], money["fees"]) == (Decimal("1.99"), Decimal("0.01"))
+
+        second, _, _ = storefront_checkout([("referral_code", "SEL111")])
+        fulfil(second)
+        # -2.00 on the first order's hold, +2.00 on the second's: nothing is owed, nothing left.
+        assert seller_api.balance()["onHold"] == 0
+        refused = early_request(seller_api, "1.00", "early-2")
+        assert [error["code"] for error in refused["errors"]] == ["INSUFFICIENT_FUNDS"]
+        assert seller_api.balance()["reserved"] == 0
+
+    # When both holds end, the second order's commission has paid the first one's refund.
+    settle_due(now=SECOND_ORDER_AVAILABLE)
+    with freeze_time(SECOND_ORDER_AVAILABLE):
+        assert seller_api.balance()["available"] == 0
