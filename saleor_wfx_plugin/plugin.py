@@ -45,6 +45,7 @@ class DistributionPlugin(BasePlugin):
         {"name": "level2_rate", "value": "5"},
         {"name": "level3_rate", "value": "2"},
         {"name": "commission_levels", "value": "3"},
+        {"name": "grade_team_sales_rules", "value": False},
         {"name": "tax_in_base", "value": False},
         {"name": "self_purchase_commission", "value": False},
         {"name": "customer_binding", "value": True},
@@ -98,6 +99,13 @@ class DistributionPlugin(BasePlugin):
             "Commission levels (1-3)",
             "Levels paid, including the seller. Never more than 3 (China's anti-pyramid rules). "
             "WeChat tolerates only 2 and suspends payment accounts beyond that.",
+        ),
+        "grade_team_sales_rules": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Grade upgrades on team sales",
+            "Off (default): grade criteria on team sales cannot be saved and are not applied. "
+            "Pay computed from a downline's sales (团队计酬) is a pyramid-selling behaviour "
+            "under 禁止传销条例 art. 7(3); take legal advice before switching it on.",
         ),
         "tax_in_base": _field(
             ConfigurationTypeField.BOOLEAN,

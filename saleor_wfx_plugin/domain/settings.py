@@ -58,6 +58,9 @@ class ProgramSettings:
     level2_rate: Decimal = Decimal("5")
     level3_rate: Decimal = Decimal("2")
     commission_levels: int = MAX_COMMISSION_LEVELS
+    # Grade upgrade criteria on team sales: opt-in, because pay computed from a downline's sales
+    # (团队计酬) is one of the behaviours 禁止传销条例 art. 7(3) names.
+    grade_team_sales_rules: bool = False
     tax_in_base: bool = False
     self_purchase_commission: bool = False
     customer_binding: bool = True
@@ -117,6 +120,7 @@ class ProgramSettings:
         for rate_name in ("default_seller_rate", "level2_rate", "level3_rate"):
             take(rate_name, lambda value, name=rate_name: parse_rate(value, field=name))
         take("commission_levels", _parse_levels)
+        take("grade_team_sales_rules", _parse_bool)
         for flag in ("tax_in_base", "self_purchase_commission", "customer_binding"):
             take(flag, _parse_bool)
         take("customer_binding_days", _parse_days)
