@@ -136,6 +136,7 @@ ERROR_CODES = (
     "grade_not_found",
     "grade_required",
     "grade_in_use",
+    "team_sales_rules_off",
     "product_not_found",
     "invalid_month",
     # Money

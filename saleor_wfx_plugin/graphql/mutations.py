@@ -385,7 +385,11 @@ class GradeInput(graphene.InputObjectType):
     rank = graphene.Int(description="Higher is better; upgrades only go up in rank.")
     seller_rate = graphene.Decimal(description="Seller's rate in %, 0-100; null: default rate.")
     upgrade_min_sales = graphene.Decimal()
-    upgrade_min_team_sales = graphene.Decimal()
+    upgrade_min_team_sales = graphene.Decimal(
+        description="Monthly sales of the grade holder and the levels below them that "
+        "commission is paid on. Refused (TEAM_SALES_RULES_OFF) unless the plugin setting "
+        "grade_team_sales_rules is on."
+    )
     upgrade_currency = graphene.String(description="ISO 4217 code of the sales thresholds.")
     upgrade_min_orders = graphene.Int()
 
@@ -400,8 +404,9 @@ class GradeCreate(BaseMutation):
     @classmethod
     def perform(cls, info: Any, input: Any) -> Any:
         from ..services.program_config import create_grade
+        from ..shop import get_shop
 
-        return cls.ok(grade=create_grade(dict(input)))
+        return cls.ok(grade=create_grade(dict(input), program=get_shop().program_settings()))
 
 
 class GradeUpdate(BaseMutation):
@@ -415,9 +420,11 @@ class GradeUpdate(BaseMutation):
     @classmethod
     def perform(cls, info: Any, id: str, input: Any) -> Any:
         from ..services.program_config import update_grade
+        from ..shop import get_shop
 
         grade = get_by_id(Grade.objects.select_for_update(), id, "Grade")
-        return cls.ok(grade=update_grade(grade, dict(input)))
+        program = get_shop().program_settings()
+        return cls.ok(grade=update_grade(grade, dict(input), program=program))
 
 
 class GradeDelete(BaseMutation):

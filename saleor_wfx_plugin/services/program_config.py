@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from ..domain.rates import InvalidRate, parse_rate
+from ..domain.settings import ProgramSettings
 from ..models import CommissionRule, Distributor, Grade
 from .distributors import DistributorError
 
@@ -44,7 +45,10 @@ def _amount(value: Any, field: str) -> Decimal | None:
     return amount
 
 
-def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
+def _apply_grade_input(
+    grade: Grade, data: Mapping[str, Any], program: ProgramSettings | None
+) -> None:
+    saved_team_sales = grade.upgrade_min_team_sales
     if "name" in data:
         name = (data["name"] or "").strip()
         if not name:
@@ -71,6 +75,7 @@ def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
     ):
         if key in data:
             setattr(grade, key, _amount(data[key], field))
+    _check_team_sales_rules_allowed(grade, saved_team_sales, program)
     if "upgrade_min_orders" in data:
         orders = data["upgrade_min_orders"]
         if orders is not None and orders < 1:
@@ -91,6 +96,27 @@ def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
         )
 
 
+def _check_team_sales_rules_allowed(
+    grade: Grade, saved: Decimal | None, program: ProgramSettings | None
+) -> None:
+    """A team-sales criterion is saved only while the merchant has opted in. Only setting a new
+    one is refused: an edit that keeps an earlier criterion as it is (a dashboard sends the
+    whole form back), or clears it, goes through, so a grade saved before the setting existed
+    can still be renamed or have its criterion removed (the monthly run does not apply it)."""
+    wanted = grade.upgrade_min_team_sales
+    if wanted is None or wanted == saved:
+        return
+    if program is not None and program.grade_team_sales_rules:
+        return
+    raise DistributorError(
+        "Grade criteria on team sales are switched off. Pay computed from a downline's sales "
+        "(团队计酬) is a pyramid-selling behaviour under 禁止传销条例 art. 7(3); if your "
+        "programme may use it, switch on grade_team_sales_rules in the plugin's settings first.",
+        code="team_sales_rules_off",
+        field="upgradeMinTeamSales",
+    )
+
+
 def _save_grade(grade: Grade) -> Grade:
     try:
         with transaction.atomic():
@@ -102,14 +128,18 @@ def _save_grade(grade: Grade) -> Grade:
     return grade
 
 
-def create_grade(data: Mapping[str, Any]) -> Grade:
+def create_grade(data: Mapping[str, Any], *, program: ProgramSettings | None) -> Grade:
+    """`program`: the programme's settings, None while it is switched off (then no team-sales
+    criterion can be set)."""
     grade = Grade()
-    _apply_grade_input(grade, data)
+    _apply_grade_input(grade, data, program)
     return _save_grade(grade)
 
 
-def update_grade(grade: Grade, data: Mapping[str, Any]) -> Grade:
-    _apply_grade_input(grade, data)
+def update_grade(
+    grade: Grade, data: Mapping[str, Any], *, program: ProgramSettings | None
+) -> Grade:
+    _apply_grade_input(grade, data, program)
     return _save_grade(grade)
 
 

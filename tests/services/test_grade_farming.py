@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from saleor_wfx_plugin.models import Grade, Settlement
 from saleor_wfx_plugin.selectors.sales import SalesBasis, SalesFigures, monthly_sales
+from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.grades import GradeUpgrade, evaluate_grades
 from saleor_wfx_plugin.services.ledger import settle_due
+from saleor_wfx_plugin.services.program_config import create_grade
 from tests.services import test_grades
 from tests.services.helpers import net_by_level
 from tests.services.test_grades import APRIL, MARCH, SERUM, SET, grade_events, grade_of
@@ -293,3 +295,21 @@ def test_the_shipped_grade_list_has_no_team_sales_criterion(db):
         ("gold", None),
         ("partner", None),
     ]
+
+
+def test_without_the_programmes_settings_a_team_criterion_cannot_be_saved(db):
+    diamond = {
+        "name": "Diamond",
+        "rank": 5,
+        "upgrade_min_team_sales": "30000",
+        "upgrade_currency": "CNY",
+    }
+
+    with pytest.raises(DistributorError) as refused:
+        create_grade(diamond, program=None)  # None: the programme is switched off
+
+    assert (refused.value.code, refused.value.field) == (
+        "team_sales_rules_off",
+        "upgradeMinTeamSales",
+    )
+    assert not Grade.objects.filter(slug="diamond").exists()
