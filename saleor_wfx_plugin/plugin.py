@@ -47,6 +47,7 @@ class DistributionPlugin(BasePlugin):
         {"name": "level3_rate", "value": "2"},
         {"name": "commission_levels", "value": "3"},
         {"name": "max_total_rate", "value": "40"},
+        {"name": "grade_team_sales_rules", "value": False},
         {"name": "tax_in_base", "value": False},
         {"name": "promotional_gift_cards_earn", "value": False},
         {"name": "self_purchase_commission", "value": False},
@@ -108,6 +109,13 @@ class DistributionPlugin(BasePlugin):
             "Combined rate cap (%)",
             "All levels' rates on one line together (the seller's highest grade, product or "
             "category rate included) may not exceed this. 0-100; default 40.",
+        ),
+        "grade_team_sales_rules": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Grade upgrades on team sales",
+            "Off (default): grade criteria on team sales cannot be saved and are not applied. "
+            "Pay computed from a downline's sales (团队计酬) is a pyramid-selling behaviour "
+            "under 禁止传销条例 art. 7(3); take legal advice before switching it on.",
         ),
         "tax_in_base": _field(
             ConfigurationTypeField.BOOLEAN,

@@ -73,9 +73,10 @@ def evaluate_grades_task(month: str | None = None) -> dict[str, object]:
     judged = parse_month(month) if month else None
     shop = get_shop()
     with shop.writer_access():
-        if shop.program_settings() is None:
+        program = shop.program_settings()
+        if program is None:
             return {"month": month, "checked": 0, "upgraded": [], "skipped_inactive": True}
-        evaluation = evaluate_grades(judged)
+        evaluation = evaluate_grades(judged, program=program)
     return {
         "month": f"{evaluation.month:%Y-%m}",
         "checked": evaluation.checked,

@@ -68,6 +68,9 @@ class ProgramSettings:
     commission_levels: int = MAX_COMMISSION_LEVELS
     # All levels' rates on one line together, in %: a typo in one rate cannot pay the goods away.
     max_total_rate: Decimal = Decimal("40")
+    # Grade upgrade criteria on team sales: opt-in, because pay computed from a downline's sales
+    # (团队计酬) is one of the behaviours 禁止传销条例 art. 7(3) names.
+    grade_team_sales_rules: bool = False
     tax_in_base: bool = False
     # Goods paid with a gift card staff or an app issued (not one a customer bought) earn too.
     promotional_gift_cards_earn: bool = False
@@ -167,6 +170,7 @@ class ProgramSettings:
             take(rate_name, lambda value, name=rate_name: parse_rate(value, field=name))
         take("commission_levels", _parse_levels)
         take("max_total_rate", _parse_total_rate)
+        take("grade_team_sales_rules", _parse_bool)
         for flag in ("tax_in_base", "self_purchase_commission", "customer_binding"):
             take(flag, _parse_bool)
         take("promotional_gift_cards_earn", _parse_bool)

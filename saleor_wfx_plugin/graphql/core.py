@@ -137,6 +137,7 @@ ERROR_CODES = (
     "grade_required",
     "grade_in_use",
     "rate_above_cap",
+    "team_sales_rules_off",
     "product_not_found",
     "invalid_month",
     # Money

@@ -396,7 +396,11 @@ class GradeInput(graphene.InputObjectType):
     rank = graphene.Int(description="Higher is better; upgrades only go up in rank.")
     seller_rate = graphene.Decimal(description="Seller's rate in %, 0-100; null: default rate.")
     upgrade_min_sales = graphene.Decimal()
-    upgrade_min_team_sales = graphene.Decimal()
+    upgrade_min_team_sales = graphene.Decimal(
+        description="Monthly sales of the grade holder and the levels below them that "
+        "commission is paid on. Refused (TEAM_SALES_RULES_OFF) unless the plugin setting "
+        "grade_team_sales_rules is on."
+    )
     upgrade_currency = graphene.String(description="ISO 4217 code of the sales thresholds.")
     upgrade_min_orders = graphene.Int()
 

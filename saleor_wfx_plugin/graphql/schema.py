@@ -193,7 +193,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_sales(root: Any, info: Any, month: date | None = None) -> list[SalesFiguresType]:
-        from ..selectors.sales import distributor_sales_summary
+        from ..selectors.sales import SalesBasis, distributor_sales_summary
         from .core import money
 
         own = context(info).own_distributor()
@@ -206,7 +206,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
                 team_sales=money(figures.team_sales, figures.currency),
                 orders=figures.orders,
             )
-            for figures in distributor_sales_summary(own, month_start(month))
+            for figures in distributor_sales_summary(own, month_start(month), basis=SalesBasis.PAID)
         ]
 
 

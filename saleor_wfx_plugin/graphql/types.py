@@ -74,14 +74,19 @@ class GradeType(graphene.ObjectType):
         description="Seller's commission in %; null keeps the programme's default rate."
     )
     upgrade_min_sales = graphene.Field(
-        Money, description="Automatic upgrade: own monthly sales at least this."
+        Money,
+        description="Automatic upgrade: own sales settled in a month (out of the T+N hold, net "
+        "of refunds) at least this.",
     )
     upgrade_min_team_sales = graphene.Field(
         Money,
-        description="Automatic upgrade: monthly sales of the distributor and the two levels "
-        "below at least this.",
+        description="Automatic upgrade: sales settled in a month by the distributor and the "
+        "levels below that commission is paid on (at most two) at least this. Applied only "
+        "while the plugin setting grade_team_sales_rules is on.",
     )
-    upgrade_min_orders = graphene.Int(description="Automatic upgrade: at least this many orders.")
+    upgrade_min_orders = graphene.Int(
+        description="Automatic upgrade: at least this many own orders settled in a month."
+    )
     distributor_count = graphene.Int(required=True)
 
     @staticmethod
@@ -459,7 +464,8 @@ class TeamSummary(graphene.ObjectType):
         required=True,
         month=graphene.Date(description="Any day of the month; default: the current month."),
         description="Sales the team made (sold by the two levels below the viewer), goods value "
-        "net of refunds, as the grade rules count it.",
+        "net of refunds, in the month the customer paid. The grade rules count the same value in "
+        "the month its commission leaves the T+N hold instead.",
     )
     members = graphene.Field(TeamMemberConnection, first=graphene.Int(), after=graphene.String())
 
@@ -473,13 +479,13 @@ class TeamSummary(graphene.ObjectType):
 
     @staticmethod
     def resolve_sales(root: Distributor, info: Any, month: date | None = None) -> list[TeamSales]:
-        from ..selectors.sales import downline_sales
+        from ..selectors.sales import SalesBasis, downline_sales
 
         return [
             TeamSales(
                 currency=row.currency, sales=money(row.sales, row.currency), orders=row.orders
             )
-            for row in downline_sales(root, month_start(month))
+            for row in downline_sales(root, month_start(month), basis=SalesBasis.PAID)
         ]
 
     @staticmethod
@@ -524,7 +530,11 @@ class PosterType(graphene.ObjectType):
 class SalesFiguresType(graphene.ObjectType):
     class Meta:
         name = "SalesFigures"
-        description = "A calendar month's sales in one currency (the grade upgrade criteria)."
+        description = (
+            "A calendar month's sales in one currency: goods value net of refunds, orders counted "
+            "in the month the customer paid. The grade upgrade criteria count the same value in "
+            "the month the order's commission leaves the T+N hold instead."
+        )
 
     currency = graphene.String(required=True)
     own_sales = graphene.Field(Money, required=True)

@@ -12,9 +12,10 @@ from .fields import MONEY_DIGITS, RATE_DIGITS, rate_in_range
 class Grade(models.Model):
     """普通 / 金牌 / 合伙人 and whatever the merchant adds. Higher rank = better grade.
 
-    Upgrade criteria are all about sales in the previous calendar month; every criterion that is
-    set must be met. There is deliberately no criterion on recruiting: a grade sets the seller
-    rate, so a grade earned by recruiting would be pay for recruiting (禁止传销条例).
+    Upgrade criteria are all about sales settled (out of the T+N hold) in the previous calendar
+    month; every criterion that is set must be met. There is deliberately no criterion on
+    recruiting: a grade sets the seller rate, so a grade earned by recruiting would be pay for
+    recruiting (禁止传销条例).
     """
 
     slug = models.SlugField(max_length=50, unique=True)
@@ -24,7 +25,8 @@ class Grade(models.Model):
     rank = models.PositiveSmallIntegerField(default=0)
     # Monthly own sales (goods value, net of refunds) in `upgrade_currency`.
     upgrade_min_sales = models.DecimalField(**MONEY_DIGITS, null=True, blank=True)
-    # Monthly sales of the distributor and the two levels below (the team the rules pay on).
+    # Monthly sales of the distributor and the levels below that commission is paid on. Applied,
+    # and accepted from staff, only while the `grade_team_sales_rules` setting is on.
     upgrade_min_team_sales = models.DecimalField(**MONEY_DIGITS, null=True, blank=True)
     upgrade_currency = models.CharField(max_length=3, blank=True)
     upgrade_min_orders = models.PositiveIntegerField(null=True, blank=True)

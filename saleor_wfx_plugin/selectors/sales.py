@@ -1,20 +1,32 @@
 """Monthly sales per distributor, from the programme's own records of paid orders.
 
-What counts as a distributor's sales:
-- An order belongs to the month in which it first met the commission trigger
-  (`ReferralAttribution.commissionable_at`), read in the shop's time zone (`WFX_TIME_ZONE`,
-  default `TIME_ZONE`): a shop in Shanghai closes March at midnight Shanghai time, not UTC.
-- Its value is the goods sold: the sum of the commission bases frozen on the order's plan
+Two figures, one rule each for the month an order belongs to (`SalesBasis`), both read in the
+shop's time zone (`WFX_TIME_ZONE`, default `TIME_ZONE`): a shop in Shanghai closes March at
+midnight Shanghai time, not UTC.
+- `PAID`: the month the order first met the commission trigger
+  (`ReferralAttribution.commissionable_at`). What a distributor sees as this month's sales in the
+  API (`me.sales`, `me.team.sales`): it moves the day the customer pays.
+- `SETTLED`: the month the order's commission was released from the T+N hold
+  (`Settlement.released_at`; every payee's settlement of an order is due at the same moment, and
+  the first one released decides, so an order never counts twice). What the grade rules count:
+  a sale still inside its return window has not been made yet, so buying at the end of a month
+  to be upgraded on the 1st and then returning the goods earns nothing. An order still in its
+  hold at the end of a month counts in the month it is released; one never released (not
+  delivered, cancelled) never counts.
+Whichever the month, the value is the same:
+- The goods sold: the sum of the commission bases frozen on the order's plan
   (`CommissionLine.base`, one per order line), which are line totals after discounts, without
   shipping, taxed or not as the commission is. `order_total - refunded_amount` would count
   shipping and, in Saleor, exclude what a gift card paid, so it is not the goods value.
 - Refunds take back their share: the kept share is `1 - refunded / order_total` (capped at 0-1),
   the same share the commission ledger reverses when a refund names no lines. A cancelled order
-  keeps nothing. The ledger's reversal entries are not used to derive it: they are rounded to the
-  fen per level and absent for a line at 0 %, so they cannot give the base back exactly.
+  keeps nothing, and so does one refunded in full before its release. The ledger's reversal
+  entries are not used to derive it: they are rounded to the fen per level and absent for a line
+  at 0 %, so they cannot give the base back exactly.
 - Own sales: orders the distributor sold. Team sales: own sales plus the orders on which the
-  distributor is upline or grand upline, i.e. exactly the levels commission can be paid on.
-  A fourth generation's orders never count; there is no figure on the number of recruits.
+  distributor is upline or grand upline, i.e. at most the levels commission can be paid on
+  (`team_levels` narrows it to the programme's `commission_levels`). A fourth generation's orders
+  never count; there is no figure on the number of recruits.
 """
 
 from __future__ import annotations
@@ -24,16 +36,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -42,14 +57,22 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from ..domain.chain import MAX_COMMISSION_LEVELS
 from ..domain.money import quantize
-from ..models import MONEY_DIGITS, CommissionLine, Distributor, ReferralAttribution
+from ..models import MONEY_DIGITS, CommissionLine, Distributor, ReferralAttribution, Settlement
 from ..shop import shop_time_zone
 
 ZERO = Decimal(0)
 _MONEY = DecimalField(**MONEY_DIGITS)
 # Shares need more places than money: 1/3 of an order is not 0.333.
 _SHARE = DecimalField(max_digits=30, decimal_places=20)
+
+
+class SalesBasis(StrEnum):
+    """Which month an order's sales belong to (module docstring)."""
+
+    PAID = "paid"
+    SETTLED = "settled"
 
 
 @dataclass(frozen=True)
@@ -79,10 +102,32 @@ def month_bounds(month: date, tz: tzinfo) -> tuple[datetime, datetime]:
     )
 
 
-def monthly_sales(month: date, currency: str) -> dict[int, SalesFigures]:
+def orders_of_month(month: date, basis: SalesBasis) -> QuerySet[ReferralAttribution]:
+    """The orders whose sales belong to the calendar month containing `month` on `basis`."""
+    start, end = month_bounds(month, shop_time_zone())
+    orders = ReferralAttribution.objects.all()
+    if basis is SalesBasis.PAID:
+        return orders.filter(commissionable_at__gte=start, commissionable_at__lt=end)
+    released = Settlement.objects.filter(attribution=OuterRef("pk"), released_at__isnull=False)
+    # The first release decides: a payee's settlement skipped by one maturing run (its row was
+    # locked) and released after midnight must not carry the order into a second month.
+    return orders.filter(
+        Exists(released.filter(released_at__gte=start, released_at__lt=end)),
+        ~Exists(released.filter(released_at__lt=start)),
+    )
+
+
+def monthly_sales(
+    month: date,
+    currency: str,
+    *,
+    basis: SalesBasis,
+    team_levels: int = MAX_COMMISSION_LEVELS,
+) -> dict[int, SalesFigures]:
     """Figures in `currency` for every distributor with own or team sales in the month, keyed by
-    distributor id. Orders in other currencies are left out, never converted. One query."""
-    figures = _figures_by_currency(month, currency=currency)
+    distributor id. Orders in other currencies are left out, never converted. Team sales count
+    the first `team_levels` levels of each order's chain (the seller is level 1). One query."""
+    figures = _figures_by_currency(month, basis, currency=currency, team_levels=team_levels)
     return {
         distributor_id: item
         for (item_currency, distributor_id), item in figures.items()
@@ -90,17 +135,19 @@ def monthly_sales(month: date, currency: str) -> dict[int, SalesFigures]:
     }
 
 
-def monthly_order_counts(month: date) -> dict[int, int]:
+def monthly_order_counts(month: date, *, basis: SalesBasis) -> dict[int, int]:
     """Own orders in the month in any currency, for a grade rule on orders alone."""
     counts: dict[int, int] = defaultdict(int)
-    for (_, distributor_id), item in _figures_by_currency(month).items():
+    for (_, distributor_id), item in _figures_by_currency(month, basis).items():
         counts[distributor_id] += item.orders
     return {distributor_id: count for distributor_id, count in counts.items() if count}
 
 
-def distributor_sales_summary(distributor: Distributor, month: date) -> list[SalesFigures]:
+def distributor_sales_summary(
+    distributor: Distributor, month: date, *, basis: SalesBasis
+) -> list[SalesFigures]:
     """One distributor's figures for the month, one per currency they sold or led sales in."""
-    figures = _figures_by_currency(month, member=distributor)
+    figures = _figures_by_currency(month, basis, member=distributor)
     return sorted(
         (item for (_, member_id), item in figures.items() if member_id == distributor.pk),
         key=lambda item: item.currency,
@@ -116,16 +163,14 @@ class DownlineSales:
     orders: int
 
 
-def downline_sales(distributor: Distributor, month: date) -> list[DownlineSales]:
-    """The same sales figure as the grade rules use (goods net of refunds, no shipping), for the
+def downline_sales(
+    distributor: Distributor, month: date, *, basis: SalesBasis
+) -> list[DownlineSales]:
+    """The same value as the grade rules use (goods net of refunds, no shipping), for the
     distributor's team view: team sales minus their own."""
-    start, end = month_bounds(month, shop_time_zone())
     orders = dict(
-        ReferralAttribution.objects.filter(
-            Q(upline=distributor) | Q(grand_upline=distributor),
-            commissionable_at__gte=start,
-            commissionable_at__lt=end,
-        )
+        orders_of_month(month, basis)
+        .filter(Q(upline=distributor) | Q(grand_upline=distributor))
         .filter(_kept_by_customer())
         .values("currency")
         .annotate(count=Count("pk"))
@@ -137,18 +182,22 @@ def downline_sales(distributor: Distributor, month: date) -> list[DownlineSales]
             figures.team_sales - figures.own_sales,
             orders.get(figures.currency, 0),
         )
-        for figures in distributor_sales_summary(distributor, month)
+        for figures in distributor_sales_summary(distributor, month, basis=basis)
         if figures.team_sales != figures.own_sales or figures.currency in orders
     ]
 
 
 def _figures_by_currency(
-    month: date, *, currency: str | None = None, member: Distributor | None = None
+    month: date,
+    basis: SalesBasis,
+    *,
+    currency: str | None = None,
+    member: Distributor | None = None,
+    team_levels: int = MAX_COMMISSION_LEVELS,
 ) -> dict[tuple[str, int], SalesFigures]:
-    start, end = month_bounds(month, shop_time_zone())
-    orders = ReferralAttribution.objects.filter(
-        seller__isnull=False, commissionable_at__gte=start, commissionable_at__lt=end
-    )
+    if not 1 <= team_levels <= MAX_COMMISSION_LEVELS:
+        raise ValueError(f"team sales cover 1-{MAX_COMMISSION_LEVELS} levels, not {team_levels}")
+    orders = orders_of_month(month, basis).filter(seller__isnull=False)
     if currency is not None:
         orders = orders.filter(currency=currency)
     if member is not None:
@@ -164,10 +213,12 @@ def _figures_by_currency(
         )
         .order_by()
     )
-    return _fold_chains(rows)
+    return _fold_chains(rows, team_levels)
 
 
-def _fold_chains(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], SalesFigures]:
+def _fold_chains(
+    rows: Iterable[dict[str, Any]], team_levels: int
+) -> dict[tuple[str, int], SalesFigures]:
     own: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     team: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     order_counts: dict[tuple[str, int], int] = defaultdict(int)
@@ -176,7 +227,8 @@ def _fold_chains(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], SalesF
         seller_key = (currency, row["seller_id"])
         own[seller_key] += row["sales"]
         order_counts[seller_key] += row["kept_orders"]
-        for member_id in (row["seller_id"], row["upline_id"], row["grand_upline_id"]):
+        chain = (row["seller_id"], row["upline_id"], row["grand_upline_id"])
+        for member_id in chain[:team_levels]:
             if member_id is not None:
                 team[(currency, member_id)] += row["sales"]
     return {

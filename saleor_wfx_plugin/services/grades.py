@@ -3,12 +3,18 @@
 A grade sets the seller's commission rate, so what earns a grade must be sales: the rules look at
 own sales, team sales (the levels commission is paid on, never deeper) and orders, and at nothing
 about recruiting (禁止传销条例: pay for recruiting is pay for recruiting, whatever it is called).
+Team-sales criteria apply only while the merchant has switched `grade_team_sales_rules` on: a
+higher seller rate earned by a downline's sales is close to 团队计酬 (art. 7(3)).
 
-The monthly run only ever raises a grade. Lowering one is a staff decision, with a reason.
+Sales count in the month their commission settled (left the T+N hold), net of refunds, not the
+month they were paid: an upgrade bought on the 31st and returned after the 1st would otherwise
+keep its higher rate. The monthly run only ever raises a grade. Lowering one is a staff
+decision, with a reason.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,9 +25,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..domain.attribution import DistributorStatus
+from ..domain.settings import ProgramSettings
 from ..lock_objects import lock_distributor
 from ..models import Distributor, DistributorEvent, Grade
 from ..selectors.sales import (
+    SalesBasis,
     SalesFigures,
     month_start,
     monthly_order_counts,
@@ -31,6 +39,8 @@ from ..selectors.sales import (
 )
 from .distributors import DistributorError
 from .events import SYSTEM_ACTOR, record_event
+
+logger = logging.getLogger(__name__)
 
 # DistributorEvent.reason's length: a longer reason is refused rather than cut short.
 REASON_MAX_LENGTH = 500
@@ -48,6 +58,9 @@ class GradeEvaluation:
     upgraded: list[GradeUpgrade] = field(default_factory=list)
     # Active distributors whose grade is not locked.
     checked: int = 0
+    # Grades with a team-sales criterion that was not applied (`grade_team_sales_rules` off):
+    # nobody reached them this month.
+    team_rules_off: list[str] = field(default_factory=list)
 
 
 def parse_month(text: str) -> date:
@@ -133,19 +146,38 @@ def unlock_grade(distributor: Distributor, *, actor: str, reason: str = "") -> D
     return distributor
 
 
-def evaluate_grades(month: date | None = None) -> GradeEvaluation:
+def evaluate_grades(
+    month: date | None = None, *, program: ProgramSettings | None = None
+) -> GradeEvaluation:
     """Upgrade every active distributor whose grade is not locked to the highest grade whose
-    rule their sales in `month` meet, when that grade ranks above their current one.
+    rule their settled sales in `month` meet, when that grade ranks above their current one.
 
     `month` is any day of the month to judge; by default the previous calendar month in the
-    shop's time zone. Running it again for the same month changes nothing: each upgrade is
-    recorded under a key naming the distributor and the month.
+    shop's time zone. `program` is the programme's settings (read from the shop when not given;
+    while the programme is switched off nothing is judged). Running it again for the same month
+    changes nothing: each upgrade is recorded under a key naming the distributor and the month.
     """
     if month is None:
         month = previous_month(timezone.localdate(timezone=shop_time_zone()))
     month = month_start(month)
     evaluation = GradeEvaluation(month=month)
+    if program is None:
+        from ..shop import get_shop
+
+        program = get_shop().program_settings()
+        if program is None:
+            return evaluation
     rules = [grade for grade in Grade.objects.order_by("-rank", "slug") if grade.has_upgrade_rule]
+    if not program.grade_team_sales_rules:
+        evaluation.team_rules_off = sorted(
+            grade.slug for grade in rules if grade.upgrade_min_team_sales is not None
+        )
+        if evaluation.team_rules_off:
+            logger.warning(
+                "wfx: grades %s have a team-sales criterion but grade_team_sales_rules is off: "
+                "nobody is upgraded to them automatically",
+                ", ".join(evaluation.team_rules_off),
+            )
     candidates = list(
         Distributor.objects.select_related("grade").filter(
             status=DistributorStatus.ACTIVE, grade_locked=False
@@ -156,11 +188,18 @@ def evaluate_grades(month: date | None = None) -> GradeEvaluation:
         return evaluation
 
     sales = {
-        currency: monthly_sales(month, currency)
+        currency: monthly_sales(
+            month,
+            currency,
+            basis=SalesBasis.SETTLED,
+            team_levels=program.commission_levels,
+        )
         for currency in {grade.upgrade_currency for grade in rules if grade.upgrade_currency}
     }
     any_currency_orders = (
-        monthly_order_counts(month) if any(not grade.upgrade_currency for grade in rules) else {}
+        monthly_order_counts(month, basis=SalesBasis.SETTLED)
+        if any(not grade.upgrade_currency for grade in rules)
+        else {}
     )
     for distributor in candidates:
         current_rank = distributor.grade.rank if distributor.grade else None
@@ -172,6 +211,7 @@ def evaluate_grades(month: date | None = None) -> GradeEvaluation:
                 if distributor.pk in figures
             },
             orders_in_any_currency=any_currency_orders.get(distributor.pk, 0),
+            team_sales_rules=program.grade_team_sales_rules,
         )
         if earned is None or (current_rank is not None and earned.rank <= current_rank):
             continue
@@ -193,12 +233,17 @@ def highest_grade_earned(
     *,
     sales: Mapping[str, SalesFigures],
     orders_in_any_currency: int,
+    team_sales_rules: bool,
 ) -> Grade | None:
     """The highest-ranked grade with a rule whose every set criterion is met. Sales in another
-    currency than the grade's never count toward it: they are not converted."""
+    currency than the grade's never count toward it: they are not converted. Without
+    `team_sales_rules` a team-sales criterion is never met: ignoring it instead would hand the
+    grade out on the rule's other criteria alone, more easily than the merchant asked."""
     best: Grade | None = None
     for grade in grades:
         if not grade.has_upgrade_rule or (best is not None and grade.rank <= best.rank):
+            continue
+        if grade.upgrade_min_team_sales is not None and not team_sales_rules:
             continue
         if _meets_rule(grade, sales, orders_in_any_currency):
             best = grade

@@ -38,15 +38,24 @@ def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
     return rate
 
 
-def _check_rate_cap(rate: Decimal | None, what: str) -> None:
-    """A grade's or rule's seller rate must leave the upline rates room under the combined cap.
-    While the programme is off its stored settings are not read here; the cap is checked again
-    against the grades and rules when the programme is switched on (the plugin's save)."""
-    if rate is None:
-        return
+def _shop_programme() -> ProgramSettings | None:
     from ..shop import get_shop
 
-    program = get_shop().program_settings() or ProgramSettings()
+    return get_shop().program_settings()
+
+
+def _check_rate_cap(
+    rate: Decimal | None, what: str, program: ProgramSettings | object | None = _UNSET
+) -> None:
+    """A grade's or rule's seller rate must leave the upline rates room under the combined cap.
+    While the programme is off its stored settings are not read here (the defaults apply); the
+    cap is checked again against the grades and rules when the programme is switched on (the
+    plugin's save)."""
+    if rate is None:
+        return
+    if program is _UNSET:
+        program = _shop_programme()
+    program = program if isinstance(program, ProgramSettings) else ProgramSettings()
     problem = program.seller_rate_over_cap(RateSource(rate, what))
     if problem is not None:
         raise DistributorError(problem, code="rate_above_cap", field="sellerRate")
@@ -61,7 +70,13 @@ def _amount(value: Any, field: str) -> Decimal | None:
     return amount
 
 
-def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
+def _apply_grade_input(
+    grade: Grade, data: Mapping[str, Any], program: ProgramSettings | object | None
+) -> None:
+    if program is _UNSET:
+        program = _shop_programme()
+    assert program is None or isinstance(program, ProgramSettings)
+    saved_team_sales = grade.upgrade_min_team_sales
     if "name" in data:
         name = (data["name"] or "").strip()
         if not name:
@@ -78,7 +93,7 @@ def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
         grade.slug = slug[:50]
     if "seller_rate" in data:
         grade.seller_rate = _rate(data["seller_rate"], "sellerRate", required=False)
-        _check_rate_cap(grade.seller_rate, f"grade {grade.name}")
+        _check_rate_cap(grade.seller_rate, f"grade {grade.name}", program)
     if "rank" in data and data["rank"] is not None:
         if data["rank"] < 0:
             raise DistributorError("Rank is 0 or more.", code="invalid", field="rank")
@@ -89,6 +104,7 @@ def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
     ):
         if key in data:
             setattr(grade, key, _amount(data[key], field))
+    _check_team_sales_rules_allowed(grade, saved_team_sales, program)
     if "upgrade_min_orders" in data:
         orders = data["upgrade_min_orders"]
         if orders is not None and orders < 1:
@@ -109,6 +125,27 @@ def _apply_grade_input(grade: Grade, data: Mapping[str, Any]) -> None:
         )
 
 
+def _check_team_sales_rules_allowed(
+    grade: Grade, saved: Decimal | None, program: ProgramSettings | None
+) -> None:
+    """A team-sales criterion is saved only while the merchant has opted in. Only setting a new
+    one is refused: an edit that keeps an earlier criterion as it is (a dashboard sends the
+    whole form back), or clears it, goes through, so a grade saved before the setting existed
+    can still be renamed or have its criterion removed (the monthly run does not apply it)."""
+    wanted = grade.upgrade_min_team_sales
+    if wanted is None or wanted == saved:
+        return
+    if program is not None and program.grade_team_sales_rules:
+        return
+    raise DistributorError(
+        "Grade criteria on team sales are switched off. Pay computed from a downline's sales "
+        "(团队计酬) is a pyramid-selling behaviour under 禁止传销条例 art. 7(3); if your "
+        "programme may use it, switch on grade_team_sales_rules in the plugin's settings first.",
+        code="team_sales_rules_off",
+        field="upgradeMinTeamSales",
+    )
+
+
 def _save_grade(grade: Grade) -> Grade:
     try:
         with transaction.atomic():
@@ -120,16 +157,23 @@ def _save_grade(grade: Grade) -> Grade:
     return grade
 
 
-def create_grade(data: Mapping[str, Any]) -> Grade:
+def create_grade(
+    data: Mapping[str, Any], *, program: ProgramSettings | object | None = _UNSET
+) -> Grade:
+    """`program`: the programme's settings, None while it is switched off (then no team-sales
+    criterion can be set); by default the shop's settings now."""
     grade = Grade()
-    _apply_grade_input(grade, data)
+    _apply_grade_input(grade, data, program)
     return _save_grade(grade)
 
 
 @transaction.atomic
-def update_grade(grade: Grade, data: Mapping[str, Any]) -> Grade:
+def update_grade(
+    grade: Grade, data: Mapping[str, Any], *, program: ProgramSettings | object | None = _UNSET
+) -> Grade:
+    """`program` as for `create_grade`."""
     grade = lock_grade(grade.pk)
-    _apply_grade_input(grade, data)
+    _apply_grade_input(grade, data, program)
     return _save_grade(grade)
 
 

@@ -64,6 +64,18 @@ def test_three_levels_warn_about_wechat_and_two_do_not():
     assert ProgramSettings.from_mapping({"commission_levels": "2"}).warnings == ()
 
 
+def test_grade_team_sales_rules_are_off_unless_the_merchant_switches_them_on():
+    assert ProgramSettings.from_mapping({}).grade_team_sales_rules is False
+    assert (
+        ProgramSettings.from_mapping({"grade_team_sales_rules": ""}).grade_team_sales_rules is False
+    )
+    switched_on = ProgramSettings.from_mapping({"grade_team_sales_rules": "true"})
+    assert switched_on.grade_team_sales_rules is True
+    with pytest.raises(InvalidProgramSettings) as error:
+        ProgramSettings.from_mapping({"grade_team_sales_rules": "maybe"})
+    assert error.value.errors == {"grade_team_sales_rules": "'maybe' is not true or false"}
+
+
 def test_every_invalid_setting_is_reported_at_once():
     with pytest.raises(InvalidProgramSettings) as error:
         ProgramSettings.from_mapping(

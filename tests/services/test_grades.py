@@ -1,11 +1,13 @@
 """Grades: the monthly upgrade judged on sales only, and the staff override, all in the audit trail.
 
-The shop is in Shanghai (UTC+8) and the tree is A → B → C → D (A recruited B, and so on).
+The shop is in Shanghai (UTC+8) and the tree is A → B → C → D (A recruited B, and so on). Orders
+are settled (fulfilled, then released from the T+3 hold) a week after payment unless a test says
+otherwise: the grade rules count an order in the month it settles.
 """
 
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -16,9 +18,10 @@ from django.utils import timezone
 
 from saleor_wfx_plugin.apps import GRADES_BEAT_ENTRY, register_grades_schedule
 from saleor_wfx_plugin.domain.attribution import DistributorStatus
-from saleor_wfx_plugin.models import Distributor, DistributorEvent, Grade
+from saleor_wfx_plugin.models import Distributor, DistributorEvent, Grade, Settlement
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine
 from saleor_wfx_plugin.selectors.sales import (
+    SalesBasis,
     SalesFigures,
     distributor_sales_summary,
     month_bounds,
@@ -33,11 +36,15 @@ from saleor_wfx_plugin.services.grades import (
     set_grade,
     unlock_grade,
 )
+from saleor_wfx_plugin.services.ledger import settle_due
 from saleor_wfx_plugin.tasks import evaluate_grades_task
 
 pytestmark = pytest.mark.django_db
 
+PAID = SalesBasis.PAID
+SETTLED = SalesBasis.SETTLED
 MARCH = date(2025, 3, 1)
+APRIL = date(2025, 4, 1)
 MID_MARCH = datetime(2025, 3, 14, 4, 0, tzinfo=UTC)
 MID_APRIL = datetime(2025, 4, 14, 4, 0, tzinfo=UTC)
 SET = SimulatedLine("Gift set", Decimal("699.00"), product_id="set")
@@ -45,8 +52,14 @@ SERUM = SimulatedLine("Serum", Decimal("299.00"), product_id="serum")
 
 
 @pytest.fixture(autouse=True)
-def shanghai(settings):
+def shanghai(settings, shop):
     settings.WFX_TIME_ZONE = "Asia/Shanghai"
+    # Confirmed on delivery (the default until it became 7 days after), so the worked months
+    # below need no receipt-confirmation days.
+    settings.WFX_PROGRAM_SETTINGS = {
+        **settings.WFX_PROGRAM_SETTINGS,
+        "confirm_days_after_fulfilment": "0",
+    }
 
 
 @pytest.fixture
@@ -82,18 +95,32 @@ def grades(db):
 
 @pytest.fixture
 def sell(shop, monkeypatch):
-    """Place an order with a distributor's code and have it paid at `paid_at`."""
+    """Place an order with a distributor's code and have it paid at `paid_at`; unless
+    `settled_after` is None, fulfil it then and release its commission from the T+3 hold that
+    long after payment (a week by default: past the hold whatever the weekday)."""
     customers = iter(range(1, 10_000))
 
-    def sell(code, lines, *, paid_at=MID_MARCH, **order_options):
-        order_options.setdefault("email", f"customer{next(customers)}@example.com")
-        order = shop.place_order(lines, referral_code=code, **order_options)
+    def sell(code, lines, *, paid_at=MID_MARCH, settled_after=timedelta(days=7), **options):
+        options.setdefault("email", f"customer{next(customers)}@example.com")
+        order = shop.place_order(lines, referral_code=code, **options)
         with monkeypatch.context() as clock:
             clock.setattr(timezone, "now", lambda: paid_at)
             shop.pay(order.order_id)
+            if settled_after is not None:
+                shop.fulfil(order.order_id, at=paid_at)
+        if settled_after is not None:
+            settlements = Settlement.objects.filter(attribution__order_id=order.order_id)
+            settle_due(paid_at + settled_after, settlement_ids=[s.pk for s in settlements])
+            assert all(s.released_at for s in settlements.all()), "still in the hold"
         return order
 
     return sell
+
+
+@pytest.fixture(params=list(SalesBasis))
+def basis(request):
+    """The figures' value rules hold on either basis; only the month an order falls in differs."""
+    return request.param
 
 
 def grade_of(distributor):
@@ -112,22 +139,22 @@ def grade_events(distributor):
 # --- Monthly sales ---------------------------------------------------------------------------
 
 
-def test_own_sales_are_the_goods_sold_without_shipping(tree, sell):
+def test_own_sales_are_the_goods_sold_without_shipping(tree, sell, basis):
     d = tree[3]
     sell("DDD444", [SET, SERUM], shipping=Decimal("12"))
     sell("DDD444", [SERUM])
 
-    assert monthly_sales(MARCH, "CNY")[d.pk] == SalesFigures(
+    assert monthly_sales(MARCH, "CNY", basis=basis)[d.pk] == SalesFigures(
         currency="CNY", own_sales=Decimal("1297.00"), team_sales=Decimal("1297.00"), orders=2
     )
 
 
-def test_team_sales_count_two_levels_below_and_never_a_fourth_generation(tree, sell):
+def test_team_sales_count_two_levels_below_and_never_a_fourth_generation(tree, sell, basis):
     sell("DDD444", [SET, SET])  # 1,398: D sells, C upline, B grand upline, A nothing
     sell("CCC333", [SET])  # 699: C sells, B upline, A grand upline
     sell("BBB222", [SERUM])  # 299: B sells, A upline
 
-    figures = monthly_sales(MARCH, "CNY")
+    figures = monthly_sales(MARCH, "CNY", basis=basis)
 
     assert {code: figures[x.pk] for code, x in zip("ABCD", tree, strict=True)} == {
         "A": SalesFigures("CNY", Decimal("0.00"), Decimal("998.00"), 0),
@@ -137,18 +164,18 @@ def test_team_sales_count_two_levels_below_and_never_a_fourth_generation(tree, s
     }
 
 
-def test_a_partial_refund_takes_its_share_of_the_goods_off_the_sales(shop, tree, sell):
+def test_a_partial_refund_takes_its_share_of_the_goods_off_the_sales(shop, tree, sell, basis):
     d = tree[3]
     order = sell("DDD444", [SET, SET], shipping=Decimal("10"))
     # A quarter of the 1,408 charged comes back: a quarter of the 1,398 of goods is gone.
     shop.refund(order.order_id, Decimal("352"))
 
-    assert monthly_sales(MARCH, "CNY")[d.pk] == SalesFigures(
+    assert monthly_sales(MARCH, "CNY", basis=basis)[d.pk] == SalesFigures(
         "CNY", Decimal("1048.50"), Decimal("1048.50"), 1
     )
 
 
-def test_fully_refunded_and_cancelled_orders_add_neither_sales_nor_orders(shop, tree, sell):
+def test_fully_refunded_and_cancelled_orders_add_neither_sales_nor_orders(shop, tree, sell, basis):
     d = tree[3]
     refunded = sell("DDD444", [SET])
     cancelled = sell("DDD444", [SET])
@@ -156,7 +183,7 @@ def test_fully_refunded_and_cancelled_orders_add_neither_sales_nor_orders(shop, 
     shop.refund(refunded.order_id, Decimal("699"))
     shop.cancel(cancelled.order_id)
 
-    assert monthly_sales(MARCH, "CNY")[d.pk] == SalesFigures(
+    assert monthly_sales(MARCH, "CNY", basis=basis)[d.pk] == SalesFigures(
         "CNY", Decimal("299.00"), Decimal("299.00"), 1
     )
 
@@ -168,8 +195,8 @@ def test_a_month_is_the_shops_month_not_utcs(tree, sell):
     # 1 April 00:30 in Shanghai, still March in UTC: April.
     sell("DDD444", [SERUM], paid_at=datetime(2025, 3, 31, 16, 30, tzinfo=UTC))
 
-    assert monthly_sales(MARCH, "CNY")[d.pk].own_sales == Decimal("699.00")
-    assert monthly_sales(date(2025, 4, 1), "CNY")[d.pk].own_sales == Decimal("299.00")
+    assert monthly_sales(MARCH, "CNY", basis=PAID)[d.pk].own_sales == Decimal("699.00")
+    assert monthly_sales(APRIL, "CNY", basis=PAID)[d.pk].own_sales == Decimal("299.00")
     assert month_bounds(MARCH, shop_time_zone()) == (
         datetime(2025, 2, 28, 16, 0, tzinfo=UTC),
         datetime(2025, 3, 31, 16, 0, tzinfo=UTC),
@@ -181,39 +208,39 @@ def test_orders_paid_outside_the_month_do_not_count(tree, sell):
     sell("DDD444", [SET], paid_at=MID_APRIL)
     sell("DDD444", [SET], paid_at=datetime(2025, 2, 14, tzinfo=UTC))
 
-    assert d.pk not in monthly_sales(MARCH, "CNY")
+    assert d.pk not in monthly_sales(MARCH, "CNY", basis=PAID)
 
 
-def test_sales_in_another_currency_are_kept_apart_never_converted(tree, sell):
+def test_sales_in_another_currency_are_kept_apart_never_converted(tree, sell, basis):
     d = tree[3]
     sell("DDD444", [SET], currency="USD")
     sell("DDD444", [SERUM])
 
-    assert monthly_sales(MARCH, "CNY")[d.pk].own_sales == Decimal("299.00")
-    assert monthly_sales(MARCH, "USD")[d.pk].own_sales == Decimal("699.00")
-    assert distributor_sales_summary(d, MARCH) == [
+    assert monthly_sales(MARCH, "CNY", basis=basis)[d.pk].own_sales == Decimal("299.00")
+    assert monthly_sales(MARCH, "USD", basis=basis)[d.pk].own_sales == Decimal("699.00")
+    assert distributor_sales_summary(d, MARCH, basis=basis) == [
         SalesFigures("CNY", Decimal("299.00"), Decimal("299.00"), 1),
         SalesFigures("USD", Decimal("699.00"), Decimal("699.00"), 1),
     ]
 
 
-def test_an_upline_sees_their_team_sales_in_their_summary(tree, sell):
+def test_an_upline_sees_their_team_sales_in_their_summary(tree, sell, basis):
     b = tree[1]
     sell("DDD444", [SET])
 
-    assert distributor_sales_summary(b, MARCH) == [
+    assert distributor_sales_summary(b, MARCH, basis=basis) == [
         SalesFigures("CNY", Decimal("0.00"), Decimal("699.00"), 0)
     ]
 
 
 def test_monthly_sales_is_one_query_however_many_distributors_sold(
-    tree, sell, django_assert_num_queries
+    tree, sell, basis, django_assert_num_queries
 ):
     for code in ("AAA111", "BBB222", "CCC333", "DDD444"):
         sell(code, [SERUM])
 
     with django_assert_num_queries(1):
-        figures = monthly_sales(MARCH, "CNY")
+        figures = monthly_sales(MARCH, "CNY", basis=basis)
     assert len(figures) == 4
 
 
@@ -260,8 +287,9 @@ def test_a_refund_can_drop_sales_below_the_threshold(shop, grades, tree, sell):
 
 
 def test_team_sales_from_levels_two_and_three_make_a_partner_but_a_fourth_level_does_not(
-    grades, tree, sell
+    grades, tree, sell, program
 ):
+    program(grade_team_sales_rules="true")
     a, b, c, d = tree
     sell("DDD444", [SET, SET])  # D 1,398
     sell("DDD444", [SET, SET])  # D 1,398
@@ -350,7 +378,8 @@ def test_nobody_is_downgraded_automatically(grades, tree, sell):
     assert grade_of(d) == "partner"
 
 
-def test_a_higher_grade_is_reached_in_one_step(grades, tree, sell):
+def test_a_higher_grade_is_reached_in_one_step(grades, tree, sell, program):
+    program(grade_team_sales_rules="true")
     b = tree[1]
     set_grade(b, grades["ordinary"], actor="user:7", reason="Imported", lock=False)
     sell("BBB222", [SET, SET, SET])

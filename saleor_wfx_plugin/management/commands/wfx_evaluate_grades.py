@@ -7,9 +7,10 @@ from ...shop import get_shop
 
 class Command(BaseCommand):
     help = (
-        "Upgrade distributors whose sales in a month meet a higher grade's rule (the previous "
-        "month by default). Locked grades are left alone and nobody is downgraded. Running it "
-        "again for the same month changes nothing."
+        "Upgrade distributors whose sales settled in a month (out of the T+N hold, net of "
+        "refunds) meet a higher grade's rule (the previous month by default). Locked grades are "
+        "left alone and nobody is downgraded. Running it again for the same month changes "
+        "nothing."
     )
 
     def add_arguments(self, parser):
@@ -22,10 +23,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         shop = get_shop()
         with shop.writer_access():
-            if shop.program_settings() is None:
+            program = shop.program_settings()
+            if program is None:
                 self.stdout.write("The distribution plugin is not active: no grade changed.")
                 return
-            evaluation = evaluate_grades(judged)
+            evaluation = evaluate_grades(judged, program=program)
+        if evaluation.team_rules_off:
+            self.stderr.write(
+                f"Not applied: the team-sales criterion of {', '.join(evaluation.team_rules_off)} "
+                "(grade_team_sales_rules is off), so nobody reached those grades."
+            )
         for upgrade in evaluation.upgraded:
             self.stdout.write(
                 f"{upgrade.code}: {upgrade.from_grade or 'no grade'} → {upgrade.to_grade}"
