@@ -8,7 +8,7 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saleor_wfx_plugin.sandbox.settings")
     django.setup()
-    from .schema import schema
+    from .api import schema
 
     print(schema)
 

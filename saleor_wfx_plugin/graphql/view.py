@@ -14,8 +14,8 @@ from graphql import GraphQLError
 from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
-from ..services.distributors import DistributorError
-from .core import PermissionDenied, RequestContext
+from ..errors import ProgrammeError
+from .core.context import PermissionDenied, RequestContext
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def _json(text: str, what: str) -> Any:
 
 
 def _execute(payload: Any, context: RequestContext, request: HttpRequest) -> dict[str, Any]:
-    from .schema import schema
+    from .api import schema
 
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return {"errors": [{"message": "Send a `query` string."}]}
@@ -182,7 +182,7 @@ def _format(error: Exception) -> dict[str, Any]:
         code = "GraphQLError"
     elif isinstance(original, PermissionDenied):
         code = "PermissionDenied"
-    elif isinstance(original, DistributorError):
+    elif isinstance(original, ProgrammeError):
         # A query refused on its input (a product that is not for sale, say): the client's
         # mistake, told in full, with the same stable code a mutation would give.
         code = original.code.upper()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from ..domain.phones import normalize_phone
+from ..errors import DistributorError, ProgrammeError
 from ..lock_objects import (
     lock_distributor,
     lock_distributor_by_code,
@@ -33,13 +34,6 @@ GENERATED_CODE_LENGTH = 8
 MAX_REASON_LENGTH = DistributorEvent._meta.get_field("reason").max_length
 MAX_NAME_LENGTH = Distributor._meta.get_field("name").max_length
 MAX_EMAIL_LENGTH = Distributor._meta.get_field("email").max_length
-
-
-class DistributorError(ValueError):
-    def __init__(self, message: str, *, code: str, field: str | None = None):
-        super().__init__(message)
-        self.code = code
-        self.field = field
 
 
 def generate_code() -> str:
@@ -317,18 +311,19 @@ def reactivate_distributor(
     return locked
 
 
-def clean_reason(reason: str) -> str:
-    """A reason staff must give (suspending, rejecting), trimmed and within the column's size."""
+def clean_reason(reason: str, *, error: type[ProgrammeError] = DistributorError) -> str:
+    """A reason staff must give (suspending, rejecting, reversing), trimmed and within the
+    column's size; refused with `error`, the class of the caller's area."""
     reason = reason.strip()
     if not reason:
-        raise DistributorError("Give a reason.", code="reason_required", field="reason")
-    _check_reason_length(reason)
+        raise error("Give a reason.", code="reason_required", field="reason")
+    _check_reason_length(reason, error=error)
     return reason
 
 
-def _check_reason_length(reason: str) -> None:
+def _check_reason_length(reason: str, *, error: type[ProgrammeError] = DistributorError) -> None:
     if len(reason) > MAX_REASON_LENGTH:
-        raise DistributorError(
+        raise error(
             f"A reason is at most {MAX_REASON_LENGTH} characters.",
             code="reason_too_long",
             field="reason",

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from ..domain.attribution import DistributorStatus
 from ..domain.settings import ProgramSettings
+from ..errors import ProgrammeConfigError
 from ..lock_objects import lock_distributor
 from ..models import Distributor, DistributorEvent, Grade
 from ..selectors.sales import (
@@ -37,7 +38,6 @@ from ..selectors.sales import (
     previous_month,
     shop_time_zone,
 )
-from .distributors import DistributorError
 from .events import SYSTEM_ACTOR, record_event
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def parse_month(text: str) -> date:
         year, month = (int(part) for part in text.strip().split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise DistributorError(
+        raise ProgrammeConfigError(
             f"{text!r} is not a month; write it as YYYY-MM, e.g. 2025-03.",
             code="invalid_month",
             field="month",
@@ -86,19 +86,19 @@ def set_grade(
     """
     reason = reason.strip()
     if not reason:
-        raise DistributorError(
+        raise ProgrammeConfigError(
             "Say why the grade changes: the reason is kept in the distributor's history.",
             code="reason_required",
             field="reason",
         )
     if len(reason) > REASON_MAX_LENGTH:
-        raise DistributorError(
+        raise ProgrammeConfigError(
             f"Keep the reason to {REASON_MAX_LENGTH} characters.",
             code="reason_too_long",
             field="reason",
         )
     if grade is None:
-        raise DistributorError("Choose a grade.", code="grade_required", field="grade")
+        raise ProgrammeConfigError("Choose a grade.", code="grade_required", field="grade")
     if not actor:
         raise ValueError("a grade change needs the actor who made it")
     with transaction.atomic():

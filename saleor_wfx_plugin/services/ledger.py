@@ -22,6 +22,7 @@ from django.utils import timezone
 from ..domain.calendar import add_business_days
 from ..domain.money import quantize
 from ..domain.settings import ProgramSettings
+from ..errors import LedgerError, UnbalancedMovement
 from ..lock_objects import lock_distributor, lock_settlements, lock_settlements_skipping_held
 from ..models import CommissionLine, LedgerEntry, ReferralAttribution, Settlement
 
@@ -34,10 +35,6 @@ _MOVEMENT_NAMESPACE = uuid.UUID("6f1d8a4e-5b7c-4c1e-9a51-2d7f0f9e3b10")
 
 Bucket = LedgerEntry.Bucket
 Kind = LedgerEntry.Kind
-
-
-class LedgerError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ def post_movement(
     to zero: money moves, it is never made or lost here."""
     legs = [leg for leg in legs if leg.amount]
     if balanced and sum((leg.amount for leg in legs), ZERO) != 0:
-        raise LedgerError(f"unbalanced {kind} movement: {legs}")
+        raise UnbalancedMovement(f"unbalanced {kind} movement: {legs}")
     movement = uuid.uuid4()
     return LedgerEntry.objects.bulk_create(
         [
@@ -360,21 +357,17 @@ def adjust_balance(
     shop), always with who and why. It is the only way money enters the ledger other than
     commission, and it is reported apart from commission everywhere. A retry with the same key
     posts nothing again and returns the first adjustment's entries."""
-    from .distributors import DistributorError
-
     currency = currency.strip().upper()
     if not CURRENCY_CODE.fullmatch(currency):
-        raise DistributorError(
+        raise LedgerError(
             "A currency is a 3-letter ISO 4217 code such as CNY.", code="invalid", field="currency"
         )
     if not reason.strip():
-        raise DistributorError(
-            "Say why the balance changes.", code="reason_required", field="reason"
-        )
+        raise LedgerError("Say why the balance changes.", code="reason_required", field="reason")
     if not amount.is_finite() or not amount:
-        raise DistributorError("An adjustment needs an amount.", code="invalid", field="amount")
+        raise LedgerError("An adjustment needs an amount.", code="invalid", field="amount")
     if amount != quantize(amount, currency):
-        raise DistributorError(
+        raise LedgerError(
             f"Too many decimals for {currency}.", code="invalid_amount", field="amount"
         )
     # The distributor's row orders a retry after the first attempt, which it then finds.

@@ -17,12 +17,13 @@ from ..domain.attribution import (
     normalize_code,
 )
 from ..domain.chain import ReferralChain
+from ..errors import OrderError
 from ..lock_objects import lock_attribution_of_order, lock_order
 from ..models import AttributionEvent, Distributor, LedgerEntry, ReferralAttribution
 from ..shop import ShopBackend
 from .attribution import _view
 from .commissions import reconcile_order_commissions
-from .distributors import DistributorError, clean_reason
+from .distributors import clean_reason
 
 EVENT = "attributed_by_hand"
 
@@ -55,14 +56,14 @@ def find_attribution(
 ) -> ReferralAttribution:
     """The attribution of one order, by Saleor's order id or its number; a clear error otherwise."""
     if (order_id is None) == (order_number is None):
-        raise DistributorError(
+        raise OrderError(
             "Give either the order's id or its number.", code="required", field="orderNumber"
         )
     if order_id is not None:
         try:
             UUID(str(order_id))
         except ValueError:
-            raise DistributorError(
+            raise OrderError(
                 f"{order_id!r} is not a Saleor order id.", code="not_found", field="orderId"
             ) from None
         found = ReferralAttribution.objects.filter(order_id=order_id).first()
@@ -71,7 +72,7 @@ def find_attribution(
         found = ReferralAttribution.objects.filter(order_number=str(order_number).strip()).first()
         field = "orderNumber"
     if found is None:
-        raise DistributorError(
+        raise OrderError(
             "The programme has no record of that order: it carried no referral code and no "
             "bound customer.",
             code="not_found",
@@ -93,10 +94,10 @@ def attribute_by_hand(
     an order first earning now), commission to three levels of the distributor's chain as it is
     now. The attribution window is not applied (staff decide) and the customer is not bound (one
     order, by hand). Refused, with nothing written, for any other order."""
-    reason = clean_reason(reason)
+    reason = clean_reason(reason, error=OrderError)
     program = shop.program_settings()
     if program is None:
-        raise DistributorError(
+        raise OrderError(
             "The programme is switched off: switch it on to attribute orders.",
             code="program_inactive",
         )
@@ -105,7 +106,7 @@ def attribute_by_hand(
         current = lock_attribution_of_order(str(attribution.order_id))
         assert current is not None  # attributions are never deleted
         if current.code_rejection != RejectionReason.PROGRAMME_OFF:
-            raise DistributorError(
+            raise OrderError(
                 f"Order {current.order_number} was not placed while the programme was off "
                 f"({current.code_rejection or current.source}); only such orders are attributed "
                 "by hand.",
@@ -114,14 +115,14 @@ def attribute_by_hand(
             )
         code = normalize_code(distributor_code) or normalize_code(current.submitted_code)
         if code is None:
-            raise DistributorError(
+            raise OrderError(
                 "The order carries no referral code: name the distributor.",
                 code="required",
                 field="distributorCode",
             )
         order = shop.load_order(str(current.order_id), program)
         if order is None:
-            raise DistributorError(
+            raise OrderError(
                 f"Saleor no longer has order {current.order_number}.",
                 code="not_found",
                 field="orderNumber",
@@ -140,9 +141,7 @@ def attribute_by_hand(
                 decision.code_rejection or RejectionReason.UNKNOWN_CODE,
                 ("invalid_code", "{code} cannot earn on this order."),
             )
-            raise DistributorError(
-                message.format(code=code), code=error_code, field="distributorCode"
-            )
+            raise OrderError(message.format(code=code), code=error_code, field="distributorCode")
         chain = _chain_of(distributor)
         current.source = AttributionSource.STAFF
         current.code_rejection = None

@@ -17,9 +17,9 @@ from django.utils.text import slugify
 from ..domain.rate_cap import RateSource
 from ..domain.rates import InvalidRate, parse_rate
 from ..domain.settings import ProgramSettings
+from ..errors import ProgrammeConfigError
 from ..lock_objects import lock_commission_rule, lock_grade
 from ..models import CommissionRule, Distributor, Grade
-from .distributors import DistributorError
 
 _UNSET = object()
 
@@ -27,14 +27,14 @@ _UNSET = object()
 def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
     if value is None:
         if required:
-            raise DistributorError("A rate is required.", code="required", field=field)
+            raise ProgrammeConfigError("A rate is required.", code="required", field=field)
         return None
     try:
         rate = parse_rate(value, field=field)
     except InvalidRate as error:
-        raise DistributorError(str(error), code="invalid", field=field) from None
+        raise ProgrammeConfigError(str(error), code="invalid", field=field) from None
     if rate != rate.quantize(Decimal("0.01")):
-        raise DistributorError("A rate has at most two decimals.", code="invalid", field=field)
+        raise ProgrammeConfigError("A rate has at most two decimals.", code="invalid", field=field)
     return rate
 
 
@@ -58,7 +58,7 @@ def _check_rate_cap(
     program = program if isinstance(program, ProgramSettings) else ProgramSettings()
     problem = program.seller_rate_over_cap(RateSource(rate, what))
     if problem is not None:
-        raise DistributorError(problem, code="rate_above_cap", field="sellerRate")
+        raise ProgrammeConfigError(problem, code="rate_above_cap", field="sellerRate")
 
 
 def _amount(value: Any, field: str) -> Decimal | None:
@@ -66,7 +66,7 @@ def _amount(value: Any, field: str) -> Decimal | None:
         return None
     amount = Decimal(str(value))
     if not amount.is_finite() or amount <= 0:
-        raise DistributorError("A threshold is a positive amount.", code="invalid", field=field)
+        raise ProgrammeConfigError("A threshold is a positive amount.", code="invalid", field=field)
     return amount
 
 
@@ -80,12 +80,12 @@ def _apply_grade_input(
     if "name" in data:
         name = (data["name"] or "").strip()
         if not name:
-            raise DistributorError("A grade needs a name.", code="required", field="name")
+            raise ProgrammeConfigError("A grade needs a name.", code="required", field="name")
         grade.name = name[:100]
     if "slug" in data or not grade.slug:
         slug = slugify(data.get("slug") or grade.name, allow_unicode=False)
         if not slug:
-            raise DistributorError(
+            raise ProgrammeConfigError(
                 "Give the grade a slug of latin letters, digits or '-'.",
                 code="required",
                 field="slug",
@@ -96,7 +96,7 @@ def _apply_grade_input(
         _check_rate_cap(grade.seller_rate, f"grade {grade.name}", program)
     if "rank" in data and data["rank"] is not None:
         if data["rank"] < 0:
-            raise DistributorError("Rank is 0 or more.", code="invalid", field="rank")
+            raise ProgrammeConfigError("Rank is 0 or more.", code="invalid", field="rank")
         grade.rank = data["rank"]
     for key, field in (
         ("upgrade_min_sales", "upgradeMinSales"),
@@ -108,19 +108,19 @@ def _apply_grade_input(
     if "upgrade_min_orders" in data:
         orders = data["upgrade_min_orders"]
         if orders is not None and orders < 1:
-            raise DistributorError(
+            raise ProgrammeConfigError(
                 "A minimum order count is 1 or more.", code="invalid", field="upgradeMinOrders"
             )
         grade.upgrade_min_orders = orders
     if "upgrade_currency" in data:
         grade.upgrade_currency = (data["upgrade_currency"] or "").strip().upper()
     if grade.upgrade_currency and not re.fullmatch("[A-Z]{3}", grade.upgrade_currency):
-        raise DistributorError(
+        raise ProgrammeConfigError(
             f"Unknown currency {grade.upgrade_currency!r}.", code="invalid", field="upgradeCurrency"
         )
     has_threshold = grade.upgrade_min_sales is not None or grade.upgrade_min_team_sales is not None
     if has_threshold and not grade.upgrade_currency:
-        raise DistributorError(
+        raise ProgrammeConfigError(
             "A sales threshold needs its currency.", code="required", field="upgradeCurrency"
         )
 
@@ -137,7 +137,7 @@ def _check_team_sales_rules_allowed(
         return
     if program is not None and program.grade_team_sales_rules:
         return
-    raise DistributorError(
+    raise ProgrammeConfigError(
         "Grade criteria on team sales are switched off. Pay computed from a downline's sales "
         "(团队计酬) is a pyramid-selling behaviour under 禁止传销条例 art. 7(3); if your "
         "programme may use it, switch on grade_team_sales_rules in the plugin's settings first.",
@@ -151,7 +151,7 @@ def _save_grade(grade: Grade) -> Grade:
         with transaction.atomic():
             grade.save()
     except IntegrityError:
-        raise DistributorError(
+        raise ProgrammeConfigError(
             f"A grade with slug {grade.slug!r} exists.", code="unique", field="slug"
         ) from None
     return grade
@@ -182,7 +182,7 @@ def delete_grade(grade: Grade) -> None:
     grade = lock_grade(grade.pk)
     in_use = Distributor.objects.filter(grade=grade).count()
     if in_use:
-        raise DistributorError(
+        raise ProgrammeConfigError(
             f"{in_use} distributor(s) hold this grade; move them to another grade first.",
             code="grade_in_use",
             field="id",
@@ -202,7 +202,7 @@ def create_rule(*, scope: str, saleor_id: str, seller_rate: Any, note: str = "")
         with transaction.atomic():
             rule.save()
     except IntegrityError:
-        raise DistributorError(
+        raise ProgrammeConfigError(
             f"That {scope} already has a rule; update it instead.", code="unique", field="target"
         ) from None
     return rule

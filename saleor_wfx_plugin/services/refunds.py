@@ -17,10 +17,11 @@ from django.db import transaction
 from ..domain.money import quantize
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
+from ..errors import OrderError
 from ..lock_objects import lock_order
 from ..models import ExternalRefund, ReferralAttribution
 from ..shop import ShopBackend
-from .distributors import DistributorError, clean_reason
+from .distributors import clean_reason
 
 EXTERNAL_REFUND_EVENT = "external_refund"
 MAX_IDEMPOTENCY_KEY_LENGTH = ExternalRefund._meta.get_field("idempotency_key").max_length
@@ -73,14 +74,12 @@ def reverse_order_commission(
 
     A retry with the same `idempotency_key` returns the first record and changes nothing; the
     same key with other values is refused. Nothing is written when anything is refused."""
-    reason = clean_reason(reason)
+    reason = clean_reason(reason, error=OrderError)
     key = _clean_key(idempotency_key)
     if everything and amount is not None:
-        raise DistributorError(
-            "Give an amount or everything, not both.", code="invalid", field="amount"
-        )
+        raise OrderError("Give an amount or everything, not both.", code="invalid", field="amount")
     if not everything and amount is None:
-        raise DistributorError(
+        raise OrderError(
             "Give the amount refunded, or everything.", code="required", field="amount"
         )
 
@@ -92,9 +91,7 @@ def reverse_order_commission(
         lock_order(order_id)
         attribution = ReferralAttribution.objects.filter(order_id=order_id).first()
         if attribution is None or attribution.seller_id is None:
-            raise DistributorError(
-                "This order earns no commission.", code="not_found", field="orderId"
-            )
+            raise OrderError("This order earns no commission.", code="not_found", field="orderId")
         if amount is not None:
             amount = _clean_amount(amount, currency, attribution.currency)
         existing = attribution.external_refunds.filter(idempotency_key=key).first()
@@ -104,7 +101,7 @@ def reverse_order_commission(
                 everything,
                 reason,
             ):
-                raise DistributorError(
+                raise OrderError(
                     "This idempotency key was used for another reversal.",
                     code="idempotency_conflict",
                     field="idempotencyKey",
@@ -113,19 +110,17 @@ def reverse_order_commission(
 
         order = shop.load_order(order_id, settings)
         if order is None:
-            raise DistributorError(
-                "Saleor no longer has this order.", code="not_found", field="orderId"
-            )
+            raise OrderError("Saleor no longer has this order.", code="not_found", field="orderId")
         refunds = with_recorded_refunds(order, attribution, settings).refunds
         if order.cancelled or refunds.fully_refunded:
-            raise DistributorError(
+            raise OrderError(
                 "The order is cancelled or refunded in full: its commission is already reversed.",
                 code="nothing_to_reverse",
                 field="everything" if everything else "amount",
             )
         left = quantize(refunds.refundable_left, attribution.currency)
         if amount is not None and amount > left:
-            raise DistributorError(
+            raise OrderError(
                 f"Only {left} {attribution.currency} of the order is left to give back.",
                 code="exceeds_remaining",
                 field="amount",
@@ -146,9 +141,9 @@ def reverse_order_commission(
 def _clean_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key:
-        raise DistributorError("Give an idempotency key.", code="required", field="idempotencyKey")
+        raise OrderError("Give an idempotency key.", code="required", field="idempotencyKey")
     if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-        raise DistributorError(
+        raise OrderError(
             f"An idempotency key is at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters.",
             code="invalid",
             field="idempotencyKey",
@@ -159,11 +154,9 @@ def _clean_key(idempotency_key: str) -> str:
 def _clean_amount(amount: Decimal, currency: str | None, order_currency: str) -> Decimal:
     given = (currency or "").strip().upper()
     if not given:
-        raise DistributorError(
-            "Give the currency of the amount.", code="required", field="currency"
-        )
+        raise OrderError("Give the currency of the amount.", code="required", field="currency")
     if given != order_currency:
-        raise DistributorError(
+        raise OrderError(
             f"The order is in {order_currency}, not {given}.",
             code="currency_mismatch",
             field="currency",
@@ -174,11 +167,11 @@ def _clean_amount(amount: Decimal, currency: str | None, order_currency: str) ->
     except (InvalidOperation, TypeError, ValueError):
         finite = False
     if not finite or amount <= 0:
-        raise DistributorError(
+        raise OrderError(
             "The amount must be more than zero.", code="invalid_amount", field="amount"
         )
     if amount != quantize(amount, order_currency):
-        raise DistributorError(
+        raise OrderError(
             f"Too many decimals for {order_currency}.", code="invalid_amount", field="amount"
         )
     return quantize(amount, order_currency)

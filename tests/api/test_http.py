@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from saleor_wfx_plugin.domain.money import Money
-from saleor_wfx_plugin.graphql.core import ERROR_CODES
+from saleor_wfx_plugin.graphql.core.errors import ERROR_CODES
 from saleor_wfx_plugin.models import ReferralClick
 from saleor_wfx_plugin.sandbox.auth import issue_token
 from saleor_wfx_plugin.shop import ProductCard
@@ -197,7 +197,7 @@ def test_me_shows_earnings_and_monthly_sales_from_the_ledger(api, shop, tree):
 def test_schema_graphql_in_the_repository_is_the_served_schema():
     """A change to the API shows up in review as a change to schema.graphql. To refresh it:
     python -m saleor_wfx_plugin.graphql.print_schema > schema.graphql"""
-    from saleor_wfx_plugin.graphql.schema import schema
+    from saleor_wfx_plugin.graphql.api import schema
 
     assert (ROOT / "schema.graphql").read_text(encoding="utf-8") == str(schema) + "\n"
 

@@ -14,9 +14,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from saleor_wfx_plugin.errors import ProgrammeConfigError
 from saleor_wfx_plugin.models import Grade, Settlement
 from saleor_wfx_plugin.selectors.sales import SalesBasis, SalesFigures, monthly_sales
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.grades import GradeUpgrade, evaluate_grades
 from saleor_wfx_plugin.services.ledger import settle_due
 from saleor_wfx_plugin.services.program_config import create_grade
@@ -305,7 +305,7 @@ def test_without_the_programmes_settings_a_team_criterion_cannot_be_saved(db):
         "upgrade_currency": "CNY",
     }
 
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(ProgrammeConfigError) as refused:
         create_grade(diamond, program=None)  # None: the programme is switched off
 
     assert (refused.value.code, refused.value.field) == (

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from saleor_wfx_plugin.apps import GRADES_BEAT_ENTRY, register_grades_schedule
 from saleor_wfx_plugin.domain.attribution import DistributorStatus
+from saleor_wfx_plugin.errors import ProgrammeConfigError
 from saleor_wfx_plugin.models import Distributor, DistributorEvent, Grade, Settlement
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine
 from saleor_wfx_plugin.selectors.sales import (
@@ -29,7 +30,7 @@ from saleor_wfx_plugin.selectors.sales import (
     shop_time_zone,
 )
 from saleor_wfx_plugin.services import grades as grade_service
-from saleor_wfx_plugin.services.distributors import DistributorError, set_status
+from saleor_wfx_plugin.services.distributors import set_status
 from saleor_wfx_plugin.services.grades import (
     GradeUpgrade,
     evaluate_grades,
@@ -492,7 +493,7 @@ def test_staff_may_lower_a_grade(grades, tree):
 def test_a_grade_change_without_a_reason_is_refused_and_changes_nothing(grades, tree):
     d = tree[3]
 
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(ProgrammeConfigError) as refused:
         set_grade(d, grades["gold"], actor="user:12", reason="   ")
 
     assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
@@ -503,7 +504,7 @@ def test_a_grade_change_without_a_reason_is_refused_and_changes_nothing(grades, 
 def test_a_reason_too_long_to_keep_whole_is_refused(grades, tree):
     d = tree[3]
 
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(ProgrammeConfigError) as refused:
         set_grade(d, grades["gold"], actor="user:12", reason="x" * 501)
 
     assert (refused.value.code, refused.value.field) == ("reason_too_long", "reason")

@@ -8,11 +8,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 
+from saleor_wfx_plugin.errors import LedgerError, UnbalancedMovement
 from saleor_wfx_plugin.models import LedgerEntry, Settlement
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import (
-    LedgerError,
     Leg,
     adjust_balance,
     post_movement,
@@ -131,7 +130,7 @@ def test_money_in_the_ledger_is_exactly_the_commission_earned(shop, tree):
 
 
 def test_an_unbalanced_movement_is_refused():
-    with pytest.raises(LedgerError):
+    with pytest.raises(UnbalancedMovement):
         post_movement(
             distributor_id=1,
             currency="CNY",
@@ -142,7 +141,7 @@ def test_an_unbalanced_movement_is_refused():
 
 def test_adjustments_need_a_reason_and_are_traced_to_the_staff_member(tree):
     d = tree[3]
-    with pytest.raises(DistributorError) as error:
+    with pytest.raises(LedgerError) as error:
         adjust_balance(
             distributor_id=d.pk, currency="CNY", amount=Decimal(5), actor="user:9", reason=" "
         )

@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from saleor_wfx_plugin.domain.attribution import DistributorStatus
+from saleor_wfx_plugin.errors import OrderError
 from saleor_wfx_plugin.models import AttributionEvent, ReferralAttribution
-from saleor_wfx_plugin.services.distributors import DistributorError, set_status
+from saleor_wfx_plugin.services.distributors import set_status
 from saleor_wfx_plugin.services.manual_attribution import attribute_by_hand, find_attribution
 
 from .conftest import SERUM
@@ -79,7 +80,7 @@ def test_a_later_refund_reverses_a_hand_attributed_order_like_any_other(shop, of
 
 def test_an_order_attributed_once_is_not_attributed_again(shop, off_order):
     _attribute(shop, off_order)
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         _attribute(shop, off_order, code="CCC333")
     assert refused.value.code == "not_programme_off"
     assert net_by_level(off_order)[1] == ("DDD444", Decimal("29.90"))
@@ -89,7 +90,7 @@ def test_an_order_attributed_once_is_not_attributed_again(shop, off_order):
 def test_only_orders_placed_while_off_are_attributed_by_hand(shop, tree):
     order = shop.place_order([SERUM], referral_code="NOPE99")
     shop.pay(order.order_id)
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         _attribute(shop, order, code="DDD444")
     assert refused.value.code == "not_programme_off"
     assert entry_count(order) == 0
@@ -103,7 +104,7 @@ def test_a_distributor_who_cannot_earn_is_refused_and_nothing_is_written(
     shop, tree, off_order, code, error
 ):
     set_status(tree[3], DistributorStatus.SUSPENDED)
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         _attribute(shop, off_order, code=code)
     assert (refused.value.code, refused.value.field) == (error, "distributorCode")
     attribution = ReferralAttribution.objects.get(order_id=off_order.order_id)
@@ -120,20 +121,20 @@ def test_the_buyers_own_code_is_refused_when_self_purchase_is_off(shop, tree):
     from saleor_wfx_plugin.tasks import process_order_event
 
     process_order_event(order.order_id, "sweep")
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         _attribute(shop, order)
     assert refused.value.code == "self_purchase"
 
 
 def test_a_reason_is_required(shop, off_order):
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         _attribute(shop, off_order, reason="   ")
     assert refused.value.code == "reason_required"
 
 
 def test_nothing_is_attributed_while_the_programme_is_off(shop, off_order):
     shop.switch_plugin(False)
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         _attribute(shop, off_order)
     assert refused.value.code == "program_inactive"
     assert entry_count(off_order) == 0

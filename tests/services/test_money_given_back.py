@@ -8,9 +8,9 @@ import pytest
 from django.db import transaction
 
 from saleor_wfx_plugin.domain.commission import GiftCardPayment
+from saleor_wfx_plugin.errors import OrderError
 from saleor_wfx_plugin.models import CommissionLine, ExternalRefund, LedgerEntry
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.refunds import reverse_order_commission
 from saleor_wfx_plugin.tasks import process_order_event
 
@@ -184,7 +184,7 @@ def test_staff_may_reverse_everything(shop, tree, program):
     record = reverse(order, program, everything=True, currency=None)
     assert (record.amount, record.everything) == (None, True)
     assert set(amounts(order).values()) == {Decimal("0")}
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         reverse(order, program, amount=Decimal("1"), idempotency_key="console-2")
     assert refused.value.code == "nothing_to_reverse"
 
@@ -197,7 +197,7 @@ def test_a_retried_reversal_records_and_reverses_once(shop, tree, program):
     assert again.pk == first.pk
     assert ExternalRefund.objects.count() == 1
     assert amounts(order)[1] == Decimal("19.90")  # 199 of 299 kept
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         reverse(order, program, amount=Decimal("50"))
     assert (refused.value.code, refused.value.field) == ("idempotency_conflict", "idempotencyKey")
 
@@ -221,7 +221,7 @@ def test_bad_reversals_are_refused_and_change_nothing(shop, tree, program, overr
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
     entries = entry_count(order)
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         reverse(order, program, **overrides)
     assert (refused.value.code, refused.value.field) == (code, field)
     assert not ExternalRefund.objects.exists()
@@ -233,7 +233,7 @@ def test_no_more_than_is_left_of_the_order_can_be_reversed(shop, tree, program):
     order = shop.place_order([SERUM], referral_code="DDD444", shipping=Decimal("10"))
     shop.pay(order.order_id)
     shop.refund(order.order_id, Decimal("200"))
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         reverse(order, program, amount=Decimal("109.01"))
     assert refused.value.code == "exceeds_remaining"
     assert "109.00 CNY" in str(refused.value)
@@ -244,7 +244,7 @@ def test_no_more_than_is_left_of_the_order_can_be_reversed(shop, tree, program):
 def test_an_order_without_commission_cannot_be_reversed(shop, tree, program):
     order = shop.place_order([SERUM], referral_code="NOPE99")
     shop.pay(order.order_id)
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(OrderError) as refused:
         reverse(order, program, amount=Decimal("10"))
     assert refused.value.code == "not_found"
 

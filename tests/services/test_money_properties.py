@@ -56,10 +56,10 @@ from saleor_wfx_plugin.domain.commission import PlannedCommission, commission_ta
 from saleor_wfx_plugin.domain.money import quantize
 from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.domain.tax import labour_remuneration_tax
+from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.models import Distributor, LedgerEntry, Payout, PayoutBatch
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine, SimulatedShop
 from saleor_wfx_plugin.selectors.balances import Balance, balance
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import adjust_balance, settle_due
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
@@ -448,7 +448,7 @@ class MoneyMachine(RuleBasedStateMachine):
                 program=PROGRAM,
                 early=early,
             )
-        except DistributorError as error:
+        except PayoutError as error:
             expected = {
                 "idempotency_conflict": retried is not None and retried != requested,
                 "below_minimum": requested < PROGRAM.payout_minimum("CNY"),
@@ -511,7 +511,7 @@ class MoneyMachine(RuleBasedStateMachine):
         net = before.available + before.on_hold
         try:
             approved = approve_payout(payout, actor=actor, program=PROGRAM)
-        except DistributorError as error:
+        except PayoutError as error:
             expected = {
                 "invalid_status": payout.status not in OPEN_STATUSES,
                 "same_approver": payout.status == Status.FIRST_APPROVED
@@ -544,7 +544,7 @@ class MoneyMachine(RuleBasedStateMachine):
                     payout, actor=STAFF[0], reason="the name does not match the account"
                 ),
             )
-        except DistributorError as error:
+        except PayoutError as error:
             # Exported payouts wait for the bank's answer; closed ones are closed.
             assert error.code == "invalid_status"
             assert payout.status not in REJECTABLE_STATUSES
@@ -557,7 +557,7 @@ class MoneyMachine(RuleBasedStateMachine):
             self._gives_money_back(
                 payout, lambda: cancel_payout(payout, actor=f"user:{payout.distributor.user_id}")
             )
-        except DistributorError as error:
+        except PayoutError as error:
             assert error.code == "invalid_status"
             assert payout.status not in OPEN_STATUSES
 
@@ -612,7 +612,7 @@ class MoneyMachine(RuleBasedStateMachine):
     def _mark_paid(self, payout: Payout) -> None:
         try:
             mark_paid(payout, actor=STAFF[1], transfer_reference=f"T-{payout.pk}")
-        except DistributorError as error:
+        except PayoutError as error:
             assert error.code == (
                 "already_paid" if payout.status == Status.PAID else "invalid_status"
             )
@@ -707,7 +707,7 @@ class MoneyMachine(RuleBasedStateMachine):
         }
         try:
             batch, content = create_batch(actor=STAFF[0], method=method)
-        except DistributorError as error:
+        except PayoutError as error:
             assert error.code == "nothing_to_export" and not waiting
             return
         self.changed()
@@ -732,7 +732,7 @@ class MoneyMachine(RuleBasedStateMachine):
             self._gives_money_back(
                 payout, lambda: mark_failed(payout, actor=STAFF[1], reason="account closed")
             )
-        except DistributorError as error:
+        except PayoutError as error:
             assert error.code == "invalid_status"
             assert payout.status != Status.EXPORTED
 

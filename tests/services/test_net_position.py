@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import adjust_balance, settle_due
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
@@ -63,7 +63,7 @@ def ask(distributor, amount, key, program, *, early):
 
 
 def refused(callable_, *args, **kwargs) -> str:
-    with pytest.raises(DistributorError) as error:
+    with pytest.raises(PayoutError) as error:
         callable_(*args, **kwargs)
     return error.value.code
 

@@ -11,9 +11,9 @@ import pytest
 from django.db import close_old_connections
 
 from saleor_wfx_plugin.domain.tax import labour_remuneration_tax
+from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.models import Payout, PayoutBatch, PayoutEvent
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import settle_due
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
@@ -196,7 +196,7 @@ def test_two_staff_exporting_at_once_put_each_payout_in_one_batch(tree):
         try:
             create_batch(actor="user:900")
             outcomes.append("batch")
-        except DistributorError as error:
+        except PayoutError as error:
             outcomes.append(error.code)
         finally:
             close_old_connections()
@@ -276,7 +276,7 @@ def test_a_reconciliation_file_the_plugin_cannot_read_changes_nothing(tree):
         (b"payout_id,reference\n", "invalid_file"),
         (b"\xff\xfe\x00", "invalid_file"),
     ):
-        with pytest.raises(DistributorError) as refused:
+        with pytest.raises(PayoutError) as refused:
             reconcile_bank_file(data, actor="user:900")
         assert (refused.value.code, refused.value.field) == (code, "file")
 

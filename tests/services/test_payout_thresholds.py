@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
+from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.models import LedgerEntry, Payout
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import PayeeDetails, approve_payout, request_payout
 
@@ -41,7 +41,7 @@ def ask(distributor, amount, currency, *, key="k1", program=DEFAULTS):
 
 
 def refusal(call, *args, **kwargs):
-    with pytest.raises(DistributorError) as error:
+    with pytest.raises(PayoutError) as error:
         call(*args, **kwargs)
     return error.value.code, error.value.field, str(error.value)
 

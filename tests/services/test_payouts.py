@@ -12,9 +12,9 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
+from saleor_wfx_plugin.errors import ProgrammeError
 from saleor_wfx_plugin.models import LedgerEntry, Payout, PayoutEvent
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.ledger import adjust_balance, settle_due
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
@@ -63,7 +63,7 @@ def ask(distributor, amount, key="k1", program=PROGRAM, **kwargs):
 
 
 def codes(callable_, *args, **kwargs):
-    with pytest.raises(DistributorError) as error:
+    with pytest.raises(ProgrammeError) as error:
         callable_(*args, **kwargs)
     return error.value.code, error.value.field
 
@@ -279,7 +279,7 @@ def test_simultaneous_requests_never_overdraw(tree):
         try:
             ask(d, "30", key=key)
             outcomes.append("ok")
-        except DistributorError as error:
+        except ProgrammeError as error:
             outcomes.append(error.code)
         finally:
             close_old_connections()
@@ -307,7 +307,7 @@ def test_simultaneous_mark_paid_pays_once(tree):
                 Payout.objects.get(pk=payout.pk), actor="user:900", transfer_reference=reference
             )
             outcomes.append("ok")
-        except DistributorError as error:
+        except ProgrammeError as error:
             outcomes.append(error.code)
         finally:
             close_old_connections()

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from saleor_wfx_plugin.domain.rate_cap import RateSource
+from saleor_wfx_plugin.errors import ProgrammeConfigError
 from saleor_wfx_plugin.models import CommissionLine, CommissionRule, Grade
 from saleor_wfx_plugin.selectors.program_config import highest_seller_override
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.program_config import (
     create_grade,
     create_rule,
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def refusal(call, *args, **kwargs):
-    with pytest.raises(DistributorError) as error:
+    with pytest.raises(ProgrammeConfigError) as error:
         call(*args, **kwargs)
     return error.value.code, error.value.field, str(error.value)
 

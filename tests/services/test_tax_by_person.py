@@ -11,10 +11,10 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from saleor_wfx_plugin.domain.tax import labour_remuneration_tax
+from saleor_wfx_plugin.errors import ProgrammeError
 from saleor_wfx_plugin.models import Distributor, DistributorApplication, DistributorEvent, Payout
 from saleor_wfx_plugin.selectors.balances import balance
 from saleor_wfx_plugin.services.applications import approve_application
-from saleor_wfx_plugin.services.distributors import DistributorError
 from saleor_wfx_plugin.services.identity import masked_identity, set_identity
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
@@ -75,10 +75,10 @@ def test_staff_record_the_identity_and_change_it_only_with_a_reason(tree):
     d = tree[3]
     d = set_identity(d, legal_name="王小明", id_number="11010519491231002x", actor="user:900")
     assert masked_identity(d).set_by == "user:900"
-    with pytest.raises(DistributorError) as refused:
+    with pytest.raises(ProgrammeError) as refused:
         set_identity(d, legal_name="王小明", id_number=OTHER_ID, actor="user:900")
     assert (refused.value.code, refused.value.field) == ("reason_required", "reason")
-    with pytest.raises(DistributorError) as invalid:
+    with pytest.raises(ProgrammeError) as invalid:
         set_identity(d, legal_name="王小明", id_number="110105194912310021", actor="u", reason="x")
     assert (invalid.value.code, invalid.value.field) == ("invalid_id_number", "idNumber")
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ...services.distributors import DistributorError
+from ...errors import ProgrammeError
 from ...services.grades import evaluate_grades, parse_month
 from ...shop import get_shop
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, month, **options):
         try:
             judged = parse_month(month) if month else None
-        except DistributorError as error:
+        except ProgrammeError as error:
             raise CommandError(str(error)) from None
         shop = get_shop()
         with shop.writer_access():

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ...errors import ProgrammeError
 from ...models import Payout, PayoutBatch
-from ...services.distributors import DistributorError
 from ...services.grades import parse_month
 from ...services.payouts import (
     batch_csv,
@@ -55,7 +55,7 @@ class Command(BaseCommand):
                     f"Batch {made.pk}: {made.payout_count} payouts are now exported; download "
                     f"it again with --batch {made.pk}."
                 )
-        except DistributorError as error:
+        except ProgrammeError as error:
             raise CommandError(str(error)) from None
         if output:
             path = Path(output)

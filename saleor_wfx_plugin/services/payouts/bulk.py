@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...domain.settings import ProgramSettings
+from ...errors import PayoutError
 from ...models import Payout
-from ..distributors import DistributorError
 from .batches import mark_failed
 from .common import Status, payout_error
 from .csv_files import read_csv_upload
@@ -33,7 +33,7 @@ class RowResult:
     # approved, first_approved, paid, failed, unchanged (the row was applied before), or error.
     outcome: str
     payout: Payout | None = None
-    error: DistributorError | None = None
+    error: PayoutError | None = None
 
 
 def approve_payouts(
@@ -59,7 +59,7 @@ def approve_payouts(
         seen.add(payout_id)
         try:
             payout = approve_payout(payout, actor=actor, program=program)
-        except DistributorError as error:
+        except PayoutError as error:
             results.append(RowResult(position, payout_id, "error", payout, error))
             continue
         results.append(RowResult(position, payout_id, payout.status, payout))
@@ -122,7 +122,7 @@ def _reconcile_row(
             done = mark_paid(payout, actor=actor, transfer_reference=reference)
         else:
             done = mark_failed(payout, actor=actor, reason=reason)
-    except DistributorError as error:
+    except PayoutError as error:
         # The same file sent twice at once: the other upload applied this row meanwhile.
         if applied_before():
             return RowResult(line, payout_id, "unchanged", payout)

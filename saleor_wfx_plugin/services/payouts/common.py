@@ -9,8 +9,8 @@ from typing import Any
 from ...domain.money import minor_unit, quantize
 from ...domain.payees import normalize_account
 from ...domain.settings import ProgramSettings
+from ...errors import PayoutError
 from ...models import LedgerEntry, Payout, PayoutEvent
-from ..distributors import DistributorError
 
 Bucket = LedgerEntry.Bucket
 Kind = LedgerEntry.Kind
@@ -29,8 +29,8 @@ class PayeeDetails:
     id_number: str = ""
 
 
-def payout_error(message: str, code: str, field: str | None = None) -> DistributorError:
-    return DistributorError(message, code=code, field=field)
+def payout_error(message: str, code: str, field: str | None = None) -> PayoutError:
+    return PayoutError(message, code=code, field=field)
 
 
 def record_payout_event(

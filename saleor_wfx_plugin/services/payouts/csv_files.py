@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..distributors import DistributorError
+from ...errors import PayoutError
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -50,7 +50,7 @@ def read_csv_upload(
 ) -> list[CsvRecord]:
     """Rows of a spreadsheet's CSV (UTF-8 with or without BOM, or GB18030 from Excel in a Chinese
     locale; comma or semicolon), keyed by lower-case column name. A problem with the file as a
-    whole is a `DistributorError` on `file`; rows are for the caller to judge one by one."""
+    whole is a `PayoutError` on `file`; rows are for the caller to judge one by one."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise _file_error(f"The file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
     try:
@@ -100,5 +100,5 @@ def read_csv_upload(
     ]
 
 
-def _file_error(message: str, code: str) -> DistributorError:
-    return DistributorError(message, code=code, field="file")
+def _file_error(message: str, code: str) -> PayoutError:
+    return PayoutError(message, code=code, field="file")

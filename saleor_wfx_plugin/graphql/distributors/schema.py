@@ -1,54 +1,47 @@
-"""The distribution API's schema: queries here, mutations in `mutations.py`.
-
-Who sees what (README, "Permissions"): anonymous visitors see nothing about any distributor;
-a customer sees their own application and distributor record, masked aggregates of the two levels
-below them and their own commissions; staff see what their Saleor permissions cover.
-"""
-
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
 import graphene
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 
-from ..auth import Permission
-from ..domain.attribution import normalize_code
-from ..models import CommissionLine, CommissionRule, Distributor, DistributorApplication, Grade
-from ..selectors.commissions import commission_lines
-from ..services.distributors import DistributorError
-from . import identity as identity_mutations
-from . import money as money_mutations
-from . import mutations, payout_batches
-from . import tax as tax_api
-from .attribution import AttributionQuery, OrderAttribute
-from .core import (
-    DateTimeRangeInput,
+from ...auth import Permission
+from ...domain.attribution import normalize_code
+from ...errors import InputError
+from ...models import Distributor, DistributorApplication
+from ...selectors.commissions import commission_lines
+from ..commissions.filters import CommissionFilterInput, _filter_commissions
+from ..commissions.types import CommissionConnection
+from ..core.connection import paginate
+from ..core.context import (
     PermissionDenied,
     context,
-    decode_id,
     is_staff_with,
-    paginate,
     require_customer,
     require_permission,
     viewer,
 )
-from .money import MoneyMeFields, MoneyQuery
-from .refunds import OrderCommissionReverse, RefundsQuery
+from ..core.ids import _pk
+from ..money.schema import MoneyMeFields
+from .filters import ApplicationFilterInput, DistributorFilterInput
+from .mutations.applications import DistributorApply, DistributorApprove, DistributorReject
+from .mutations.identity import DistributorSetIdentity
+from .mutations.imports import DistributorImport
+from .mutations.lifecycle import (
+    DistributorCreate,
+    DistributorReactivate,
+    DistributorSetGrade,
+    DistributorSetUpline,
+    DistributorSuspend,
+)
 from .types import (
-    ApplicationStatusEnum,
     ClickStatsType,
-    CommissionConnection,
-    CommissionRuleConnection,
-    CommissionStatusEnum,
     DistributorApplicationConnection,
     DistributorApplicationType,
     DistributorConnection,
-    DistributorStatusEnum,
     DistributorType,
     Earnings,
-    GradeType,
     PosterType,
     SalesFiguresType,
     TeamSummary,
@@ -56,51 +49,6 @@ from .types import (
     month_start,
     referral_link,
 )
-
-
-class DistributorFilterInput(graphene.InputObjectType):
-    search = graphene.String(description="Code, name, e-mail or phone (contains).")
-    status = graphene.List(graphene.NonNull(DistributorStatusEnum))
-    grade = graphene.ID(description="Grade id.")
-    upline = graphene.ID(description="Distributor id of the recruiter.")
-
-
-class ApplicationFilterInput(graphene.InputObjectType):
-    search = graphene.String(description="Name, e-mail or phone (contains).")
-    status = graphene.List(graphene.NonNull(ApplicationStatusEnum))
-
-
-class CommissionFilterInput(graphene.InputObjectType):
-    order_number = graphene.String(description="Saleor order number, exact.")
-    distributor = graphene.ID(description="Distributor id (staff only, or the viewer's own).")
-    status = graphene.List(graphene.NonNull(CommissionStatusEnum))
-    date_range = graphene.Field(DateTimeRangeInput, description="When the order was placed.")
-
-
-def _filter_commissions(queryset: QuerySet[CommissionLine], where: Any) -> QuerySet[CommissionLine]:
-    if not where:
-        return queryset
-    if where.get("order_number"):
-        queryset = queryset.filter(attribution__order_number=where["order_number"].strip())
-    if where.get("distributor"):
-        queryset = queryset.filter(distributor_id=_pk(where["distributor"], "Distributor"))
-    if where.get("status"):
-        queryset = queryset.filter(commission_status__in=list(where["status"]))
-    date_range = where.get("date_range") or {}
-    if date_range.get("gte"):
-        queryset = queryset.filter(attribution__placed_at__gte=date_range["gte"])
-    if date_range.get("lte"):
-        queryset = queryset.filter(attribution__placed_at__lte=date_range["lte"])
-    return queryset
-
-
-def _pk(global_id: str, type_name: str) -> int:
-    """For filters: an id of the wrong type or shape matches nothing rather than erroring."""
-    try:
-        pk = decode_id(global_id, type_name)
-    except DistributorError:
-        return -1
-    return int(pk) if pk.isdigit() else -1
 
 
 class Me(MoneyMeFields, graphene.ObjectType):
@@ -179,7 +127,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
 
         from django.utils import timezone
 
-        from ..selectors.clicks import click_stats
+        from ...selectors.clicks import click_stats
 
         own = context(info).own_distributor()
         if own is None:
@@ -193,8 +141,8 @@ class Me(MoneyMeFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_sales(root: Any, info: Any, month: date | None = None) -> list[SalesFiguresType]:
-        from ..selectors.sales import SalesBasis, distributor_sales_summary
-        from .core import money
+        from ...selectors.sales import SalesBasis, distributor_sales_summary
+        from ..core.types import money
 
         own = context(info).own_distributor()
         if own is None:
@@ -210,14 +158,9 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
-class Query(
-    MoneyQuery,
-    RefundsQuery,
-    AttributionQuery,
-    payout_batches.BatchQuery,
-    tax_api.TaxQuery,
-    graphene.ObjectType,
-):
+class DistributorsQueries(graphene.ObjectType):
+    """Fields mixed into `Query`."""
+
     me = graphene.Field(Me, description="Null for anonymous visitors and apps.")
     distributors = graphene.Field(
         DistributorConnection,
@@ -238,23 +181,6 @@ class Query(
         after=graphene.String(),
         filter=ApplicationFilterInput(),
         description="Requires MANAGE_USERS.",
-    )
-    commissions = graphene.Field(
-        CommissionConnection,
-        first=graphene.Int(),
-        after=graphene.String(),
-        filter=CommissionFilterInput(),
-        description="Staff with MANAGE_ORDERS see every commission; a distributor sees their own.",
-    )
-    grades = graphene.List(
-        graphene.NonNull(GradeType),
-        description="The grade list; any signed-in user may read it.",
-    )
-    commission_rules = graphene.Field(
-        CommissionRuleConnection,
-        first=graphene.Int(),
-        after=graphene.String(),
-        description="Requires MANAGE_PLUGINS.",
     )
     poster = graphene.Field(
         PosterType,
@@ -303,7 +229,7 @@ class Query(
         root: Any, info: Any, id: str | None = None, code: str | None = None
     ) -> Distributor | None:
         if (id is None) == (code is None):
-            raise DistributorError("Give either id or code.", code="graphql_error")
+            raise InputError("Give either id or code.", code="graphql_error")
         queryset = Distributor.objects.select_related("grade", "upline")
         found = (
             queryset.filter(pk=_pk(id, "Distributor")).first()
@@ -344,49 +270,10 @@ class Query(
         )
 
     @staticmethod
-    def resolve_commissions(
-        root: Any,
-        info: Any,
-        first: int | None = None,
-        after: str | None = None,
-        filter: Any = None,
-    ) -> Any:
-        queryset = commission_lines()
-        where = dict(filter or {})
-        if not is_staff_with(info, Permission.MANAGE_ORDERS):
-            own = context(info).own_distributor()
-            if own is None:
-                raise PermissionDenied((Permission.MANAGE_ORDERS,))
-            if where.get("distributor") and _pk(where["distributor"], "Distributor") != own.pk:
-                raise PermissionDenied((Permission.MANAGE_ORDERS,))
-            queryset = queryset.filter(distributor=own)
-        return paginate(_filter_commissions(queryset, where), CommissionConnection, first, after)
-
-    @staticmethod
-    def resolve_grades(root: Any, info: Any) -> Any:
-        if not viewer(info).is_authenticated:
-            raise PermissionDenied()
-        return Grade.objects.annotate(distributor_count=Count("distributor")).order_by(
-            "rank", "slug"
-        )
-
-    @staticmethod
-    def resolve_commission_rules(
-        root: Any, info: Any, first: int | None = None, after: str | None = None
-    ) -> Any:
-        require_permission(info, Permission.MANAGE_PLUGINS)
-        return paginate(
-            CommissionRule.objects.order_by("scope", "saleor_id", "id"),
-            CommissionRuleConnection,
-            first,
-            after,
-        )
-
-    @staticmethod
     def resolve_poster(
         root: Any, info: Any, product_id: str, channel: str | None = None
     ) -> PosterType:
-        from ..posters import get_or_create_poster
+        from ...posters import get_or_create_poster
 
         require_customer(info)
         own = context(info).own_distributor()
@@ -397,36 +284,14 @@ class Query(
         return PosterType(url=f"{base_url}{poster.path}", referral_link=poster.link)
 
 
-class Mutation(graphene.ObjectType):
-    distributor_apply = mutations.DistributorApply.Field()
-    distributor_create = mutations.DistributorCreate.Field()
-    distributor_approve = mutations.DistributorApprove.Field()
-    distributor_reject = mutations.DistributorReject.Field()
-    distributor_suspend = mutations.DistributorSuspend.Field()
-    distributor_reactivate = mutations.DistributorReactivate.Field()
-    distributor_set_grade = mutations.DistributorSetGrade.Field()
-    distributor_set_upline = mutations.DistributorSetUpline.Field()
-    distributor_import = mutations.DistributorImport.Field()
-    grade_create = mutations.GradeCreate.Field()
-    grade_update = mutations.GradeUpdate.Field()
-    grade_delete = mutations.GradeDelete.Field()
-    commission_rule_create = mutations.CommissionRuleCreate.Field()
-    commission_rule_update = mutations.CommissionRuleUpdate.Field()
-    commission_rule_delete = mutations.CommissionRuleDelete.Field()
-    payout_request = money_mutations.PayoutRequest.Field()
-    payout_cancel = money_mutations.PayoutCancel.Field()
-    payout_approve = money_mutations.PayoutApprove.Field()
-    payout_reject = money_mutations.PayoutReject.Field()
-    payout_mark_paid = money_mutations.PayoutMarkPaid.Field()
-    balance_adjust = money_mutations.BalanceAdjust.Field()
-    order_commission_reverse = OrderCommissionReverse.Field()
-    order_attribute = OrderAttribute.Field()
-    payout_batch_create = payout_batches.PayoutBatchCreate.Field()
-    payout_mark_failed = payout_batches.PayoutMarkFailed.Field()
-    payout_bulk_approve = payout_batches.PayoutBulkApprove.Field()
-    payout_bulk_mark_paid = payout_batches.PayoutBulkMarkPaid.Field()
-    tax_withholding_export = tax_api.TaxWithholdingExport.Field()
-    distributor_set_identity = identity_mutations.DistributorSetIdentity.Field()
-
-
-schema = graphene.Schema(query=Query, mutation=Mutation)
+class DistributorsMutations(graphene.ObjectType):
+    distributor_apply = DistributorApply.Field()
+    distributor_create = DistributorCreate.Field()
+    distributor_approve = DistributorApprove.Field()
+    distributor_reject = DistributorReject.Field()
+    distributor_suspend = DistributorSuspend.Field()
+    distributor_reactivate = DistributorReactivate.Field()
+    distributor_set_grade = DistributorSetGrade.Field()
+    distributor_set_upline = DistributorSetUpline.Field()
+    distributor_import = DistributorImport.Field()
+    distributor_set_identity = DistributorSetIdentity.Field()

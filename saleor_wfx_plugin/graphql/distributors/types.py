@@ -1,6 +1,3 @@
-"""Object types. A `Distributor` is only ever reached by staff with MANAGE_USERS or by the
-distributor themself; a distributor's team appears only as `TeamMember`, masked."""
-
 from __future__ import annotations
 
 from datetime import date
@@ -11,102 +8,48 @@ import graphene
 from django.db.models import Q
 from django.utils import timezone
 
-from ..auth import Permission
-from ..domain.attribution import DistributorStatus
-from ..domain.masking import mask_email, mask_name, mask_phone
-from ..models import (
+from ...auth import Permission
+from ...domain.attribution import DistributorStatus
+from ...domain.masking import mask_email, mask_name, mask_phone
+from ...models import (
     ApplicationDocument,
-    CommissionLine,
-    CommissionRule,
     Distributor,
     DistributorApplication,
     DistributorEvent,
-    Grade,
 )
-from .core import CountableConnection, Money, context, is_staff_with, money, paginate
+from ..core.connection import CountableConnection, paginate
+from ..core.context import context, is_staff_with, viewer
+from ..core.types import Money, money
+from ..programme.types import GradeType
 
 ZERO = Decimal(0)
+
 
 DistributorStatusEnum = graphene.Enum(
     "DistributorStatusEnum", [(status.name, status.value) for status in DistributorStatus]
 )
+
+
 ApplicationStatusEnum = graphene.Enum(
     "ApplicationStatusEnum",
     [(status.name, status.value) for status in DistributorApplication.Status],
 )
+
+
 DocumentKindEnum = graphene.Enum(
     "DocumentKindEnum", [(kind.name, kind.value) for kind in ApplicationDocument.Kind]
 )
+
+
 DistributorEventKindEnum = graphene.Enum(
     "DistributorEventKindEnum", [(kind.name, kind.value) for kind in DistributorEvent.Kind]
 )
-CommissionRuleScopeEnum = graphene.Enum(
-    "CommissionRuleScopeEnum", [(scope.name, scope.value) for scope in CommissionRule.Scope]
-)
-
-
-class CommissionStatusEnum(graphene.Enum):
-    class Meta:
-        description = "Where a commission stands in the ledger."
-
-    ZERO = "zero"
-    PENDING = "pending"
-    PARTIALLY_REVERSED = "partially_reversed"
-    REVERSED = "reversed"
 
 
 def referral_link(info: Any, distributor: Distributor, next_path: str | None = None) -> str:
-    from ..posters import referral_link as build_link
+    from ...posters import referral_link as build_link
 
     return build_link(context(info).base_url, distributor.code, next_path)
-
-
-class GradeType(graphene.ObjectType):
-    class Meta:
-        name = "Grade"
-        interfaces = (graphene.relay.Node,)
-        description = "A distributor grade (普通 / 金牌 / 合伙人…) and its seller rate."
-
-    slug = graphene.String(required=True)
-    name = graphene.String(required=True)
-    rank = graphene.Int(required=True, description="Higher is better.")
-    seller_rate = graphene.Decimal(
-        description="Seller's commission in %; null keeps the programme's default rate."
-    )
-    upgrade_min_sales = graphene.Field(
-        Money,
-        description="Automatic upgrade: own sales settled in a month (out of the T+N hold, net "
-        "of refunds) at least this.",
-    )
-    upgrade_min_team_sales = graphene.Field(
-        Money,
-        description="Automatic upgrade: sales settled in a month by the distributor and the "
-        "levels below that commission is paid on (at most two) at least this. Applied only "
-        "while the plugin setting grade_team_sales_rules is on.",
-    )
-    upgrade_min_orders = graphene.Int(
-        description="Automatic upgrade: at least this many own orders settled in a month."
-    )
-    distributor_count = graphene.Int(required=True)
-
-    @staticmethod
-    def resolve_upgrade_min_sales(root: Grade, info: Any) -> Money | None:
-        if root.upgrade_min_sales is None:
-            return None
-        return money(root.upgrade_min_sales, root.upgrade_currency)
-
-    @staticmethod
-    def resolve_upgrade_min_team_sales(root: Grade, info: Any) -> Money | None:
-        if root.upgrade_min_team_sales is None:
-            return None
-        return money(root.upgrade_min_team_sales, root.upgrade_currency)
-
-    @staticmethod
-    def resolve_distributor_count(root: Grade, info: Any) -> int:
-        count = getattr(root, "distributor_count", None)
-        if count is None:
-            count = Distributor.objects.filter(grade=root).count()
-        return int(count)
 
 
 class Earnings(graphene.ObjectType):
@@ -119,7 +62,7 @@ class Earnings(graphene.ObjectType):
 
 
 def earnings_of(distributor: Distributor) -> list[Earnings]:
-    from ..selectors.commissions import distributor_earnings
+    from ...selectors.commissions import distributor_earnings
 
     return [
         Earnings(
@@ -219,13 +162,13 @@ class DistributorType(graphene.ObjectType):
 
     @staticmethod
     def resolve_identity(root: Distributor, info: Any) -> Any:
-        from .identity import resolve_distributor_identity
+        pass
 
         return resolve_distributor_identity(root, info)
 
 
 def _identity_type() -> Any:
-    from .identity import DistributorIdentityType
+    pass
 
     return DistributorIdentityType
 
@@ -252,7 +195,7 @@ class ApplicationDocumentType(graphene.ObjectType):
     def resolve_url(root: ApplicationDocument, info: Any) -> str | None:
         if not is_staff_with(info, Permission.MANAGE_USERS):
             return None
-        from ..http import document_link
+        from ...http import document_link
 
         return document_link(context(info).base_url, root.pk)
 
@@ -290,112 +233,6 @@ class DistributorApplicationType(graphene.ObjectType):
 class DistributorApplicationConnection(CountableConnection):
     class Meta:
         node = DistributorApplicationType
-
-
-class CommissionType(graphene.ObjectType):
-    class Meta:
-        name = "Commission"
-        interfaces = (graphene.relay.Node,)
-        description = "Commission of one distributor on one order line at one level."
-
-    order_id = graphene.UUID(required=True, description="Saleor order id.")
-    order_number = graphene.String(required=True)
-    channel = graphene.String(required=True, description="Saleor channel slug.")
-    level = graphene.Int(required=True, description="1 = seller, 2 = upline, 3 = its upline.")
-    distributor = graphene.Field(DistributorType, required=True)
-    order_line_id = graphene.String(required=True)
-    product_name = graphene.String(required=True)
-    quantity = graphene.Int(required=True)
-    rate = graphene.Decimal(required=True, description="Percent, frozen on the order.")
-    uncapped_rate = graphene.Decimal(
-        description=(
-            "The rate the grade, rules and settings gave, when the combined cap "
-            "(max_total_rate) lowered it to `rate`; null when it did not."
-        )
-    )
-    base = graphene.Field(Money, required=True, description="Goods value the rate applies to.")
-    accrued = graphene.Field(Money, required=True)
-    reversed = graphene.Field(Money, required=True)
-    amount = graphene.Field(Money, required=True, description="Net: accrued plus reversed.")
-    status = CommissionStatusEnum(required=True)
-    placed_at = graphene.DateTime(required=True)
-    earned_at = graphene.DateTime(description="When the order met the commission trigger.")
-
-    @staticmethod
-    def resolve_order_id(root: CommissionLine, info: Any) -> Any:
-        return root.attribution.order_id
-
-    @staticmethod
-    def resolve_order_number(root: CommissionLine, info: Any) -> str:
-        return root.attribution.order_number
-
-    @staticmethod
-    def resolve_channel(root: CommissionLine, info: Any) -> str:
-        return root.attribution.channel_slug
-
-    @staticmethod
-    def resolve_distributor(root: CommissionLine, info: Any) -> Distributor:
-        return root.distributor
-
-    @staticmethod
-    def resolve_base(root: CommissionLine, info: Any) -> Money:
-        return money(root.base, root.attribution.currency)
-
-    @staticmethod
-    def resolve_accrued(root: CommissionLine, info: Any) -> Money:
-        return money(root.accrued_amount, root.attribution.currency)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_reversed(root: CommissionLine, info: Any) -> Money:
-        return money(root.reversed_amount, root.attribution.currency)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_amount(root: CommissionLine, info: Any) -> Money:
-        net = root.accrued_amount + root.reversed_amount  # type: ignore[attr-defined]
-        return money(net, root.attribution.currency)
-
-    @staticmethod
-    def resolve_status(root: CommissionLine, info: Any) -> str:
-        return root.commission_status  # type: ignore[attr-defined,no-any-return]
-
-    @staticmethod
-    def resolve_placed_at(root: CommissionLine, info: Any) -> Any:
-        return root.attribution.placed_at
-
-    @staticmethod
-    def resolve_earned_at(root: CommissionLine, info: Any) -> Any:
-        return root.attribution.commissionable_at
-
-
-class CommissionConnection(CountableConnection):
-    class Meta:
-        node = CommissionType
-
-
-class CommissionRuleType(graphene.ObjectType):
-    class Meta:
-        name = "CommissionRule"
-        interfaces = (graphene.relay.Node,)
-        description = "A seller-rate override for one Saleor product or category."
-
-    scope = CommissionRuleScopeEnum(required=True)
-    target = graphene.ID(required=True, description="Saleor global id of the product/category.")
-    seller_rate = graphene.Decimal(required=True)
-    note = graphene.String(required=True)
-    created_at = graphene.DateTime(required=True)
-    updated_at = graphene.DateTime(required=True)
-
-    @staticmethod
-    def resolve_target(root: CommissionRule, info: Any) -> str:
-        from graphql_relay import to_global_id
-
-        type_name = "Product" if root.scope == CommissionRule.Scope.PRODUCT else "Category"
-        return to_global_id(type_name, root.saleor_id)
-
-
-class CommissionRuleConnection(CountableConnection):
-    class Meta:
-        node = CommissionRuleType
 
 
 class TeamMember(graphene.ObjectType):
@@ -479,7 +316,7 @@ class TeamSummary(graphene.ObjectType):
 
     @staticmethod
     def resolve_sales(root: Distributor, info: Any, month: date | None = None) -> list[TeamSales]:
-        from ..selectors.sales import SalesBasis, downline_sales
+        from ...selectors.sales import SalesBasis, downline_sales
 
         return [
             TeamSales(
@@ -544,6 +381,34 @@ class SalesFiguresType(graphene.ObjectType):
 
 def month_start(value: date | None) -> date:
     """The asked month, or the shop's current month (in its time zone, as the grade rules)."""
-    from ..shop import shop_time_zone
+    from ...shop import shop_time_zone
 
     return (value or timezone.localdate(timezone=shop_time_zone())).replace(day=1)
+
+
+class DistributorIdentityType(graphene.ObjectType):
+    class Meta:
+        name = "DistributorIdentity"
+        description = "Who the distributor's income is taxed under. The number is masked."
+
+    legal_name = graphene.String(required=True, description="The name on the ID card.")
+    id_type = graphene.String(required=True, description="resident_id (居民身份证).")
+    id_number = graphene.String(required=True, description="Masked: 110***********002X.")
+    set_by = graphene.String(required=True)
+    set_at = graphene.DateTime()
+
+    @staticmethod
+    def resolve_id_number(root: Any, info: Any) -> str:
+        return str(root.id_number_masked)
+
+
+def resolve_distributor_identity(root: Distributor, info: Any) -> Any:
+    """Staff who manage distributors or pay them, and the distributor themself."""
+    from ...services.identity import masked_identity
+
+    if is_staff_with(info, Permission.MANAGE_USERS) or is_staff_with(
+        info, Permission.HANDLE_PAYMENTS
+    ):
+        return masked_identity(root)
+    own = context(info).own_distributor() if viewer(info).is_customer else None
+    return masked_identity(root) if own is not None and own.pk == root.pk else None

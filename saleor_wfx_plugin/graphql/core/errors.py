@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import graphene
+
+from ...errors import ProgrammeError
+
+# --- Errors ----------------------------------------------------------------------------------
+ERROR_CODES = (
+    # Generic
+    "graphql_error",
+    "invalid",
+    "not_found",
+    "required",
+    "unique",
+    "program_inactive",
+    # Distributors and applications
+    "invalid_code",
+    "code_exhausted",
+    "not_authenticated",
+    "already_distributor",
+    "application_pending",
+    "already_reviewed",
+    "invalid_status",
+    "reason_required",
+    "reason_too_long",
+    "name_too_long",
+    "invalid_phone",
+    "invalid_email",
+    "invalid_invite_code",
+    "documents_required",
+    "too_many_documents",
+    "document_too_large",
+    "invalid_document_type",
+    "invalid_document_kind",
+    "upline_not_found",
+    "upline_inactive",
+    "upline_cycle",
+    "inactive_distributor",
+    "grade_not_found",
+    "grade_required",
+    "grade_in_use",
+    "rate_above_cap",
+    "team_sales_rules_off",
+    "product_not_found",
+    "invalid_month",
+    # Money
+    "invalid_amount",
+    "below_minimum",
+    "currency_not_payable",
+    "insufficient_funds",
+    "negative_balance",
+    "early_withdrawal_disabled",
+    "invalid_payee",
+    "id_number_required",
+    "idempotency_conflict",
+    "same_approver",
+    "already_paid",
+    # Money given back outside Saleor
+    "currency_mismatch",
+    "exceeds_remaining",
+    "nothing_to_reverse",
+    # Orders
+    "not_programme_off",
+    "self_purchase",
+    # Payout batches and tax
+    "nothing_to_export",
+    "identity_mismatch",
+    "invalid_id_number",
+    "tax_month_exported",
+    "month_not_over",
+    # Imports
+    "too_large",
+    "invalid_file",
+)
+
+
+DistributionErrorCode = graphene.Enum(
+    "DistributionErrorCode",
+    [(code.upper(), code.upper()) for code in ERROR_CODES],
+    description="Stable error codes of the distribution API's mutations.",
+)
+
+
+class DistributionError(graphene.ObjectType):
+    field = graphene.String(
+        description="Input field the error is about (camelCase), or null for the whole input."
+    )
+    message = graphene.String(required=True)
+    code = DistributionErrorCode(required=True)
+
+
+def error_from(exc: ProgrammeError) -> DistributionError:
+    code = exc.code if exc.code in ERROR_CODES else "invalid"
+    return DistributionError(field=exc.field, message=str(exc), code=code.upper())

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import binascii
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from graphql_relay import from_global_id
+
+from ...errors import InputError, ProgrammeError
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+# --- Ids -------------------------------------------------------------------------------------
+def decode_id(global_id: str, expected_type: str, *, field: str = "id") -> str:
+    """The primary key inside a Relay id of `expected_type`; a clear error otherwise."""
+    try:
+        type_name, pk = from_global_id(global_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        type_name, pk = "", ""
+    if type_name != expected_type or not pk:
+        raise InputError(
+            f"Couldn't resolve id {global_id!r}: expected a {expected_type} id.",
+            code="not_found",
+            field=field,
+        )
+    return pk
+
+
+def get_by_id(
+    queryset: QuerySet[ModelT], global_id: str, type_name: str, *, field: str = "id"
+) -> ModelT:
+    pk = decode_id(global_id, type_name, field=field)
+    if not pk.isdigit():
+        raise InputError(f"No {type_name} with id {global_id!r}.", code="not_found", field=field)
+    found = queryset.filter(pk=int(pk)).first()
+    if found is None:
+        raise InputError(f"No {type_name} with id {global_id!r}.", code="not_found", field=field)
+    return found
+
+
+def _pk(global_id: str, type_name: str) -> int:
+    """For filters: an id of the wrong type or shape matches nothing rather than erroring."""
+    try:
+        pk = decode_id(global_id, type_name)
+    except ProgrammeError:
+        return -1
+    return int(pk) if pk.isdigit() else -1

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import graphene
+
+from .types import ApplicationStatusEnum, DistributorStatusEnum
+
+
+class DistributorFilterInput(graphene.InputObjectType):
+    search = graphene.String(description="Code, name, e-mail or phone (contains).")
+    status = graphene.List(graphene.NonNull(DistributorStatusEnum))
+    grade = graphene.ID(description="Grade id.")
+    upline = graphene.ID(description="Distributor id of the recruiter.")
+
+
+class ApplicationFilterInput(graphene.InputObjectType):
+    search = graphene.String(description="Name, e-mail or phone (contains).")
+    status = graphene.List(graphene.NonNull(ApplicationStatusEnum))
