@@ -20,7 +20,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-DEFAULT_AUTH_BACKEND = "saleor_wfx_plugin.saleor_auth.SaleorAuthenticator"
+DEFAULT_AUTH_BACKEND = "saleor_wfx_plugin.saleor_host.auth.SaleorAuthenticator"
 
 
 class Permission(StrEnum):

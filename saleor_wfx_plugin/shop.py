@@ -1,8 +1,8 @@
 """The seam between the programme and the shop it runs in.
 
 Services never import Saleor: they receive plain snapshots. A `ShopBackend` is what produces
-them: `saleor_adapter.SaleorShop` inside Saleor, `sandbox.simulator.SimulatedShop` in the demo and
-the tests. Chosen by the Django setting `WFX_SHOP_BACKEND` (a dotted path).
+them: `saleor_host.adapter.SaleorShop` inside Saleor, `sandbox.simulator.SimulatedShop` in the
+demo and the tests. Chosen by the Django setting `WFX_SHOP_BACKEND` (a dotted path).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .domain.money import Money
 from .domain.orders import OrderSnapshot
 from .domain.settings import ProgramSettings
 
-DEFAULT_SHOP_BACKEND = "saleor_wfx_plugin.saleor_adapter.SaleorShop"
+DEFAULT_SHOP_BACKEND = "saleor_wfx_plugin.saleor_host.adapter.SaleorShop"
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,12 @@ class SimulatedShop:
 
     # --- ShopBackend ------------------------------------------------------------------------
     def program_settings(self) -> ProgramSettings | None:
-        from .. import apps
+        from ..saleor_host import version
         from ..services.programme_history import observe_programme_state
 
         switched_on = self.plugin_switched_on()
         observe_programme_state(switched_on)
-        if not switched_on or not apps.host_saleor_supported:
+        if not switched_on or not version.host_saleor_supported:
             return None
         return ProgramSettings.from_mapping(getattr(settings, "WFX_PROGRAM_SETTINGS", {}))
 

@@ -18,10 +18,10 @@ from saleor.plugins.models import PluginConfiguration  # noqa: E402
 
 from saleor_wfx_plugin.domain.money import quantize  # noqa: E402
 from saleor_wfx_plugin.models import LedgerEntry, ReferralAttribution  # noqa: E402
-from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
+from saleor_wfx_plugin.saleor_host.routes import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
-PLUGIN_PATH = "saleor_wfx_plugin.plugin.DistributionPlugin"
+PLUGIN_PATH = "saleor_wfx_plugin.saleor_host.plugin.DistributionPlugin"
 
 CHECKOUT_CREATE = """
 mutation ($input: CheckoutCreateInput!) {
@@ -395,7 +395,7 @@ def test_bulk_created_orders_are_attributed_like_any_other(
 def test_the_running_saleor_passes_the_version_check():
     import saleor
 
-    from saleor_wfx_plugin.saleor_adapter import check_saleor_version
+    from saleor_wfx_plugin.saleor_host.version import check_saleor_version
 
     check_saleor_version(saleor.__version__)
 
@@ -418,7 +418,7 @@ def test_ordinary_orders_cost_the_programme_nothing(
 
     from django.utils import timezone
 
-    from saleor_wfx_plugin.saleor_adapter import SaleorShop
+    from saleor_wfx_plugin.saleor_host.adapter import SaleorShop
     from saleor_wfx_plugin.shop import OrderCursor
     from saleor_wfx_plugin.tasks import process_order_event
 
