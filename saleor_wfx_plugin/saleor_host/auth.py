@@ -1,19 +1,21 @@
-"""The viewer behind a request, from Saleor's own tokens, verified in-process with Saleor's code.
+"""The viewer behind a request, decided by Saleor itself: the functions Saleor's GraphQL API runs
+for every request, so a token works here exactly when it works there, and with the same powers.
 
-Three kinds of bearer token reach the plugin's routes, and each is held to the rules Saleor's
-GraphQL API applies to it, so nobody can do more through the plugin than through Saleor:
+- An app token (30 characters, stored hashed): Saleor's `get_app_promise`, the lookup its API
+  makes first. The app must be active and not being removed. The viewer is the app, with the
+  app's permissions.
+- Any other token: Django's `authenticate(request=...)` over Saleor's `AUTHENTICATION_BACKENDS`,
+  which is how Saleor resolves `request.user`. Its `JSONWebTokenBackend` is
+  `load_user_from_request` (Saleor's own JWTs: signature, expiry, access tokens only, an active
+  user whose `jwt_token_key` still matches, the site's password-login mode, and a dashboard
+  extension's "thirdparty" token narrowed to the permissions both the app and the user hold);
+  its `PluginBackend` is `manager.authenticate_user`, so a token issued by any authentication
+  plugin in Saleor's `PLUGINS` (OpenID Connect, a merchant's own single sign-on) is accepted
+  with the user and permissions that plugin gives it.
 
-- an access token from `tokenCreate`/`tokenRefresh`: signature and expiry checked by Saleor's
-  `jwt_decode`; the user must still be active and the token's key must still match the user's
-  `jwt_token_key` (`tokensDeactivateAll` and a password change revoke every token); the site's
-  password-login mode applies (customers-only strips staff powers, disabled refuses the token).
-  Refresh and email-change tokens are refused.
-- a "thirdparty" token Saleor gives an app or a dashboard extension to act for the signed-in
-  staff member: accepted with exactly the permissions Saleor put in it (what both the app and the
-  user hold), as Saleor's API does, and only while the app that received it is active. The viewer
-  is the user, so the audit trail names the person who acted.
-- an app token (30 characters, stored hashed): looked up with Saleor's own loader; the app must be
-  active and not removed. The viewer is the app, with the app's permissions.
+Stricter than Saleor in two places, both refusals: a token nobody recognises is refused
+(HTTP 401), not treated as anonymous, because the caller meant to be someone; and a thirdparty
+token stops working as soon as its app is deactivated or removed, not at its expiry.
 
 Saleor is imported inside the functions: the module must import where Saleor is absent (the
 sandbox and the plugin's own test suite).
@@ -31,17 +33,19 @@ if TYPE_CHECKING:
     from saleor.account.models import User
     from saleor.app.models import App
 
-# Saleor generates app tokens of exactly this length; its own API ignores any other length too.
+# Saleor generates app tokens of exactly this length and looks up no other as an app's.
 APP_TOKEN_LENGTH = 30
 
 EXPIRED_MESSAGE = "The token has expired. Refresh it with tokenRefresh or sign in again."
 INVALID_MESSAGE = "The token is invalid or has been revoked. Sign in again."
+APP_TOKEN_MESSAGE = "The app token is invalid, or its app is inactive or removed."
 
 
 class SaleorAuthenticator:
     def viewer_from_request(self, request: HttpRequest) -> Viewer:
         from saleor.core.auth import get_token_from_request
-        from saleor.core.jwt import is_saleor_token
+        from saleor.core.jwt import APP_KEY_FIELD, JWT_THIRDPARTY_ACCESS_TYPE
+        from saleor.graphql.app.dataloaders import get_app_promise
 
         # Saleor's own header rules (`Authorization: Bearer|JWT <token>` or
         # `Authorization-Bearer`), so every client that works with Saleor's API works here.
@@ -49,57 +53,64 @@ class SaleorAuthenticator:
         if not token:
             return ANONYMOUS
 
-        if is_saleor_token(token):
-            return _viewer_from_jwt(request, token)
-        return _viewer_from_app_token(request, token)
+        app: App | None = get_app_promise(request).get()
+        if app is not None:
+            return _app_viewer(app)
+        user = _authenticated_user(request, token)
+        if user is None:
+            raise InvalidToken(
+                APP_TOKEN_MESSAGE if len(token) == APP_TOKEN_LENGTH else INVALID_MESSAGE
+            )
+        if not user.is_active:
+            raise InvalidToken(INVALID_MESSAGE)
+        claims = _unverified_claims(token)
+        if claims.get("type") == JWT_THIRDPARTY_ACCESS_TYPE:
+            _require_active_app(claims.get(APP_KEY_FIELD))
+        return _user_viewer(user)
 
 
-def _viewer_from_jwt(request: HttpRequest, token: str) -> Viewer:
+def _authenticated_user(request: HttpRequest, token: str) -> User | None:
+    """What Saleor's `get_user(request)` returns: the first of its authentication backends that
+    knows the token, the JWT backend before the plugins."""
     import jwt
-    from saleor.core.jwt import (
-        APP_KEY_FIELD,
-        JWT_ACCESS_TYPE,
-        JWT_THIRDPARTY_ACCESS_TYPE,
-        get_user_from_access_payload,
-        jwt_decode,
-    )
+    from django.contrib.auth import authenticate
 
     try:
-        payload = jwt_decode(token)
+        user: User | None = authenticate(request=request)
     except jwt.ExpiredSignatureError:
         raise InvalidToken(EXPIRED_MESSAGE) from None
-    except jwt.PyJWTError:
-        raise InvalidToken(INVALID_MESSAGE) from None
-
-    token_type = payload.get("type")
-    if token_type not in (JWT_ACCESS_TYPE, JWT_THIRDPARTY_ACCESS_TYPE):
-        # A refresh token lives for weeks and is meant only for tokenRefresh.
-        raise InvalidToken(
-            f"A {token_type!r} token cannot authenticate a request; send an access token."
-        )
-    if token_type == JWT_THIRDPARTY_ACCESS_TYPE:
-        _require_active_app(payload.get(APP_KEY_FIELD))
-
-    try:
-        # Saleor's check: active user, unrevoked jwt_token_key, and for a thirdparty token the
-        # user's permissions narrowed to those the token carries.
-        user = get_user_from_access_payload(payload, request)
-    except jwt.PyJWTError:
-        raise InvalidToken(INVALID_MESSAGE) from None
+    except jwt.PyJWTError as error:
+        raise InvalidToken(_refusal_message(token, error)) from None
     except (KeyError, TypeError, ValueError):
         # Signed by Saleor but missing a claim or naming an unknown permission.
         raise InvalidToken(INVALID_MESSAGE) from None
-    if user is None:
-        raise InvalidToken(INVALID_MESSAGE)
+    return user
 
-    if token_type == JWT_ACCESS_TYPE:
-        return _apply_password_login_mode(request, user)
-    return _user_viewer(user)
+
+def _refusal_message(token: str, error: Exception) -> str:
+    from saleor.core.jwt import JWT_ACCESS_TYPE, JWT_THIRDPARTY_ACCESS_TYPE
+
+    token_type = _unverified_claims(token).get("type")
+    if token_type is not None and token_type not in (JWT_ACCESS_TYPE, JWT_THIRDPARTY_ACCESS_TYPE):
+        # A refresh token lives for weeks and is meant only for tokenRefresh.
+        return f"A {token_type!r} token cannot authenticate a request; send an access token."
+    # Saleor's own wording ("The authentication method is disabled.", …), as its API gives it.
+    return str(error) or INVALID_MESSAGE
+
+
+def _unverified_claims(token: str) -> dict[str, Any]:
+    """The token's claims without checking its signature: only ever used to refuse more or to
+    word a refusal, never to grant anything (Saleor's backends verified what they accepted)."""
+    import jwt
+
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def _require_active_app(app_global_id: Any) -> None:
-    """Stricter than Saleor: a deactivated or removed app's tokens stop working at once instead
-    of at their expiry."""
     import graphene
     from saleor.app.models import App
 
@@ -114,52 +125,20 @@ def _require_active_app(app_global_id: Any) -> None:
         raise InvalidToken("The app this token was issued to is inactive or removed.")
 
 
-def _apply_password_login_mode(request: HttpRequest, user: User) -> Viewer:
-    """The site's password-login mode restricts tokens minted by a password login, exactly where
-    Saleor's own API restricts them."""
-    from saleor.graphql.site.dataloaders import get_site_promise
-    from saleor.site import PasswordLoginMode
-
-    mode = get_site_promise(request).get().settings.password_login_mode
-    if mode == PasswordLoginMode.DISABLED:
-        raise InvalidToken("Password login is disabled on this shop; sign in another way.")
-    if mode == PasswordLoginMode.CUSTOMERS_ONLY:
-        # Staff who signed in with a password act as customers, with no staff permissions.
-        return _user_viewer(user, is_staff=False, permission_names=frozenset())
-    return _user_viewer(user)
-
-
-def _user_viewer(
-    user: User,
-    *,
-    is_staff: bool | None = None,
-    permission_names: frozenset[str] | None = None,
-) -> Viewer:
+def _user_viewer(user: User) -> Viewer:
     from saleor.permission.enums import get_permission_names
 
-    if permission_names is None:
-        permission_names = frozenset(get_permission_names(user.effective_permissions))
+    # Saleor's backends already narrowed both for the token: staff powers stripped under the
+    # customers-only password-login mode, a thirdparty token's permissions, an authentication
+    # plugin's own mapping (OpenID Connect scopes, default staff group).
     return Viewer(
         user_id=str(user.pk),
         email=user.email,
         email_confirmed=bool(user.is_confirmed),
-        is_staff=user.is_staff if is_staff is None else is_staff,
-        permissions=permission_names,
+        is_staff=bool(user.is_staff),
+        permissions=frozenset(get_permission_names(user.effective_permissions)),
         name=user.get_full_name(),
     )
-
-
-def _viewer_from_app_token(request: HttpRequest, token: str) -> Viewer:
-    from saleor.graphql.app.dataloaders import AppByTokenLoader
-
-    if len(token) != APP_TOKEN_LENGTH:
-        raise InvalidToken(INVALID_MESSAGE)
-    # Saleor's loader compares the hash and caches the match, as for Saleor's own API; it returns
-    # only active apps that are not being removed.
-    app: App | None = AppByTokenLoader(request).load(token).get()
-    if app is None:
-        raise InvalidToken("The app token is invalid, or its app is inactive or removed.")
-    return _app_viewer(app)
 
 
 def _app_viewer(app: App) -> Viewer:
