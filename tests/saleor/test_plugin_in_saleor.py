@@ -217,6 +217,22 @@ def test_saleor_discovers_the_plugin_through_the_entry_point(settings):
     assert "saleor_wfx_plugin" in settings.INSTALLED_APPS
 
 
+def test_a_shop_whose_settings_name_the_old_plugin_path_keeps_its_configuration(settings, db):
+    """Saleor stores a plugin's configuration under its PLUGIN_ID, not its import path: a shop
+    that listed `saleor_wfx_plugin.plugin.DistributionPlugin` by hand finds the programme it
+    configured through the entry point's new path, and the other way round."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    activate_programme(settings, level2_rate="4")
+    settings.PLUGINS = ["saleor_wfx_plugin.plugin.DistributionPlugin"]
+
+    plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
+
+    assert plugin is not None and plugin.active
+    assert type(plugin).__module__ == "saleor_wfx_plugin.saleor_host.plugin"
+    assert {item["name"]: item["value"] for item in plugin.configuration}["level2_rate"] == "4"
+
+
 def test_a_referred_storefront_order_pays_three_levels_and_not_the_fourth(
     wfx_active, four_generations, storefront_checkout
 ):
