@@ -11,5 +11,5 @@ PLUGIN_ID = "wfx.distribution"
 
 # The prefix every link uses (no trailing slash; paths below it start with one).
 ROUTE_PREFIX = f"/plugins/global/{PLUGIN_ID}"
-# Still answered, never linked to: the prefix of links made before 0.2.
+# Still answered, never linked to: the prefix of the links made before the move.
 LEGACY_ROUTE_PREFIX = f"/plugins/{PLUGIN_ID}"
