@@ -74,6 +74,11 @@ class ShopBackend(Protocol):
         None when it does not exist or is not published there. `product_id` is the id as the
         storefront knows it (Saleor: a global ID like "UHJvZHVjdDo3Mg==")."""
 
+    def storefront_traffic_allowed(self) -> bool:
+        """Whether the shop takes requests from storefronts (anonymous visitors and customers)
+        at all: Saleor's `SiteSettings.allow_storefront_traffic`. While it is off the plugin's
+        API answers only staff users and apps, as Saleor's own API does."""
+
     def writer_access(self) -> AbstractContextManager[object]:
         """Entered around a task's work. Saleor's Celery tasks may touch the writer database only
         inside `allow_writer()`; elsewhere nothing is needed."""

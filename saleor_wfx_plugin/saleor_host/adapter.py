@@ -48,6 +48,12 @@ class SaleorShop:
             return None
         return ProgramSettings.from_mapping(configuration_to_mapping(plugin.configuration))
 
+    def storefront_traffic_allowed(self) -> bool:
+        # Saleor's own reading: cached for minutes, and refreshed at once by shopSettingsUpdate.
+        from saleor.graphql.storefront_traffic import get_allow_storefront_traffic
+
+        return bool(get_allow_storefront_traffic())
+
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         from saleor.order.models import Order
 

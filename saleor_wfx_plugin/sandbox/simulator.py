@@ -46,6 +46,9 @@ class SimulatedShop:
     # WFX_PROGRAM_ACTIVE (default on), which a test flips like a switch made with SQL, noticed
     # only when the programme next reads it; `switch_plugin` is Saleor's pluginUpdate.
     plugin_active: ClassVar[bool | None] = None
+    # Saleor's SiteSettings.allow_storefront_traffic; `allow_storefront_traffic` is what
+    # shopSettingsUpdate(allowStorefrontTraffic: …) does.
+    storefront_traffic: ClassVar[bool] = True
     _numbers: ClassVar[itertools.count] = itertools.count(1001)
 
     # --- ShopBackend ------------------------------------------------------------------------
@@ -73,6 +76,9 @@ class SimulatedShop:
         # One catalogue for every channel: the simulator has no per-channel publishing.
         return self.products.get(product_id)
 
+    def storefront_traffic_allowed(self) -> bool:
+        return self.storefront_traffic
+
     def writer_access(self) -> AbstractContextManager[object]:
         return nullcontext()
 
@@ -94,8 +100,13 @@ class SimulatedShop:
         cls.plugin_active = active
 
     @classmethod
+    def allow_storefront_traffic(cls, allowed: bool) -> None:
+        cls.storefront_traffic = allowed
+
+    @classmethod
     def reset(cls) -> None:
         cls.plugin_active = None
+        cls.storefront_traffic = True
         cls.orders.clear()
         cls.changed_at.clear()
         cls.products.clear()

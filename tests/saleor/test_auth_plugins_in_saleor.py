@@ -1,8 +1,9 @@
 """Authentication through Saleor: a token issued by an authentication plugin configured in
 Saleor's `PLUGINS` (Saleor's own OpenID Connect plugin, and a small single sign-on plugin of the
-tests' own) is accepted by the plugin's API with the permissions Saleor gives that user. Every
-request goes through Saleor's URL routing; Saleor is configured through its public API
-(`pluginUpdate`, `externalObtainAccessTokens`)."""
+tests' own) is accepted by the plugin's API with the permissions Saleor gives that user, and
+Saleor's `allow_storefront_traffic` switch closes the storefront operations while staff and
+apps keep working. Every request goes through Saleor's URL routing; Saleor is configured through
+its public API (`pluginUpdate`, `shopSettingsUpdate`, `externalObtainAccessTokens`)."""
 
 import time
 
@@ -18,16 +19,21 @@ from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 from django.core import signing  # noqa: E402
 from django.core.cache import cache  # noqa: E402
+from saleor.app.models import AppToken  # noqa: E402
+from saleor.graphql.storefront_traffic import clear_allow_storefront_traffic_cache  # noqa: E402
 from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
 from saleor.plugins.openid_connect import PLUGIN_ID as OIDC_PLUGIN_ID  # noqa: E402
 from saleor.plugins.openid_connect.utils import JWKS_KEY  # noqa: E402
 
+from saleor_wfx_plugin.models import DistributorApplication  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
 from .single_sign_on import PLUGIN_PATH as SSO_PLUGIN_PATH  # noqa: E402
 from .single_sign_on import SingleSignOnPlugin  # noqa: E402
 from .test_api_in_saleor import (  # noqa: E402
+    APPLY,
     DISTRIBUTORS,
+    PLUGIN_ROOT,
     PluginApi,
     permission_denied,
 )
@@ -51,6 +57,14 @@ mutation ($pluginId: String!, $input: JSONString!) {
   externalObtainAccessTokens(pluginId: $pluginId, input: $input) {
     token
     user { email isStaff }
+    errors { field message code }
+  }
+}
+"""
+SHOP_SETTINGS_UPDATE = """
+mutation ($input: ShopSettingsInput!) {
+  shopSettingsUpdate(input: $input) {
+    shop { allowStorefrontTraffic }
     errors { field message code }
   }
 }
@@ -265,3 +279,74 @@ def test_an_openid_connect_customer_token_is_that_customer(
 
     assert me == {"distributor": {"code": "SSO111"}}
     assert permission_denied(plugin_api(DISTRIBUTORS, token=signed_in["token"]))
+
+
+# --- Storefront traffic switched off ----------------------------------------------------------
+
+
+@pytest.fixture
+def switch_storefront_traffic(staff_api_client, permission_manage_settings):
+    """shopSettingsUpdate(allowStorefrontTraffic), as staff do it in the dashboard."""
+    staff_api_client.user.user_permissions.add(permission_manage_settings)
+
+    def switch(allowed):
+        result = get_graphql_content(
+            staff_api_client.post_graphql(
+                SHOP_SETTINGS_UPDATE, {"input": {"allowStorefrontTraffic": allowed}}
+            )
+        )["data"]["shopSettingsUpdate"]
+        assert result == {"shop": {"allowStorefrontTraffic": allowed}, "errors": []}
+
+    yield switch
+    # Saleor caches the flag for minutes, outside the database the test rolls back.
+    clear_allow_storefront_traffic_cache()
+
+
+def storefront_refused(response):
+    (error,) = response.json()["errors"]
+    return (
+        response.status_code == 401
+        and error["extensions"]["code"] == "STOREFRONT_TRAFFIC_NOT_ALLOWED"
+        and error["message"] == "Storefront traffic is not allowed."
+    )
+
+
+def test_storefront_traffic_off_closes_the_storefront_operations_and_staff_keep_working(
+    plugin_api,
+    single_sign_on,
+    switch_storefront_traffic,
+    api_client,
+    customer_user,
+    staff_user,
+    permission_manage_users,
+    app,
+    distributor_customer,
+):
+    staff_user.user_permissions.add(permission_manage_users)
+    app.permissions.add(permission_manage_users)
+    _, app_token = AppToken.objects.create(app=app, name="wfx")
+    single_sign_on["sso-customer"] = customer_user.email
+    single_sign_on["sso-staff"] = staff_user.email
+    assert plugin_api.ok(ME, token="sso-customer")["me"]["distributor"] == {"code": "SSO111"}
+
+    switch_storefront_traffic(False)
+
+    assert storefront_refused(plugin_api.raw(ME, token="sso-customer"))
+    assert storefront_refused(
+        plugin_api.raw(APPLY, {"input": {"phone": "13812345678"}}, token="sso-customer")
+    )
+    assert storefront_refused(plugin_api.raw("{ grades { slug } }"))
+    assert not DistributorApplication.objects.exists()
+    # Saleor's own API says the same to the same anonymous visitor.
+    assert api_client.post_graphql("{ shop { name } }").status_code == 401
+    staff_listed = plugin_api.ok(DISTRIBUTORS, token="sso-staff")["distributors"]
+    app_listed = plugin_api.ok(DISTRIBUTORS, token=app_token)["distributors"]
+    assert staff_listed["totalCount"] == app_listed["totalCount"] == 1
+    # Referral links lead visitors to the shop; they stay open.
+    followed = plugin_api.client.get(f"{PLUGIN_ROOT}/r/SSO111")
+    assert followed.status_code == 302
+    assert followed["Location"] == "https://shop.example.com/?ref=SSO111"
+
+    switch_storefront_traffic(True)
+
+    assert plugin_api.ok(ME, token="sso-customer")["me"]["distributor"] == {"code": "SSO111"}
