@@ -28,6 +28,7 @@ from saleor.plugins.openid_connect.utils import JWKS_KEY  # noqa: E402
 from saleor_wfx_plugin.models import DistributorApplication  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
+from . import test_api_in_saleor as api_tier  # noqa: E402
 from .single_sign_on import PLUGIN_PATH as SSO_PLUGIN_PATH  # noqa: E402
 from .single_sign_on import SingleSignOnPlugin  # noqa: E402
 from .test_api_in_saleor import (  # noqa: E402
@@ -43,6 +44,7 @@ OIDC_PLUGIN_PATH = "saleor.plugins.openid_connect.plugin.OpenIDConnectPlugin"
 IDP = "https://idp.example.com"
 CLIENT_ID = "wfx-shop"
 ME = "{ me { distributor { code } } }"
+sign_in = api_tier.sign_in  # Saleor's tokenCreate
 
 PLUGIN_UPDATE = """
 mutation ($id: ID!, $input: PluginUpdateInput!) {
@@ -311,9 +313,15 @@ def storefront_refused(response):
     )
 
 
+@pytest.fixture
+def programme(settings, db):
+    programme_with_auth_plugins(settings)
+
+
 def test_storefront_traffic_off_closes_the_storefront_operations_and_staff_keep_working(
     plugin_api,
-    single_sign_on,
+    programme,
+    sign_in,
     switch_storefront_traffic,
     api_client,
     customer_user,
@@ -325,21 +333,21 @@ def test_storefront_traffic_off_closes_the_storefront_operations_and_staff_keep_
     staff_user.user_permissions.add(permission_manage_users)
     app.permissions.add(permission_manage_users)
     _, app_token = AppToken.objects.create(app=app, name="wfx")
-    single_sign_on["sso-customer"] = customer_user.email
-    single_sign_on["sso-staff"] = staff_user.email
-    assert plugin_api.ok(ME, token="sso-customer")["me"]["distributor"] == {"code": "SSO111"}
+    # Signed in before the switch: tokenCreate is storefront traffic too.
+    customer_token, staff_token = sign_in(customer_user), sign_in(staff_user)
+    assert plugin_api.ok(ME, token=customer_token)["me"]["distributor"] == {"code": "SSO111"}
 
     switch_storefront_traffic(False)
 
-    assert storefront_refused(plugin_api.raw(ME, token="sso-customer"))
+    assert storefront_refused(plugin_api.raw(ME, token=customer_token))
     assert storefront_refused(
-        plugin_api.raw(APPLY, {"input": {"phone": "13812345678"}}, token="sso-customer")
+        plugin_api.raw(APPLY, {"input": {"phone": "13812345678"}}, token=customer_token)
     )
     assert storefront_refused(plugin_api.raw("{ grades { slug } }"))
     assert not DistributorApplication.objects.exists()
     # Saleor's own API says the same to the same anonymous visitor.
     assert api_client.post_graphql("{ shop { name } }").status_code == 401
-    staff_listed = plugin_api.ok(DISTRIBUTORS, token="sso-staff")["distributors"]
+    staff_listed = plugin_api.ok(DISTRIBUTORS, token=staff_token)["distributors"]
     app_listed = plugin_api.ok(DISTRIBUTORS, token=app_token)["distributors"]
     assert staff_listed["totalCount"] == app_listed["totalCount"] == 1
     # Referral links lead visitors to the shop; they stay open.
@@ -349,4 +357,4 @@ def test_storefront_traffic_off_closes_the_storefront_operations_and_staff_keep_
 
     switch_storefront_traffic(True)
 
-    assert plugin_api.ok(ME, token="sso-customer")["me"]["distributor"] == {"code": "SSO111"}
+    assert plugin_api.ok(ME, token=customer_token)["me"]["distributor"] == {"code": "SSO111"}
