@@ -23,6 +23,7 @@ sandbox and the plugin's own test suite).
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
@@ -32,6 +33,8 @@ from ..auth import ANONYMOUS, InvalidToken, Viewer
 if TYPE_CHECKING:
     from saleor.account.models import User
     from saleor.app.models import App
+
+logger = logging.getLogger(__name__)
 
 # Saleor generates app tokens of exactly this length and looks up no other as an app's.
 APP_TOKEN_LENGTH = 30
@@ -82,7 +85,9 @@ def _authenticated_user(request: HttpRequest, token: str) -> User | None:
     except jwt.PyJWTError as error:
         raise InvalidToken(_refusal_message(token, error)) from None
     except (KeyError, TypeError, ValueError):
-        # Signed by Saleor but missing a claim or naming an unknown permission.
+        # A signed token missing a claim or naming an unknown permission; logged, because an
+        # authentication plugin's bug would look the same.
+        logger.warning("wfx.distribution: a token could not be read", exc_info=True)
         raise InvalidToken(INVALID_MESSAGE) from None
     return user
 
