@@ -36,7 +36,7 @@ setup(
     ],
     entry_points={
         "saleor.plugins": [
-            "saleor_wfx_plugin = saleor_wfx_plugin.plugin:DistributionPlugin",
+            "saleor_wfx_plugin = saleor_wfx_plugin.saleor_host.plugin:DistributionPlugin",
         ],
     },
     classifiers=[

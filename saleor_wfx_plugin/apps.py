@@ -1,11 +1,10 @@
-import logging
 from datetime import timedelta
 
 from celery.schedules import crontab
 from django.apps import AppConfig
 from django.conf import settings
 
-logger = logging.getLogger(__name__)
+from .saleor_host.version import check_host_saleor
 
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
 GRADES_BEAT_ENTRY = "wfx-evaluate-grades"
@@ -25,30 +24,6 @@ class DistributionConfig(AppConfig):
         register_sweep_schedule()
         register_grades_schedule()
         register_settle_schedule()
-
-
-# False when the host Saleor is a version the plugin was not written for: the programme then
-# stands still (hooks and sweep do nothing) while the shop itself keeps selling.
-host_saleor_supported = True
-
-
-def check_host_saleor() -> None:
-    """At start-up, inside Saleor only. An unsupported version pauses the programme with a loud
-    error instead of stopping the whole shop, or misreading orders."""
-    global host_saleor_supported
-    if "saleor.order" not in settings.INSTALLED_APPS:
-        return
-    import saleor
-
-    from .saleor_adapter import UnsupportedSaleorVersion, check_saleor_version
-
-    if getattr(settings, "WFX_ALLOW_UNSUPPORTED_SALEOR", False):
-        return
-    try:
-        check_saleor_version(getattr(saleor, "__version__", "unknown"))
-    except UnsupportedSaleorVersion as error:
-        host_saleor_supported = False
-        logger.error("Distribution programme paused: %s", error)
 
 
 def register_sweep_schedule() -> None:

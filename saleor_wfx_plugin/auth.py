@@ -1,9 +1,10 @@
 """Who is asking: the viewer behind a request to the plugin's API.
 
-There is no second login system. Inside Saleor the viewer comes from Saleor's own tokens (a JWT
-from `tokenCreate`, a dashboard-extension token, or an app token), verified in-process by
-`saleor_auth.SaleorAuthenticator`; the sandbox has its own signed tokens. Chosen by the Django
-setting `WFX_AUTH_BACKEND` (a dotted path).
+There is no second login system. Inside Saleor the viewer is whoever Saleor's own
+authentication says the token belongs to (a JWT from `tokenCreate`, a dashboard-extension
+token, an app token, or a token of an authentication plugin such as OpenID Connect), through
+`saleor_host.auth.SaleorAuthenticator`; the sandbox has its own signed tokens. Chosen by the
+Django setting `WFX_AUTH_BACKEND` (a dotted path).
 
 Staff act only with the Saleor permissions their action maps to (`Permission`), documented in
 README's "Permissions" table.
@@ -20,7 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-DEFAULT_AUTH_BACKEND = "saleor_wfx_plugin.saleor_auth.SaleorAuthenticator"
+DEFAULT_AUTH_BACKEND = "saleor_wfx_plugin.saleor_host.auth.SaleorAuthenticator"
 
 
 class Permission(StrEnum):
@@ -55,6 +56,12 @@ class Viewer:
     @property
     def is_customer(self) -> bool:
         return self.user_id is not None and self.app_id is None
+
+    @property
+    def is_storefront_traffic(self) -> bool:
+        """Anonymous visitors and signed-in customers, whom Saleor's `allow_storefront_traffic`
+        switch shuts out; staff users and apps may always call the API directly."""
+        return self.app_id is None and not self.is_staff
 
     @property
     def actor(self) -> str:

@@ -1,6 +1,7 @@
-"""The plugin's HTTP routes below `/plugins/wfx.distribution/` (Saleor hands every request there to
-`DistributionPlugin.webhook`, with no authentication of its own; the sandbox mounts the same
-function at the same path):
+"""The plugin's HTTP routes below `/plugins/global/wfx.distribution/`, and below the legacy
+`/plugins/wfx.distribution/` for links printed before (Saleor hands every request on either to
+`DistributionPlugin.webhook` with the same path and no authentication of its own; the sandbox
+mounts this function at both prefixes). Every link made uses the kept prefix:
 
     graphql/                 the API (GraphiQL on a browser GET)
     r/<code>                 referral link: counts the visit, redirects to the storefront
@@ -14,9 +15,15 @@ import re
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
 
-PLUGIN_PATH = "/plugins/wfx.distribution"
+from .saleor_host.routes import LEGACY_ROUTE_PREFIX, ROUTE_PREFIX
 
 _REFERRAL = re.compile(r"/r/([^/]{1,64})/?")
 _POSTER = re.compile(r"/posters/([0-9a-f]{32})\.png")
@@ -29,12 +36,12 @@ _DOCUMENT = re.compile(r"/documents/([A-Za-z0-9:_\-]{1,200})")
 
 
 def public_base_url(request: HttpRequest) -> str:
-    """Absolute URL of the plugin's routes. Saleor's PUBLIC_URL wins over the request's host,
-    which a proxy may have rewritten."""
+    """Absolute URL of the plugin's routes, on the kept prefix whichever one the request came
+    in on. Saleor's PUBLIC_URL wins over the request's host, which a proxy may have rewritten."""
     public_url = getattr(settings, "PUBLIC_URL", None)
     if public_url:
-        return public_url.rstrip("/") + PLUGIN_PATH
-    return request.build_absolute_uri(PLUGIN_PATH)
+        return public_url.rstrip("/") + ROUTE_PREFIX
+    return request.build_absolute_uri(ROUTE_PREFIX)
 
 
 def handle(request: HttpRequest, path: str) -> HttpResponse:
@@ -42,6 +49,10 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
     if path in {"/graphql", "/graphql/"}:
         from .graphql.view import graphql_view
 
+        if _opens_graphiql(request) and (kept := _on_kept_prefix(request, path)):
+            # A person's browser: show them the address to bookmark. API clients on the old
+            # prefix are answered where they are (a redirect would lose a POST's body in some).
+            return HttpResponseRedirect(kept)
         return graphql_view(request, public_base_url(request))
     if match := _REFERRAL.fullmatch(path):
         from .links import referral_redirect
@@ -52,6 +63,19 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
     if match := _DOCUMENT.fullmatch(path):
         return _document(request, match.group(1))
     return HttpResponseNotFound("Not found", content_type="text/plain")
+
+
+def _opens_graphiql(request: HttpRequest) -> bool:
+    return request.method == "GET" and "query" not in request.GET
+
+
+def _on_kept_prefix(request: HttpRequest, path: str) -> str | None:
+    """The request's own URL moved to the kept prefix, when it came in on the legacy one (the
+    part before the prefix, e.g. a proxy's sub-path, stays)."""
+    legacy = LEGACY_ROUTE_PREFIX + path
+    if not request.path.endswith(legacy):
+        return None
+    return request.path[: -len(legacy)] + ROUTE_PREFIX + path
 
 
 def _poster(request: HttpRequest, key: str) -> HttpResponse:

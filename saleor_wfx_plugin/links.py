@@ -1,5 +1,6 @@
-"""The referral link `/plugins/wfx.distribution/r/<code>`: send the visitor to the storefront with
-the distributor's code, and count the visit.
+"""The referral link `/plugins/global/wfx.distribution/r/<code>` (and the same below the legacy
+prefix, for printed QR codes): send the visitor to the storefront with the distributor's code,
+and count the visit.
 
 Parsing, the distributor lookup and the response live here; where the link may lead, which
 visits count and who a visitor is are decided in `domain.links`.

@@ -1,8 +1,8 @@
 """The seam between the programme and the shop it runs in.
 
 Services never import Saleor: they receive plain snapshots. A `ShopBackend` is what produces
-them: `saleor_adapter.SaleorShop` inside Saleor, `sandbox.simulator.SimulatedShop` in the demo and
-the tests. Chosen by the Django setting `WFX_SHOP_BACKEND` (a dotted path).
+them: `saleor_host.adapter.SaleorShop` inside Saleor, `sandbox.simulator.SimulatedShop` in the
+demo and the tests. Chosen by the Django setting `WFX_SHOP_BACKEND` (a dotted path).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .domain.money import Money
 from .domain.orders import OrderSnapshot
 from .domain.settings import ProgramSettings
 
-DEFAULT_SHOP_BACKEND = "saleor_wfx_plugin.saleor_adapter.SaleorShop"
+DEFAULT_SHOP_BACKEND = "saleor_wfx_plugin.saleor_host.adapter.SaleorShop"
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,11 @@ class ShopBackend(Protocol):
         """A product for a poster, as visible in that channel (the default channel when None);
         None when it does not exist or is not published there. `product_id` is the id as the
         storefront knows it (Saleor: a global ID like "UHJvZHVjdDo3Mg==")."""
+
+    def storefront_traffic_allowed(self) -> bool:
+        """Whether the shop takes requests from storefronts (anonymous visitors and customers)
+        at all: Saleor's `SiteSettings.allow_storefront_traffic`. While it is off the plugin's
+        API answers only staff users and apps, as Saleor's own API does."""
 
     def writer_access(self) -> AbstractContextManager[object]:
         """Entered around a task's work. Saleor's Celery tasks may touch the writer database only

@@ -16,9 +16,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_saleor_discovers_the_plugin_through_its_entry_point():
     (entry,) = [ep for ep in entry_points(group="saleor.plugins") if ep.name == "saleor_wfx_plugin"]
-    # Saleor appends the name to INSTALLED_APPS and module.attr to PLUGINS.
-    assert entry.value == "saleor_wfx_plugin.plugin:DistributionPlugin"
+    # Saleor appends the name to INSTALLED_APPS and module.attr to PLUGINS. The path may move
+    # (Saleor stores a plugin's configuration under its PLUGIN_ID, never its path); the name,
+    # which is the Django app, may not.
+    assert entry.value == "saleor_wfx_plugin.saleor_host.plugin:DistributionPlugin"
     assert entry.name == "saleor_wfx_plugin"
+
+
+def test_the_old_backend_paths_a_shops_settings_may_name_still_work():
+    from django.utils.module_loading import import_string
+
+    from saleor_wfx_plugin.auth import DEFAULT_AUTH_BACKEND
+    from saleor_wfx_plugin.shop import DEFAULT_SHOP_BACKEND
+
+    assert import_string("saleor_wfx_plugin.saleor_adapter.SaleorShop") is import_string(
+        DEFAULT_SHOP_BACKEND
+    )
+    assert import_string("saleor_wfx_plugin.saleor_auth.SaleorAuthenticator") is import_string(
+        DEFAULT_AUTH_BACKEND
+    )
+    assert DEFAULT_SHOP_BACKEND == "saleor_wfx_plugin.saleor_host.adapter.SaleorShop"
+    assert DEFAULT_AUTH_BACKEND == "saleor_wfx_plugin.saleor_host.auth.SaleorAuthenticator"
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 """Saleor shows a new shop `DistributionPlugin.DEFAULT_CONFIGURATION`; the programme reads
 `ProgramSettings`' defaults when a value is missing. Both must say the same thing, and every
 setting must have a form field (Saleor silently drops a default without one). Read from
-plugin.py's source, because importing it needs Saleor, which the default test run does not have.
+saleor_host/plugin.py's source, because importing it needs Saleor, which the default test run
+does not have.
 """
 
 import ast
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
 
-PLUGIN = Path(__file__).resolve().parents[1] / "saleor_wfx_plugin" / "plugin.py"
+PLUGIN = Path(__file__).resolve().parents[1] / "saleor_wfx_plugin" / "saleor_host" / "plugin.py"
 
 
 def _plugin_class_attribute(name: str) -> ast.expr:

@@ -1,6 +1,6 @@
 import pytest
 
-from saleor_wfx_plugin.saleor_adapter import UnsupportedSaleorVersion, check_saleor_version
+from saleor_wfx_plugin.saleor_host.version import UnsupportedSaleorVersion, check_saleor_version
 
 
 @pytest.mark.parametrize("version", ["3.24.0", "3.24.0-a.0", "3.24.7"])

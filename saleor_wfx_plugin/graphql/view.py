@@ -15,11 +15,16 @@ from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
 from ..errors import ProgrammeError
+from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
 
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 10
+
+# Saleor's own answer while the shop refuses storefront traffic (its code, message and status),
+# so a storefront that handles it for Saleor's API handles it here.
+STOREFRONT_TRAFFIC_NOT_ALLOWED = "STOREFRONT_TRAFFIC_NOT_ALLOWED"
 
 GRAPHIQL_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Distribution API · GraphiQL</title>
@@ -69,6 +74,11 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
         response = _error_response(str(error), 401, code="InvalidToken")
         response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         return _cors(request, response)
+    if viewer.is_storefront_traffic and not get_shop().storefront_traffic_allowed():
+        response = _error_response(
+            "Storefront traffic is not allowed.", 401, code=STOREFRONT_TRAFFIC_NOT_ALLOWED
+        )
+        return _cors(request, response)
     try:
         payload = _read_operations(request)
     except BadRequest as error:
@@ -83,10 +93,10 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
 
 
 def _error_response(message: str, status: int, *, code: str = "GraphQLError") -> JsonResponse:
-    return JsonResponse(
-        {"errors": [{"message": message, "extensions": {"exception": {"code": code}}}]},
-        status=status,
-    )
+    # `extensions.code` is where Saleor's API puts a request-level code; `exception.code` is
+    # where this API's clients have always read it.
+    extensions = {"code": code, "exception": {"code": code}}
+    return JsonResponse({"errors": [{"message": message, "extensions": extensions}]}, status=status)
 
 
 def _read_operations(request: HttpRequest) -> Any:

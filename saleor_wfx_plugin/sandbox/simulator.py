@@ -46,16 +46,19 @@ class SimulatedShop:
     # WFX_PROGRAM_ACTIVE (default on), which a test flips like a switch made with SQL, noticed
     # only when the programme next reads it; `switch_plugin` is Saleor's pluginUpdate.
     plugin_active: ClassVar[bool | None] = None
+    # Saleor's SiteSettings.allow_storefront_traffic; `allow_storefront_traffic` is what
+    # shopSettingsUpdate(allowStorefrontTraffic: …) does.
+    storefront_traffic: ClassVar[bool] = True
     _numbers: ClassVar[itertools.count] = itertools.count(1001)
 
     # --- ShopBackend ------------------------------------------------------------------------
     def program_settings(self) -> ProgramSettings | None:
-        from .. import apps
+        from ..saleor_host import version
         from ..services.programme_history import observe_programme_state
 
         switched_on = self.plugin_switched_on()
         observe_programme_state(switched_on)
-        if not switched_on or not apps.host_saleor_supported:
+        if not switched_on or not version.host_saleor_supported:
             return None
         return ProgramSettings.from_mapping(getattr(settings, "WFX_PROGRAM_SETTINGS", {}))
 
@@ -72,6 +75,9 @@ class SimulatedShop:
     def product_card(self, product_id: str, channel_slug: str | None) -> ProductCard | None:
         # One catalogue for every channel: the simulator has no per-channel publishing.
         return self.products.get(product_id)
+
+    def storefront_traffic_allowed(self) -> bool:
+        return self.storefront_traffic
 
     def writer_access(self) -> AbstractContextManager[object]:
         return nullcontext()
@@ -94,8 +100,13 @@ class SimulatedShop:
         cls.plugin_active = active
 
     @classmethod
+    def allow_storefront_traffic(cls, allowed: bool) -> None:
+        cls.storefront_traffic = allowed
+
+    @classmethod
     def reset(cls) -> None:
         cls.plugin_active = None
+        cls.storefront_traffic = True
         cls.orders.clear()
         cls.changed_at.clear()
         cls.products.clear()

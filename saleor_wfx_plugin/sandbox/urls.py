@@ -1,9 +1,10 @@
-"""The plugin's routes at the path Saleor gives them, for the sandbox and the tests."""
+"""The plugin's routes at the paths Saleor gives them, for the sandbox and the tests."""
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.urls import path
 
 from ..http import handle
+from ..saleor_host.routes import LEGACY_ROUTE_PREFIX, ROUTE_PREFIX
 from ..shop import get_shop
 
 
@@ -14,4 +15,7 @@ def plugin_routes(request: HttpRequest, subpath: str) -> HttpResponse:
     return handle(request, subpath)
 
 
-urlpatterns = [path("plugins/wfx.distribution/<path:subpath>", plugin_routes)]
+urlpatterns = [
+    path(f"{prefix.lstrip('/')}/<path:subpath>", plugin_routes)
+    for prefix in (ROUTE_PREFIX, LEGACY_ROUTE_PREFIX)
+]

@@ -15,7 +15,10 @@ from tests.services.conftest import (  # noqa: F401  (shared fixtures)
     tree,
 )
 
-GRAPHQL_URL = "/plugins/wfx.distribution/graphql/"
+PLUGIN_ROOT = "/plugins/global/wfx.distribution"
+# The prefix of the links made before the move, still served for QR codes printed with it.
+LEGACY_PLUGIN_ROOT = "/plugins/wfx.distribution"
+GRAPHQL_URL = f"{PLUGIN_ROOT}/graphql/"
 
 
 def customer(user_id: str, email: str | None = None, *, confirmed: bool = True) -> Viewer:

@@ -114,12 +114,12 @@ def test_pages_of_distributors_follow_cursors_without_repeats(api, tree):
 def test_the_whole_api_is_gone_while_the_programme_is_off(client, api, settings):
     settings.WFX_PROGRAM_ACTIVE = False
     assert client.post(GRAPHQL_URL, data="{}", content_type="application/json").status_code == 404
-    assert client.get("/plugins/wfx.distribution/r/DDD444").status_code == 404
+    assert client.get("/plugins/global/wfx.distribution/r/DDD444").status_code == 404
 
 
 def test_the_referral_link_counts_a_visit_and_carries_the_code(client, api, shop, tree):
     response = client.get(
-        "/plugins/wfx.distribution/r/ddd444",
+        "/plugins/global/wfx.distribution/r/ddd444",
         {"next": "/products/serum"},
         HTTP_USER_AGENT=BROWSER,
         REMOTE_ADDR="203.0.113.9",
@@ -129,7 +129,9 @@ def test_the_referral_link_counts_a_visit_and_carries_the_code(client, api, shop
     assert ReferralClick.objects.filter(distributor=tree[3]).count() == 1
     # The same visitor again the same day is the same click; it still converts into a stat.
     client.get(
-        "/plugins/wfx.distribution/r/DDD444", HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.9"
+        "/plugins/global/wfx.distribution/r/DDD444",
+        HTTP_USER_AGENT=BROWSER,
+        REMOTE_ADDR="203.0.113.9",
     )
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
@@ -139,7 +141,7 @@ def test_the_referral_link_counts_a_visit_and_carries_the_code(client, api, shop
 
 def test_a_referral_link_never_redirects_off_the_shop(client, api, tree):
     response = client.get(
-        "/plugins/wfx.distribution/r/DDD444", {"next": "https://evil.example.net/phish"}
+        "/plugins/global/wfx.distribution/r/DDD444", {"next": "https://evil.example.net/phish"}
     )
     target = urlsplit(response["Location"])
     assert (target.scheme, target.netloc, target.query) == (

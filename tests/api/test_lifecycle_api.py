@@ -94,7 +94,7 @@ def test_apply_approve_then_me_shows_the_code_and_link(api, tree):
     me = api.ok(ME, viewer=ALICE)["me"]
     assert me["distributor"] == {"code": code, "status": "ACTIVE"}
     assert me["referralLink"] == (
-        f"http://testserver/plugins/wfx.distribution/r/{code}?next=/products/serum"
+        f"http://testserver/plugins/global/wfx.distribution/r/{code}?next=/products/serum"
     )
     # The invite code made AAA111 the upline.
     assert Distributor.objects.get(code=code).upline.code == "AAA111"

@@ -1,7 +1,7 @@
 """The distribution API inside a real Saleor: requests go through Saleor's own URL routing
-(`/plugins/wfx.distribution/<path>` → `DistributionPlugin.webhook`), carrying tokens Saleor itself
-issued (`tokenCreate`, app tokens), so shoppers, staff and apps reach the programme exactly as
-they would in a shop."""
+(`/plugins/global/wfx.distribution/<path>` → `DistributionPlugin.webhook`), carrying tokens
+Saleor itself issued (`tokenCreate`, app tokens), so shoppers, staff and apps reach the
+programme exactly as they would in a shop."""
 
 import io
 import json
@@ -31,7 +31,9 @@ from .test_plugin_in_saleor import (  # noqa: E402, F401
     storefront_checkout,
 )
 
-PLUGIN_ROOT = "/plugins/wfx.distribution"
+PLUGIN_ROOT = "/plugins/global/wfx.distribution"
+# The prefix of links printed before the move, which Saleor still routes to the plugin.
+LEGACY_PLUGIN_ROOT = "/plugins/wfx.distribution"
 GRAPHQL_URL = f"{PLUGIN_ROOT}/graphql/"
 # saleor.tests.settings sets PUBLIC_URL, which the plugin's absolute links start with.
 PUBLIC_PLUGIN_ROOT = f"https://example.com{PLUGIN_ROOT}"

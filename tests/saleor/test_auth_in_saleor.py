@@ -32,7 +32,7 @@ from saleor_wfx_plugin.auth import (  # noqa: E402
     Permission,
     get_authenticator,
 )
-from saleor_wfx_plugin.saleor_auth import SaleorAuthenticator  # noqa: E402
+from saleor_wfx_plugin.saleor_host.auth import SaleorAuthenticator  # noqa: E402
 
 TOKEN_CREATE = """
 mutation ($email: String!, $password: String!) {

@@ -19,7 +19,7 @@ from freezegun import freeze_time  # noqa: E402
 from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
 
 from saleor_wfx_plugin.models import Distributor, Grade  # noqa: E402
-from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
+from saleor_wfx_plugin.saleor_host.routes import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.services.ledger import settle_due  # noqa: E402
 from saleor_wfx_plugin.tasks import evaluate_grades_task  # noqa: E402
 

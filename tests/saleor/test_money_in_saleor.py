@@ -158,7 +158,7 @@ def test_a_fulfilled_referred_order_puts_the_commission_on_hold_until_t_plus_3(
 
 
 # --- The whole way, through the plugin's API with tokens Saleor issued ------------------------
-GRAPHQL_URL = "/plugins/wfx.distribution/graphql/"
+GRAPHQL_URL = "/plugins/global/wfx.distribution/graphql/"
 TOKEN_CREATE = """
 mutation ($email: String!, $password: String!) {
   tokenCreate(email: $email, password: $password) { token errors { field message code } }

@@ -18,10 +18,10 @@ from saleor.plugins.models import PluginConfiguration  # noqa: E402
 
 from saleor_wfx_plugin.domain.money import quantize  # noqa: E402
 from saleor_wfx_plugin.models import LedgerEntry, ReferralAttribution  # noqa: E402
-from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
+from saleor_wfx_plugin.saleor_host.routes import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
-PLUGIN_PATH = "saleor_wfx_plugin.plugin.DistributionPlugin"
+PLUGIN_PATH = "saleor_wfx_plugin.saleor_host.plugin.DistributionPlugin"
 
 CHECKOUT_CREATE = """
 mutation ($input: CheckoutCreateInput!) {
@@ -217,6 +217,22 @@ def test_saleor_discovers_the_plugin_through_the_entry_point(settings):
     assert "saleor_wfx_plugin" in settings.INSTALLED_APPS
 
 
+def test_a_shop_whose_settings_name_the_old_plugin_path_keeps_its_configuration(settings, db):
+    """Saleor stores a plugin's configuration under its PLUGIN_ID, not its import path: a shop
+    that listed `saleor_wfx_plugin.plugin.DistributionPlugin` by hand finds the programme it
+    configured through the entry point's new path, and the other way round."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    activate_programme(settings, level2_rate="4")
+    settings.PLUGINS = ["saleor_wfx_plugin.plugin.DistributionPlugin"]
+
+    plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
+
+    assert plugin is not None and plugin.active
+    assert type(plugin).__module__ == "saleor_wfx_plugin.saleor_host.plugin"
+    assert {item["name"]: item["value"] for item in plugin.configuration}["level2_rate"] == "4"
+
+
 def test_a_referred_storefront_order_pays_three_levels_and_not_the_fourth(
     wfx_active, four_generations, storefront_checkout
 ):
@@ -395,7 +411,7 @@ def test_bulk_created_orders_are_attributed_like_any_other(
 def test_the_running_saleor_passes_the_version_check():
     import saleor
 
-    from saleor_wfx_plugin.saleor_adapter import check_saleor_version
+    from saleor_wfx_plugin.saleor_host.version import check_saleor_version
 
     check_saleor_version(saleor.__version__)
 
@@ -418,7 +434,7 @@ def test_ordinary_orders_cost_the_programme_nothing(
 
     from django.utils import timezone
 
-    from saleor_wfx_plugin.saleor_adapter import SaleorShop
+    from saleor_wfx_plugin.saleor_host.adapter import SaleorShop
     from saleor_wfx_plugin.shop import OrderCursor
     from saleor_wfx_plugin.tasks import process_order_event
 

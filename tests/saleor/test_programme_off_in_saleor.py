@@ -19,7 +19,7 @@ from saleor_wfx_plugin.models import (  # noqa: E402
     ProgrammeSwitch,
     ReferralAttribution,
 )
-from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
+from saleor_wfx_plugin.saleor_host.routes import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.tasks import reconcile_recent_orders_task  # noqa: E402
 
 from . import test_api_in_saleor as api_tier  # noqa: E402
@@ -138,13 +138,13 @@ def test_a_refund_made_while_off_of_an_order_that_earned_is_reversed_after_the_s
 def test_the_version_pause_is_not_off(
     wfx_active, four_generations, storefront_checkout, monkeypatch
 ):
-    from saleor_wfx_plugin import apps
+    from saleor_wfx_plugin.saleor_host import version
 
-    monkeypatch.setattr(apps, "host_saleor_supported", False)
+    monkeypatch.setattr(version, "host_saleor_supported", False)
     order, _, _ = storefront_checkout([("referral_code", "DDD444")])
     assert not ReferralAttribution.objects.exists()
 
-    monkeypatch.setattr(apps, "host_saleor_supported", True)
+    monkeypatch.setattr(version, "host_saleor_supported", True)
     reconcile_recent_orders_task()
 
     goods = order.subtotal_net_amount

@@ -18,7 +18,7 @@ from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
 from saleor.plugins.models import PluginConfiguration  # noqa: E402
 
 from saleor_wfx_plugin.models import CustomerBinding, ReferralAttribution, Settlement  # noqa: E402
-from saleor_wfx_plugin.plugin import PLUGIN_ID  # noqa: E402
+from saleor_wfx_plugin.saleor_host.routes import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.selectors.balances import balance  # noqa: E402
 from saleor_wfx_plugin.services.ledger import settle_due  # noqa: E402
 

@@ -45,7 +45,7 @@ def now(monkeypatch):
 
 def follow(rf, code="anna01", *, method="get", ip="203.0.113.9", user_agent=PHONE, **query):
     request = getattr(rf, method)(
-        f"/plugins/wfx.distribution/r/{code}",
+        f"/plugins/global/wfx.distribution/r/{code}",
         query,
         HTTP_USER_AGENT=user_agent,
         REMOTE_ADDR=ip,
@@ -250,7 +250,7 @@ def visitor_for(ip):
 
 
 def recorded_visitor(rf, **headers):
-    request = rf.get("/plugins/wfx.distribution/r/ANNA01", HTTP_USER_AGENT=PHONE, **headers)
+    request = rf.get("/plugins/global/wfx.distribution/r/ANNA01", HTTP_USER_AGENT=PHONE, **headers)
     referral_redirect(request, "ANNA01")
     return ReferralClick.objects.get().visitor
 

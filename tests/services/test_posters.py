@@ -21,7 +21,7 @@ from saleor_wfx_plugin.shop import ProductCard
 
 pytestmark = pytest.mark.django_db
 
-BASE_URL = "https://api.shop.com/plugins/wfx.distribution"
+BASE_URL = "https://api.shop.com/plugins/global/wfx.distribution"
 RED = (200, 30, 30)
 
 

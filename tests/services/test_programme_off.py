@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from saleor_wfx_plugin import apps
 from saleor_wfx_plugin.models import ProgrammeSwitch, ReferralAttribution
+from saleor_wfx_plugin.saleor_host import version
 from saleor_wfx_plugin.selectors.programme import programme_active_at
 from saleor_wfx_plugin.services.programme_history import observe_programme_state
 from saleor_wfx_plugin.services.sweep import sweep_from_mark
@@ -95,13 +95,13 @@ def test_a_switch_made_outside_plugin_update_is_noticed_at_the_next_reading(shop
 
 def test_the_version_pause_is_not_off_and_the_sweep_catches_its_orders_up(shop, tree, monkeypatch):
     sweep_from_mark(shop())  # the mark exists from earlier runs
-    monkeypatch.setattr(apps, "host_saleor_supported", False)
+    monkeypatch.setattr(version, "host_saleor_supported", False)
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
     assert reconcile_recent_orders_task()["orders_seen"] == 0  # paused: nothing runs
     assert entry_count(order) == 0
 
-    monkeypatch.setattr(apps, "host_saleor_supported", True)  # the right plugin release
+    monkeypatch.setattr(version, "host_saleor_supported", True)  # the right plugin release
     reconcile_recent_orders_task()
 
     assert programme_active_at(timezone.now())

@@ -28,7 +28,8 @@ class RequestContext:
 
     request: HttpRequest
     viewer: Viewer
-    # Absolute URL of the plugin's routes, e.g. https://api.example.com/plugins/wfx.distribution
+    # Absolute URL of the plugin's routes on the kept prefix, e.g.
+    # https://api.example.com/plugins/global/wfx.distribution
     base_url: str
     _own_distributor: Distributor | None = None
     _own_distributor_loaded: bool = False

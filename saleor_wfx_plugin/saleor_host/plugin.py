@@ -1,0 +1,384 @@
+"""The only module that knows Saleor's plugin hooks.
+
+Each order hook does as little as possible on Saleor's request path: it schedules the
+reconciliation task for after the transaction commits and returns. It never raises: an exception
+from a hook inside `checkoutComplete` shows the shopper an error for an order that was created.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
+
+from ..domain.rate_cap import RateCapCheck
+from ..domain.settings import InvalidProgramSettings, ProgramSettings
+from . import version
+from .adapter import configuration_to_mapping
+from .routes import PLUGIN_ID
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["PLUGIN_ID", "DistributionPlugin"]
+
+
+def _field(kind: str, label: str, help_text: str) -> dict[str, str]:
+    return {"type": kind, "label": label, "help_text": help_text}
+
+
+class DistributionPlugin(BasePlugin):
+    PLUGIN_ID = PLUGIN_ID
+    PLUGIN_NAME = "Social distribution (微分销)"
+    PLUGIN_DESCRIPTION = (
+        "Referral attribution and commissions for distributors, at most three levels including "
+        "the seller, paid on sales only."
+    )
+    DEFAULT_ACTIVE = False
+    # One programme for the whole shop: rates are percentages, so they fit every channel's
+    # currency, and a distributor's upline must not depend on where the customer shops.
+    CONFIGURATION_PER_CHANNEL = False
+    DEFAULT_CONFIGURATION = [
+        {"name": "referral_metadata_key", "value": "referral_code"},
+        {"name": "commission_trigger", "value": "order_fully_paid"},
+        {"name": "default_seller_rate", "value": "10"},
+        {"name": "level2_rate", "value": "5"},
+        {"name": "level3_rate", "value": "2"},
+        {"name": "commission_levels", "value": "3"},
+        {"name": "max_total_rate", "value": "40"},
+        {"name": "grade_team_sales_rules", "value": False},
+        {"name": "tax_in_base", "value": False},
+        {"name": "promotional_gift_cards_earn", "value": False},
+        {"name": "self_purchase_commission", "value": False},
+        {"name": "customer_binding", "value": True},
+        {"name": "customer_binding_days", "value": "30"},
+        {"name": "attribution_window_days", "value": "30"},
+        {"name": "storefront_url", "value": ""},
+        {"name": "redirect_allowed_hosts", "value": ""},
+        {"name": "referral_query_param", "value": "ref"},
+        {"name": "auto_approve_applications", "value": False},
+        {"name": "require_documents", "value": False},
+        {"name": "confirm_days_after_fulfilment", "value": "7"},
+        {"name": "confirm_days_after_payment", "value": ""},
+        {"name": "settlement_days", "value": "3"},
+        {"name": "settlement_holidays", "value": ""},
+        {"name": "settlement_workdays", "value": ""},
+        {"name": "payout_min_amount", "value": "CNY:10, USD:2"},
+        {"name": "early_withdrawal", "value": False},
+        {"name": "early_withdrawal_fee_rate", "value": "0.5"},
+        {"name": "second_approval_above", "value": "CNY:5000, USD:700"},
+        {"name": "tax_policy", "value": "labour_remuneration"},
+        {"name": "tax_flat_rate", "value": "20"},
+        {"name": "tax_period", "value": "monthly"},
+    ]
+    CONFIG_STRUCTURE = {
+        "referral_metadata_key": _field(
+            ConfigurationTypeField.STRING,
+            "Checkout metadata key of the referral code",
+            "The storefront puts the distributor's code in checkout metadata under this key.",
+        ),
+        "commission_trigger": _field(
+            ConfigurationTypeField.STRING,
+            "Commission trigger",
+            "order_fully_paid (default) or order_paid: when an attributed order earns commission.",
+        ),
+        "default_seller_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Default seller rate (%)",
+            "Seller's commission when no product, category or grade rate applies. 0-100.",
+        ),
+        "level2_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Level 2 rate (%)",
+            "Commission of the seller's upline (direct reward). 0-100.",
+        ),
+        "level3_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Level 3 rate (%)",
+            "Commission of the upline's upline (indirect reward). 0-100.",
+        ),
+        "commission_levels": _field(
+            ConfigurationTypeField.STRING,
+            "Commission levels (1-3)",
+            "Levels paid, including the seller. Never more than 3 (China's anti-pyramid rules). "
+            "WeChat tolerates only 2 and suspends payment accounts beyond that.",
+        ),
+        "max_total_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Combined rate cap (%)",
+            "All levels' rates on one line together (the seller's highest grade, product or "
+            "category rate included) may not exceed this. 0-100; default 40.",
+        ),
+        "grade_team_sales_rules": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Grade upgrades on team sales",
+            "Off (default): grade criteria on team sales cannot be saved and are not applied. "
+            "Pay computed from a downline's sales (团队计酬) is a pyramid-selling behaviour "
+            "under 禁止传销条例 art. 7(3); take legal advice before switching it on.",
+        ),
+        "tax_in_base": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Include tax in the commission base",
+            "Off: commission on goods net of tax. Shipping is never in the base.",
+        ),
+        "promotional_gift_cards_earn": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Goods paid with promotional gift cards earn",
+            "Off: what a gift card issued by staff or an app paid earns nothing (no money was "
+            "received for it). Cards customers bought always count as money.",
+        ),
+        "self_purchase_commission": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Commission on own purchases",
+            "Whether a distributor earns on orders placed with their own code.",
+        ),
+        "customer_binding": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Bind customers to their first referrer",
+            "Later orders without a code go to the distributor who first referred the customer.",
+        ),
+        "customer_binding_days": _field(
+            ConfigurationTypeField.STRING,
+            "Customer binding days",
+            "How long a customer stays bound to their first referrer.",
+        ),
+        "attribution_window_days": _field(
+            ConfigurationTypeField.STRING,
+            "Attribution window days",
+            "A referral counts for orders placed within this many days of the visitor following "
+            "the link (sent by the storefront as referral_code_at, ISO 8601).",
+        ),
+        "storefront_url": _field(
+            ConfigurationTypeField.STRING,
+            "Storefront URL",
+            "Where referral links send visitors, e.g. https://shop.example.com. Empty: links off.",
+        ),
+        "redirect_allowed_hosts": _field(
+            ConfigurationTypeField.STRING,
+            "Other hosts referral links may lead to",
+            "Comma-separated host names a link's ?next= may point at besides the storefront's.",
+        ),
+        "referral_query_param": _field(
+            ConfigurationTypeField.STRING,
+            "Referral query parameter",
+            "Query parameter that carries the code to the storefront (default ref).",
+        ),
+        "auto_approve_applications": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Approve applications automatically",
+            "On: an application becomes an active distributor at once, without review.",
+        ),
+        "require_documents": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Require qualification documents",
+            "On: an application needs at least one ID card or business licence image.",
+        ),
+        "confirm_days_after_fulfilment": _field(
+            ConfigurationTypeField.STRING,
+            "Confirm commission N days after fulfilment (0-60)",
+            "0: confirmed when Saleor reports the order fulfilled. N (default 7, China's "
+            "seven-day return from receipt): automatic receipt confirmation N days after "
+            "fulfilment, leaving time for returns.",
+        ),
+        "confirm_days_after_payment": _field(
+            ConfigurationTypeField.STRING,
+            "Confirm commission N days after payment if never fulfilled (0-90)",
+            "For shops that do not record fulfilments in Saleor: an order with no fulfilment "
+            "N days after it was paid is confirmed then. At least the fulfilment days. Empty: "
+            "off (such commission stays pending).",
+        ),
+        "settlement_days": _field(
+            ConfigurationTypeField.STRING,
+            "Settlement hold T+N (business days, 0-30)",
+            "Confirmed commission becomes available when the N-th business day after "
+            "confirmation begins, in the shop's time zone. Weekends and holidays do not count.",
+        ),
+        "settlement_holidays": _field(
+            ConfigurationTypeField.MULTILINE,
+            "Holidays (no settlement)",
+            "Dates YYYY-MM-DD separated by commas or new lines; FIRST..LAST for a range, "
+            "e.g. 2026-10-01..2026-10-07.",
+        ),
+        "settlement_workdays": _field(
+            ConfigurationTypeField.MULTILINE,
+            "Working weekend days (调休)",
+            "Saturdays and Sundays worked in exchange for a holiday, YYYY-MM-DD separated by "
+            "commas or new lines, e.g. 2026-09-20, 2026-10-10.",
+        ),
+        "payout_min_amount": _field(
+            ConfigurationTypeField.STRING,
+            "Minimum payout",
+            "Per currency, e.g. CNY:10, USD:2 (ISO codes). A currency not listed cannot be paid "
+            "out. A plain number applies to every currency.",
+        ),
+        "early_withdrawal": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Allow early withdrawal",
+            "On: confirmed money still in the T+N hold can be requested, for a fee. Off by "
+            "default: held money may still be refunded, and once paid it can only be clawed "
+            "back from later commission.",
+        ),
+        "early_withdrawal_fee_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Early withdrawal fee (%)",
+            "Fee on the part of a payout taken from money still in the hold. 0-100.",
+        ),
+        "second_approval_above": _field(
+            ConfigurationTypeField.STRING,
+            "Second approval above",
+            "Per currency, e.g. CNY:5000, USD:700: a payout above it needs a second staff "
+            "approver; in a currency not listed, every payout does. A plain number applies to "
+            "every currency. Empty: never.",
+        ),
+        "tax_policy": _field(
+            ConfigurationTypeField.STRING,
+            "Tax withheld from payouts",
+            "labour_remuneration (default): Chinese individual income tax on labour "
+            "remuneration (劳务报酬), CNY payouts only; flat: tax_flat_rate % of every payout; "
+            "none: distributors declare their own tax.",
+        ),
+        "tax_flat_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Flat tax rate (%)",
+            "Used when the tax policy is flat. 0-100.",
+        ),
+        "tax_period": _field(
+            ConfigurationTypeField.STRING,
+            "Tax period",
+            "monthly (default): a person's payouts approved in one calendar month, across all "
+            "their accounts, are taxed as one income; per_payout: each payout on its own.",
+        ),
+    }
+
+    @classmethod
+    def validate_plugin_configuration(cls, plugin_configuration, **kwargs):  # type: ignore[no-untyped-def]
+        from ..selectors.program_config import highest_seller_override
+
+        values = configuration_to_mapping(plugin_configuration.configuration)
+        # Saleor saves after this check, so the stored row still holds the values before the
+        # edit: the rate cap's error goes on the rate the merchant just changed.
+        stored = (
+            type(plugin_configuration)
+            .objects.filter(pk=plugin_configuration.pk)
+            .values_list("configuration", flat=True)
+            .first()
+        )
+        before = configuration_to_mapping(stored)
+        changed = {name for name, value in values.items() if before.get(name) != value}
+        try:
+            program = ProgramSettings.from_mapping(
+                values,
+                rate_cap=RateCapCheck(
+                    highest_seller_override=highest_seller_override(), changed=changed
+                ),
+            )
+        except InvalidProgramSettings as error:
+            raise ValidationError(
+                {
+                    name: ValidationError(message, code="invalid")
+                    for name, message in error.errors.items()
+                }
+            ) from None
+        for warning in program.warnings:
+            logger.warning("wfx.distribution: %s", warning)
+
+    @classmethod
+    def pre_save_plugin_configuration(cls, plugin_configuration, **kwargs):  # type: ignore[no-untyped-def]
+        """Saleor calls this from `pluginUpdate` (API and dashboard) just before it saves: the
+        only moment the previous `active` flag can still be read, so the switch is recorded here
+        with its exact time. Saleor keeps no history of the flag itself."""
+        super().pre_save_plugin_configuration(plugin_configuration, **kwargs)
+        from saleor.plugins.models import PluginConfiguration
+
+        from ..services.programme_history import Source, record_switch
+
+        stored = (
+            PluginConfiguration.objects.filter(pk=plugin_configuration.pk)
+            .values_list("active", flat=True)
+            .first()
+            if plugin_configuration.pk
+            else None
+        )
+        if bool(stored) != bool(plugin_configuration.active):
+            # Recorded before Saleor's save; should that save fail, the next reading of the flag
+            # records the switch back (`observe_programme_state`).
+            record_switch(bool(plugin_configuration.active), source=Source.PLUGIN_UPDATE)
+
+    def webhook(self, request, path, previous_value):  # type: ignore[no-untyped-def]
+        # Saleor hands both prefixes here with the same `path` (`routes`): the kept
+        # /plugins/global/wfx.distribution/ only while the plugin is active, the legacy
+        # /plugins/wfx.distribution/ even while it is switched off, so the flag is checked here.
+        # No authentication either way: the routes check tokens and signatures themselves.
+        from django.http import HttpResponseNotFound
+
+        if not self.active or not version.host_saleor_supported:
+            return HttpResponseNotFound("Not found", content_type="text/plain")
+        from ..http import handle
+
+        return handle(request, path)
+
+    # --- Order hooks: all the same, because reconciliation reads the order's current state. ---
+    def order_created(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_created", previous_value)
+
+    def order_paid(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_paid", previous_value)
+
+    def order_fully_paid(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_fully_paid", previous_value)
+
+    def order_cancelled(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_cancelled", previous_value)
+
+    def order_expired(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_expired", previous_value)
+
+    def order_refunded(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_refunded", previous_value)
+
+    def order_fully_refunded(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_fully_refunded", previous_value)
+
+    def order_confirmed(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_confirmed", previous_value)
+
+    def order_fulfilled(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        return self._schedule(order, "order_fulfilled", previous_value)
+
+    def order_updated(self, order, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        # A chargeback (`CHARGE_BACK` transaction event) lowers the charged amount and Saleor
+        # then fires only this hook. It fires often, so it only schedules, like the others;
+        # the task tells an order outside the programme with one indexed query.
+        return self._schedule(order, "order_updated", previous_value)
+
+    def order_bulk_created(self, orders, previous_value, **kwargs):  # type: ignore[no-untyped-def]
+        # orderBulkCreate imports orders (from a marketplace or an old shop) that may carry a
+        # referral code in their metadata like any checkout's.
+        for order in orders or ():
+            self._schedule(order, "order_bulk_created", previous_value)
+        return previous_value
+
+    def _schedule(self, order: Any, event: str, previous_value: Any) -> Any:
+        if not self.active or not version.host_saleor_supported:
+            return previous_value
+        try:
+            order_id = str(order.pk)
+            transaction.on_commit(lambda: _enqueue(order_id, event))
+        except Exception:
+            logger.exception("wfx: could not schedule %s for order %r", event, order)
+        return previous_value
+
+
+def _enqueue(order_id: str, event: str) -> None:
+    try:
+        from ..tasks import process_order_event
+
+        # retry=False: with the broker down, fail at once (the sweep repairs the order) instead
+        # of blocking Saleor's request on kombu's publish retries.
+        process_order_event.apply_async((order_id, event), retry=False)
+    except Exception:
+        # A broker outage, or the inline task failing for good: the periodic sweep will
+        # reconcile this order later; Saleor's request must not fail because of us.
+        logger.exception("wfx: %s for order %s failed; the sweep will retry", event, order_id)
