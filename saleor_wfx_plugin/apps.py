@@ -25,6 +25,7 @@ class DistributionConfig(AppConfig):
         register_sweep_schedule()
         register_grades_schedule()
         register_settle_schedule()
+        from . import checks  # noqa: F401  (registers the start-up checks)
 
 
 # False when the host Saleor is a version the plugin was not written for: the programme then

@@ -13,7 +13,6 @@ from typing import Any
 import graphene
 
 from ..auth import Permission
-from ..domain.masking import mask_account
 from ..models import Distributor, LedgerEntry, Payout
 from ..selectors.balances import Balance, balances
 from .core import (
@@ -176,7 +175,7 @@ class PayoutType(graphene.ObjectType):
 
     @staticmethod
     def resolve_account(root: Payout, info: Any) -> str:
-        return mask_account(root.payee_account)
+        return root.payee_account_masked
 
     @staticmethod
     def resolve_bank(root: Payout, info: Any) -> str:
