@@ -18,7 +18,7 @@ from .domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState, 
 from .domain.money import Money
 from .domain.orders import OrderSnapshot
 from .domain.settings import ProgramSettings
-from .shop import OrderCursor, ProductCard
+from .shop import OrderCursor, ProductCard, stored_settings
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,16 @@ class SaleorShop:
         if not switched_on or not apps.host_saleor_supported:
             return None
         return ProgramSettings.from_mapping(configuration_to_mapping(plugin.configuration))
+
+    def stored_program_settings(self) -> ProgramSettings:
+        from saleor.plugins.manager import get_plugins_manager
+
+        from .plugin import PLUGIN_ID
+
+        plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
+        if plugin is None:
+            return ProgramSettings()
+        return stored_settings(configuration_to_mapping(plugin.configuration))
 
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         from saleor.order.models import Order
