@@ -21,6 +21,7 @@ from ..services.distributors import DistributorError
 from . import identity as identity_mutations
 from . import money as money_mutations
 from . import mutations, payout_batches
+from . import privacy as privacy_mutations
 from . import tax as tax_api
 from .attribution import AttributionQuery, OrderAttribute
 from .core import (
@@ -427,6 +428,7 @@ class Mutation(graphene.ObjectType):
     payout_bulk_mark_paid = payout_batches.PayoutBulkMarkPaid.Field()
     tax_withholding_export = tax_api.TaxWithholdingExport.Field()
     distributor_set_identity = identity_mutations.DistributorSetIdentity.Field()
+    distributor_erase_personal_data = privacy_mutations.DistributorErasePersonalData.Field()
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation)

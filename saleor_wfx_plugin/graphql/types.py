@@ -185,6 +185,9 @@ class DistributorType(graphene.ObjectType):
         description="The verified identity income tax is filed under, masked (staff with "
         "MANAGE_USERS or HANDLE_PAYMENTS, and the distributor themself).",
     )
+    erased_at = graphene.DateTime(
+        description="When staff erased the personal data (distributorErasePersonalData)."
+    )
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
 

@@ -185,6 +185,7 @@ def set_identity(
     name = _clean_legal_name(legal_name)
     reason = reason.strip()
     distributor = lock_distributor(distributor.pk)
+    refuse_if_erased(distributor)
     current = distributor.identity
     if current is not None and current.legal_name == name and is_number_of(current, number):
         return distributor  # a retried call: nothing changes, nothing is recorded
@@ -246,3 +247,11 @@ def identity_for_payout_request(
         )
     _link(distributor, identity, actor=actor, reason="", source="payout_request")
     return identity
+
+
+def refuse_if_erased(distributor: Distributor) -> None:
+    if distributor.erased_at is not None:
+        raise DistributorError(
+            "This distributor's personal data was erased; the account cannot be used again.",
+            code="erased",
+        )
