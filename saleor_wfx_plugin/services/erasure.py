@@ -195,12 +195,14 @@ def erase_personal_data(distributor: Distributor, *, actor: str, reason: str) ->
         and locked.identity_id not in {identity.pk for identity in identities},
     )
     # Files are not transactional: deleted once the erasure is committed. Should the storage
-    # fail, the rows stay marked and the retention run deletes them.
+    # fail, the rows stay marked and the retention run deletes them; the erasure itself stands
+    # (robust: an error here is logged, not raised into the committed request).
     transaction.on_commit(
         lambda: delete_document_files(
             ApplicationDocument.objects.filter(pk__in=document_ids),
             reason=ApplicationDocument.Deletion.ERASURE,
-        )
+        ),
+        robust=True,
     )
     return Erasure(locked, event)
 
