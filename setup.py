@@ -29,6 +29,8 @@ setup(
     install_requires=[
         "Django>=5.2,<5.3",
         "celery>=5.3,<6",
+        # Encryption at rest of ID numbers and payee accounts (Fernet); Saleor pins 49.0.0.
+        "cryptography>=42,<50",
         # The API follows Saleor's own GraphQL stack, which is still graphene 2.
         "graphene>=2.1.9,<3",
         "Pillow>=10",

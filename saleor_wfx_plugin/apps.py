@@ -9,6 +9,7 @@ from .saleor_host.version import check_host_saleor
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
 GRADES_BEAT_ENTRY = "wfx-evaluate-grades"
 SETTLE_BEAT_ENTRY = "wfx-settle-matured"
+DOCUMENTS_BEAT_ENTRY = "wfx-purge-expired-documents"
 DEFAULT_SWEEP_INTERVAL_MINUTES = 30
 DEFAULT_SETTLE_INTERVAL_MINUTES = 15
 
@@ -24,6 +25,8 @@ class DistributionConfig(AppConfig):
         register_sweep_schedule()
         register_grades_schedule()
         register_settle_schedule()
+        register_documents_schedule()
+        from . import checks  # noqa: F401  (registers the start-up checks)
 
 
 def register_sweep_schedule() -> None:
@@ -78,5 +81,21 @@ def register_settle_schedule() -> None:
             "schedule": timedelta(minutes=minutes),
             # A run that waited longer than its interval is superseded by the next one.
             "options": {"expires": minutes * 60},
+        },
+    )
+
+
+def register_documents_schedule() -> None:
+    """Delete documents past their retention once a day, at a quiet hour (03:40 in Celery's time
+    zone). A day's precision is all a retention period in days needs. A merchant's own entry of
+    that name wins."""
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if not isinstance(schedule, dict):
+        return
+    schedule.setdefault(
+        DOCUMENTS_BEAT_ENTRY,
+        {
+            "task": "saleor_wfx_plugin.tasks.purge_expired_documents_task",
+            "schedule": crontab(hour="3", minute="40"),
         },
     )

@@ -115,6 +115,12 @@ def _document(request: HttpRequest, token: str) -> HttpResponse:
     document = ApplicationDocument.objects.filter(pk=document_id).first()
     if document is None:
         return HttpResponseNotFound("Not found", content_type="text/plain")
+    if document.file_deletion_reason or document.file_deleted_at or not document.file.name:
+        return HttpResponse(
+            "This document's file was deleted (retention period over, or personal data erased).",
+            status=410,
+            content_type="text/plain",
+        )
     extension = {
         "image/jpeg": "jpg",
         "image/png": "png",

@@ -80,6 +80,13 @@ def lock_application(application_id: int) -> DistributorApplication:
     return DistributorApplication.objects.select_for_update(no_key=True).get(pk=application_id)
 
 
+def lock_applications(
+    applications: QuerySet[DistributorApplication],
+) -> list[DistributorApplication]:
+    """The applications of a filter (one person's, for an erasure), in primary-key order."""
+    return list(applications.select_for_update(no_key=True).order_by("pk"))
+
+
 # --- 4. Distributors -------------------------------------------------------------------------
 def lock_distributors(ids: Iterable[int | None]) -> dict[int, Distributor]:
     """Lock several distributors in one statement, in primary-key order; the grade is read
@@ -131,6 +138,16 @@ def lock_payout(payout_id: int) -> Payout:
     distributor_id = Payout.objects.values_list("distributor_id", flat=True).get(pk=payout_id)
     lock_distributor(distributor_id)
     return Payout.objects.select_for_update(no_key=True).get(pk=payout_id)
+
+
+def lock_payouts_of_distributor(distributor_id: int) -> list[Payout]:
+    """Every payout of a distributor whose row the caller already holds (step 4), in
+    primary-key order: an erasure rewrites their payee details."""
+    return list(
+        Payout.objects.select_for_update(no_key=True)
+        .filter(distributor_id=distributor_id)
+        .order_by("pk")
+    )
 
 
 # --- 7. Settlements --------------------------------------------------------------------------

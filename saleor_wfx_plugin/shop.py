@@ -7,7 +7,8 @@ demo and the tests. Chosen by the Django setting `WFX_SHOP_BACKEND` (a dotted pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,9 @@ from django.utils.module_loading import import_string
 
 from .domain.money import Money
 from .domain.orders import OrderSnapshot
-from .domain.settings import ProgramSettings
+from .domain.settings import InvalidProgramSettings, ProgramSettings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_SHOP_BACKEND = "saleor_wfx_plugin.saleor_host.adapter.SaleorShop"
 
@@ -57,6 +60,11 @@ class ShopBackend(Protocol):
         unsupported Saleor). Records the plugin's switch in the programme's history when it
         differs (`services.programme_history.observe_programme_state`)."""
 
+    def stored_program_settings(self) -> ProgramSettings:
+        """The settings as saved, whether the programme is switched on or off: for duties that
+        do not stop with the programme (deleting documents past their retention). The defaults
+        when nothing valid is saved."""
+
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         """The order as it is now; None when the shop no longer has it, or when it cannot be in
         the programme (no referral code, no attribution, no bound customer), which a backend may
@@ -82,6 +90,22 @@ class ShopBackend(Protocol):
     def writer_access(self) -> AbstractContextManager[object]:
         """Entered around a task's work. Saleor's Celery tasks may touch the writer database only
         inside `allow_writer()`; elsewhere nothing is needed."""
+
+
+def stored_settings(values: Mapping[str, object]) -> ProgramSettings:
+    """`ProgramSettings` from a saved configuration for the duties that run whatever its state
+    (`ShopBackend.stored_program_settings`). A configuration saved before a rule existed may no
+    longer validate as a whole; the retention period alone is then read, else its default."""
+    try:
+        return ProgramSettings.from_mapping(values)
+    except InvalidProgramSettings as error:
+        logger.warning("wfx: the saved plugin configuration is not valid: %s", error)
+    try:
+        return ProgramSettings.from_mapping(
+            {"document_retention_days": values.get("document_retention_days")}
+        )
+    except InvalidProgramSettings:
+        return ProgramSettings()
 
 
 @cache

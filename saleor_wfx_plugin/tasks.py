@@ -15,6 +15,7 @@ from django.utils import timezone
 from .services.commissions import OrderMismatch, reconcile_order
 from .services.grades import evaluate_grades, parse_month
 from .services.ledger import settle_due
+from .services.retention import purge_expired_documents
 from .services.sweep import reconcile_recent_orders, sweep_from_mark
 from .shop import get_shop
 
@@ -97,3 +98,16 @@ def settle_matured_task() -> dict[str, int]:
             return {"confirmed": 0, "released": 0}
         result = settle_due()
     return {"confirmed": result.confirmed, "released": result.released}
+
+
+@shared_task(acks_late=True)
+def purge_expired_documents_task() -> dict[str, int]:
+    """Delete applicants' document files `document_retention_days` after their application was
+    decided, and any an erasure left behind. Runs whether the programme is on or off: keeping
+    ID cards longer than needed is not something switching the programme off should cause.
+    Each file goes once; a repeated delivery finds nothing left to delete."""
+    shop = get_shop()
+    with shop.writer_access():
+        retention_days = shop.stored_program_settings().document_retention_days
+        report = purge_expired_documents(retention_days=retention_days)
+    return {"deleted": report.deleted, "failed": report.failed}

@@ -6,12 +6,16 @@ merchant holds, not the distributor (PIPL: the minimum necessary).
 
 from __future__ import annotations
 
+# What replaces a departed distributor's personal data after erasure (PIPL): a fixed value, so
+# every screen shows the same thing and no mask makes it look like a real name.
+ERASED = "[erased]"
+
 
 def mask_name(name: str) -> str:
     """ "张三丰" → "张**", "Alice Smith" → "A****"; empty stays empty."""
     name = name.strip()
-    if not name:
-        return ""
+    if not name or name == ERASED:
+        return name
     first = name[0]
     hidden = min(max(len(name) - 1, 1), 4)
     return first + "*" * hidden
@@ -42,6 +46,8 @@ def mask_email(email: str) -> str:
 
 def mask_account(account: str) -> str:
     """Payee accounts: "6222021234567890123" → "**** 0123"; e-mail accounts like mask_email."""
+    if account == ERASED:
+        return account
     if "@" in account:
         return mask_email(account)
     return f"**** {account[-4:]}" if len(account) > 4 else "****"
@@ -50,6 +56,8 @@ def mask_account(account: str) -> str:
 def mask_identity_number(number: str) -> str:
     """ID card numbers in exports: first 3 and last 4 kept ("110***********1234")."""
     number = number.strip()
+    if number == ERASED:
+        return number
     if len(number) <= 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]

@@ -27,6 +27,8 @@ MAX_CONFIRM_DAYS_AFTER_FULFILMENT = 60
 DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT = 7
 MAX_CONFIRM_DAYS_AFTER_PAYMENT = 90
 MAX_SETTLEMENT_DAYS = 30
+DEFAULT_DOCUMENT_RETENTION_DAYS = 180
+MAX_DOCUMENT_RETENTION_DAYS = 3650
 
 # The issue's example: ten yuan, or two dollars, is the smallest transfer worth its fee.
 DEFAULT_PAYOUT_MINIMUM = CurrencyAmounts.of(CNY="10", USD="2")
@@ -85,6 +87,9 @@ class ProgramSettings:
     referral_query_param: str = "ref"
     auto_approve_applications: bool = False
     require_documents: bool = False
+    # Applicants' ID documents are deleted this many days after the application is decided:
+    # kept only while a dispute about the decision is plausible (PIPL: no longer than needed).
+    document_retention_days: int = DEFAULT_DOCUMENT_RETENTION_DAYS
     # 0: confirmed when Saleor reports the order fulfilled; N: N days later (automatic receipt
     # confirmation, as marketplaces do when the buyer does not confirm delivery).
     confirm_days_after_fulfilment: int = DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT
@@ -181,6 +186,7 @@ class ProgramSettings:
         take("referral_query_param", _parse_query_param)
         for flag in ("auto_approve_applications", "require_documents"):
             take(flag, _parse_bool)
+        take("document_retention_days", _parse_retention_days)
         take("confirm_days_after_fulfilment", _parse_confirm_days)
         take("confirm_days_after_payment", _parse_confirm_days_after_payment)
         take("settlement_days", _parse_settlement_days)
@@ -314,6 +320,13 @@ def _parse_total_rate(value: object) -> Decimal:
     if rate != rate.quantize(Decimal("0.01")):
         raise ValueError("max_total_rate has at most two decimals")
     return rate
+
+
+def _parse_retention_days(value: object) -> int:
+    days = _parse_int(value)
+    if not 0 <= days <= MAX_DOCUMENT_RETENTION_DAYS:
+        raise ValueError(f"{days} days is outside 0-{MAX_DOCUMENT_RETENTION_DAYS}")
+    return days
 
 
 def _parse_settlement_days(value: object) -> int:

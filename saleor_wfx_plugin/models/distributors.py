@@ -38,6 +38,10 @@ class Distributor(models.Model):
     )
     identity_set_by = models.CharField(max_length=128, blank=True)
     identity_set_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff erased the departed distributor's personal data (services/erasure.py):
+    # the code, amounts and audit trail stay, the person is gone. Never reactivated after.
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.CharField(max_length=128, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -125,11 +129,25 @@ class ApplicationDocument(models.Model):
     application = models.ForeignKey(
         DistributorApplication, on_delete=models.CASCADE, related_name="documents"
     )
+
+    class Deletion(models.TextChoices):
+        # `document_retention_days` after the application was decided.
+        RETENTION = "retention"
+        # Staff erased the distributor's personal data.
+        ERASURE = "erasure"
+
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    file = models.FileField(upload_to=_document_path, storage=_private_storage, max_length=255)
+    # Empty once the file is deleted; the row stays as the record that there was one.
+    file = models.FileField(
+        upload_to=_document_path, storage=_private_storage, max_length=255, blank=True
+    )
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Why the file is (to be) deleted: set with the deletion, or beforehand by an erasure,
+    # whose files go once its transaction commits (services/retention.py).
+    file_deletion_reason = models.CharField(max_length=16, choices=Deletion.choices, blank=True)
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -152,6 +170,8 @@ class DistributorEvent(models.Model):
         IMPORTED = "imported"
         IDENTITY_SET = "identity_set"
         IDENTITY_CHANGED = "identity_changed"
+        # Personal data erased (PIPL); the event holds counts, never the data.
+        ERASED = "erased"
 
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -84,8 +84,11 @@ class Payout(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
     method = models.CharField(max_length=16, choices=Method.choices)
     payee_name = models.CharField(max_length=128)
-    # Bank card number, WeChat or Alipay account: shown masked everywhere but the transfer export.
-    payee_account = models.CharField(max_length=64)
+    # Bank card number, WeChat or Alipay account, encrypted at rest (Fernet token): decrypted
+    # only for the bank batch (services/payouts/accounts.py); empty once erased.
+    payee_account_ciphertext = models.TextField()
+    # "**** 0123": what every screen shows.
+    payee_account_masked = models.CharField(max_length=64)
     payee_bank = models.CharField(max_length=128, blank=True)
     idempotency_key = models.CharField(max_length=64)
     requested_by = models.CharField(max_length=128)

@@ -1,7 +1,8 @@
 """The people income tax is filed under, and the record of every withholding-return download.
 
-Only `services/identity.py` reads or writes a `TaxIdentity`'s number: a later release encrypts
-it at rest, and keeping every access in one module keeps that change in one place.
+Only `services/identity.py` reads or writes a `TaxIdentity`'s number, which is encrypted at rest
+(`encryption.py`): the database holds the ciphertext, a keyed hash to find a person by number,
+and the masked form screens show, never the number itself.
 """
 
 from __future__ import annotations
@@ -21,15 +22,25 @@ class TaxIdentity(models.Model):
         RESIDENT_ID = "resident_id", "居民身份证"
 
     id_type = models.CharField(max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
-    id_number = models.CharField(max_length=32)
+    # Fernet token of the number; empty once erased.
+    id_number_ciphertext = models.TextField()
+    # HMAC-SHA256 of the number under a key derived from the first encryption key (hex), so the
+    # same number finds the same person; "erased:<id>" once erased.
+    id_number_hash = models.CharField(max_length=64)
+    # "110***********002X": what the API and the tax summary show, without decrypting.
+    id_number_masked = models.CharField(max_length=32)
     legal_name = models.CharField(max_length=128)
+    # Set when the person's data was erased (PIPL); the row stays for the tax months it was in.
+    erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             # One person, one row: what makes two accounts share an allowance.
-            models.UniqueConstraint(fields=("id_type", "id_number"), name="wfx_one_tax_identity")
+            models.UniqueConstraint(
+                fields=("id_type", "id_number_hash"), name="wfx_one_tax_identity_by_hash"
+            )
         ]
 
     def __str__(self) -> str:

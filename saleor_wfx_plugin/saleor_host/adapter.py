@@ -17,7 +17,7 @@ from ..domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState,
 from ..domain.money import Money
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
-from ..shop import OrderCursor, ProductCard
+from ..shop import OrderCursor, ProductCard, stored_settings
 from . import version
 from .routes import PLUGIN_ID
 
@@ -53,6 +53,14 @@ class SaleorShop:
         from saleor.graphql.storefront_traffic import get_allow_storefront_traffic
 
         return bool(get_allow_storefront_traffic())
+
+    def stored_program_settings(self) -> ProgramSettings:
+        from saleor.plugins.manager import get_plugins_manager
+
+        plugin = get_plugins_manager(allow_replica=False).get_plugin(PLUGIN_ID)
+        if plugin is None:
+            return ProgramSettings()
+        return stored_settings(configuration_to_mapping(plugin.configuration))
 
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         from saleor.order.models import Order

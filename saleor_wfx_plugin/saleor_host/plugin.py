@@ -60,6 +60,7 @@ class DistributionPlugin(BasePlugin):
         {"name": "referral_query_param", "value": "ref"},
         {"name": "auto_approve_applications", "value": False},
         {"name": "require_documents", "value": False},
+        {"name": "document_retention_days", "value": "180"},
         {"name": "confirm_days_after_fulfilment", "value": "7"},
         {"name": "confirm_days_after_payment", "value": ""},
         {"name": "settlement_days", "value": "3"},
@@ -174,6 +175,13 @@ class DistributionPlugin(BasePlugin):
             ConfigurationTypeField.BOOLEAN,
             "Require qualification documents",
             "On: an application needs at least one ID card or business licence image.",
+        ),
+        "document_retention_days": _field(
+            ConfigurationTypeField.STRING,
+            "Keep ID documents N days after the decision (0-3650)",
+            "Applicants' ID card and business licence files are deleted this many days after "
+            "the application is approved or rejected (default 180); the record that they were "
+            "received stays.",
         ),
         "confirm_days_after_fulfilment": _field(
             ConfigurationTypeField.STRING,

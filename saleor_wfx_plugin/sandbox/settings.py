@@ -9,6 +9,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "wfx-sandbox-not-secret")
+# The demo's and the tests' key for ID numbers and payee accounts: public, so never a shop's.
+# A shop generates its own (README, "Personal data").
+WFX_ENCRYPTION_KEYS = [
+    os.environ.get("WFX_SANDBOX_ENCRYPTION_KEY", "d2Z4LXNhbmRib3gta2V5LW5vdC1mb3ItcHJvZHVjdGk=")
+]
 DEBUG = False
 USE_TZ = True
 TIME_ZONE = "UTC"

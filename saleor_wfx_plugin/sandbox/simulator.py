@@ -19,7 +19,7 @@ from django.utils import timezone
 from ..domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState, goods_total
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
-from ..shop import OrderCursor, ProductCard
+from ..shop import OrderCursor, ProductCard, stored_settings
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,9 @@ class SimulatedShop:
         if not switched_on or not version.host_saleor_supported:
             return None
         return ProgramSettings.from_mapping(getattr(settings, "WFX_PROGRAM_SETTINGS", {}))
+
+    def stored_program_settings(self) -> ProgramSettings:
+        return stored_settings(getattr(settings, "WFX_PROGRAM_SETTINGS", {}))
 
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         return self.orders.get(order_id)

@@ -298,6 +298,11 @@ def reactivate_distributor(
     reason = reason.strip()
     _check_reason_length(reason)
     locked = lock_distributor(distributor.pk)
+    if locked.erased_at is not None:
+        raise DistributorError(
+            "This distributor's personal data was erased; the account cannot be used again.",
+            code="erased",
+        )
     if locked.status != DistributorStatus.SUSPENDED:
         raise DistributorError(
             f"Only a suspended distributor can be reactivated; this one is {locked.status}.",

@@ -1,8 +1,9 @@
 """The verified person behind a distributor account, for income tax.
 
-This is the one module that reads or writes a resident ID number (`TaxIdentity.id_number`): the
-API and the exports ask it for masked or full numbers, nothing else touches the column, so the
-later encryption at rest changes this file and the model only.
+This is the one module that reads or writes a resident ID number: the API and the exports ask
+it for masked or full numbers, nothing else touches the columns. The number is encrypted at rest
+(`encryption.py`); a person is found by the keyed hash of their number, and screens show the
+masked form stored beside it, so only the withholding return ever decrypts.
 
 Rules:
 - Set once: by staff (at the application's approval or with `set_identity`), or by the first
@@ -23,6 +24,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .. import encryption
 from ..domain.masking import mask_identity_number
 from ..domain.payees import is_valid_resident_id
 from ..lock_objects import lock_distributor
@@ -60,25 +62,46 @@ def masked_identity(distributor: Distributor) -> IdentityView | None:
     return IdentityView(
         legal_name=identity.legal_name,
         id_type=identity.id_type,
-        id_number_masked=mask_identity_number(identity.id_number),
+        id_number_masked=identity.id_number_masked,
         set_by=distributor.identity_set_by,
         set_at=distributor.identity_set_at,
     )
 
 
 def masked_id_number(identity: TaxIdentity | None) -> str:
-    return mask_identity_number(identity.id_number) if identity is not None else ""
+    return identity.id_number_masked if identity is not None else ""
 
 
 def filing_identities(identity_ids: set[int]) -> dict[int, FilingIdentity]:
-    """Full numbers, by `TaxIdentity` id: only the withholding return may ask for them."""
+    """Full numbers, by `TaxIdentity` id: only the withholding return may ask for them. An
+    erased person has none left (the return shows the placeholder name and an empty number)."""
     return {
         identity.pk: FilingIdentity(
             legal_name=identity.legal_name,
             id_type_label=str(TaxIdentity.IdType(identity.id_type).label),
-            id_number=identity.id_number,
+            id_number=encryption.decrypt(identity.id_number_ciphertext),
         )
         for identity in TaxIdentity.objects.filter(pk__in=identity_ids)
+    }
+
+
+def full_id_number(identity: TaxIdentity) -> str:
+    """The number itself, for erasing it from free text (services/erasure.py)."""
+    return encryption.decrypt(identity.id_number_ciphertext)
+
+
+def is_number_of(identity: TaxIdentity, number: str) -> bool:
+    """Whether `number` (cleaned) is this person's, by its keyed hash: no decryption."""
+    return identity.id_number_hash in encryption.lookup_hashes(
+        number, purpose=encryption.RESIDENT_ID
+    )
+
+
+def _sealed_number(number: str) -> dict[str, str]:
+    return {
+        "id_number_ciphertext": encryption.encrypt(number),
+        "id_number_hash": encryption.lookup_hash(number, purpose=encryption.RESIDENT_ID),
+        "id_number_masked": mask_identity_number(number),
     }
 
 
@@ -108,18 +131,20 @@ def _clean_legal_name(value: str) -> str:
 
 def _person(id_number: str, legal_name: str) -> TaxIdentity:
     """The one row for this number; created if new. Two requests creating it at once meet at
-    the unique constraint and the second uses the first's row."""
+    the unique constraint (on the hash under the first key) and the second uses the first's
+    row. Found under any configured key's hash, so a rotation in progress finds everyone."""
     kind = TaxIdentity.IdType.RESIDENT_ID
-    found = TaxIdentity.objects.filter(id_type=kind, id_number=id_number).first()
+    hashes = encryption.lookup_hashes(id_number, purpose=encryption.RESIDENT_ID)
+    found = TaxIdentity.objects.filter(id_type=kind, id_number_hash__in=hashes).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
             return TaxIdentity.objects.create(
-                id_type=kind, id_number=id_number, legal_name=legal_name
+                id_type=kind, legal_name=legal_name, **_sealed_number(id_number)
             )
     except IntegrityError:
-        return TaxIdentity.objects.get(id_type=kind, id_number=id_number)
+        return TaxIdentity.objects.get(id_type=kind, id_number_hash__in=hashes)
 
 
 def _link(
@@ -160,8 +185,9 @@ def set_identity(
     name = _clean_legal_name(legal_name)
     reason = reason.strip()
     distributor = lock_distributor(distributor.pk)
+    refuse_if_erased(distributor)
     current = distributor.identity
-    if current is not None and (current.id_number, current.legal_name) == (number, name):
+    if current is not None and current.legal_name == name and is_number_of(current, number):
         return distributor  # a retried call: nothing changes, nothing is recorded
     if current is not None and not reason:
         raise DistributorError(
@@ -195,7 +221,7 @@ def identity_for_payout_request(
     sent = clean_id_number(id_number, code="invalid_payee") if id_number.strip() else ""
     current = distributor.identity
     if current is not None:
-        if sent and sent != current.id_number:
+        if sent and not is_number_of(current, sent):
             raise DistributorError(
                 "This is not the resident ID number on file. Staff change it on request.",
                 code="identity_mismatch",
@@ -221,3 +247,11 @@ def identity_for_payout_request(
         )
     _link(distributor, identity, actor=actor, reason="", source="payout_request")
     return identity
+
+
+def refuse_if_erased(distributor: Distributor) -> None:
+    if distributor.erased_at is not None:
+        raise DistributorError(
+            "This distributor's personal data was erased; the account cannot be used again.",
+            code="erased",
+        )

@@ -1,4 +1,6 @@
 from saleor_wfx_plugin.domain.masking import (
+    ERASED,
+    mask_account,
     mask_email,
     mask_identity_number,
     mask_name,
@@ -36,3 +38,11 @@ def test_identity_numbers_keep_region_and_check_digits():
 def test_empty_values_stay_empty():
     assert mask_name("") == ""
     assert mask_phone("") == ""
+
+
+def test_erased_values_show_as_erased_not_as_a_masked_name():
+    # An upline's team list shows an erased member as "[erased]", never "[****".
+    assert mask_name(ERASED) == ERASED
+    assert mask_account(ERASED) == ERASED
+    assert mask_identity_number(ERASED) == ERASED
+    assert mask_phone(ERASED) == ""

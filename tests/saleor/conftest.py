@@ -24,6 +24,14 @@ if RUNNING_INSIDE_SALEOR:
     django.test.TestCase.databases = _TEST_DATABASES
     prepare_test_db_connections()
 
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def wfx_encryption_key(settings):
+        """A shop's key for ID numbers and payee accounts, as a merchant sets in Saleor's
+        settings (README, Personal data). Public: tests only."""
+        settings.WFX_ENCRYPTION_KEYS = ["d2Z4LXNhbGVvci10aWVyLWtleS1ub3QtZm9yLXVzZTE="]
+
     # The fixture modules Saleor 3.24's root conftest.py registers.
     pytest_plugins = [
         "saleor.tests.fixtures",

@@ -27,6 +27,7 @@ from saleor_wfx_plugin.services.payouts import (
     tax_records,
     tax_records_csv,
 )
+from saleor_wfx_plugin.services.payouts.accounts import transfer_account
 
 from .conftest import SERUM
 
@@ -73,7 +74,9 @@ def test_a_request_reserves_available_money(tree):
     fund(d, "500")
     payout = ask(d, "300")
     assert payout.status == Payout.Status.REQUESTED
-    assert payout.payee_account == "6222021234567890123"
+    # The account is encrypted at rest: the bank batch reads it in full, screens masked.
+    assert transfer_account(payout) == "6222021234567890123"
+    assert payout.payee_account_masked == "**** 0123"
     now = balance(d, "CNY")
     assert (now.available, now.reserved) == (Decimal("200.00"), Decimal("300.00"))
 

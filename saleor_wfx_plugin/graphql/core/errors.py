@@ -71,6 +71,13 @@ ERROR_CODES = (
     # Imports
     "too_large",
     "invalid_file",
+    # Personal data
+    "erased",
+    "open_payouts",
+    "balance_not_settled",
+    "tax_month_not_filed",
+    "encryption_not_configured",
+    "encryption_key_missing",
 )
 
 

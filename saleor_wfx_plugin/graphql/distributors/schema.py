@@ -35,6 +35,7 @@ from .mutations.lifecycle import (
     DistributorSetUpline,
     DistributorSuspend,
 )
+from .mutations.privacy import DistributorErasePersonalData
 from .types import (
     ClickStatsType,
     DistributorApplicationConnection,
@@ -295,3 +296,4 @@ class DistributorsMutations(graphene.ObjectType):
     distributor_set_upline = DistributorSetUpline.Field()
     distributor_import = DistributorImport.Field()
     distributor_set_identity = DistributorSetIdentity.Field()
+    distributor_erase_personal_data = DistributorErasePersonalData.Field()

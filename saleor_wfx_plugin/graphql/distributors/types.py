@@ -128,6 +128,9 @@ class DistributorType(graphene.ObjectType):
         description="The verified identity income tax is filed under, masked (staff with "
         "MANAGE_USERS or HANDLE_PAYMENTS, and the distributor themself).",
     )
+    erased_at = graphene.DateTime(
+        description="When staff erased the personal data (distributorErasePersonalData)."
+    )
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
 
@@ -188,12 +191,17 @@ class ApplicationDocumentType(graphene.ObjectType):
     size = graphene.Int(required=True)
     sha256 = graphene.String(required=True)
     url = graphene.String(
-        description="Short-lived download link (5 minutes), for staff with MANAGE_USERS only."
+        description="Short-lived download link (5 minutes), for staff with MANAGE_USERS only; "
+        "null once the file is deleted."
+    )
+    file_deleted_at = graphene.DateTime(
+        description="When the file was deleted: document_retention_days after the decision, "
+        "or by an erasure. The row stays as the record of what was received."
     )
 
     @staticmethod
     def resolve_url(root: ApplicationDocument, info: Any) -> str | None:
-        if not is_staff_with(info, Permission.MANAGE_USERS):
+        if not is_staff_with(info, Permission.MANAGE_USERS) or root.file_deletion_reason:
             return None
         from ...http import document_link
 

@@ -7,7 +7,6 @@ import graphene
 from django.db.models import Sum
 
 from ...auth import Permission
-from ...domain.masking import mask_account
 from ...models import LedgerEntry, Payout, PayoutBatch, TaxExport
 from ...selectors.balances import Balance
 from ..core.connection import CountableConnection, paginate
@@ -164,7 +163,7 @@ class PayoutType(graphene.ObjectType):
 
     @staticmethod
     def resolve_account(root: Payout, info: Any) -> str:
-        return mask_account(root.payee_account)
+        return root.payee_account_masked
 
     @staticmethod
     def resolve_bank(root: Payout, info: Any) -> str:

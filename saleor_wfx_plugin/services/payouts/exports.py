@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from ...domain.money import quantize
 from ...models import Payout
 from ..identity import masked_id_number
+from .accounts import transfer_account
 from .common import ZERO, Status
 from .csv_files import write_csv
 from .tax import COUNTING_STATUSES
@@ -63,7 +64,7 @@ def transfers_csv(payouts: QuerySet[Payout]) -> str:
                 payout.distributor.code,
                 payout.payee_name,
                 payout.method,
-                payout.payee_account,
+                transfer_account(payout),
                 payout.payee_bank,
                 quantize(payout.net or ZERO, payout.currency),
                 payout.currency,

@@ -14,6 +14,7 @@ from ...models import Distributor, Payout, Settlement
 from ...selectors.balances import balance, hold_by_settlement
 from ..identity import identity_for_payout_request
 from ..ledger import Leg, post_movement
+from .accounts import sealed_account
 from .common import (
     ZERO,
     Bucket,
@@ -99,8 +100,8 @@ def request_payout(
         fee=fee,
         method=payee.method,
         payee_name=payee.name,
-        payee_account=payee.account,
         payee_bank=payee.bank,
+        **sealed_account(payee.account),
         idempotency_key=key,
         requested_by=actor,
     )
