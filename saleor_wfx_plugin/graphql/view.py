@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
 from ..errors import ProgrammeError
 from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
+from .core.validators import RequestRefused, check_operation, cost_exceeded, max_query_cost
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,18 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
     if request.method not in {"GET", "POST"}:
         return _cors(request, _error_response("Use POST (or GET for queries).", 405))
     try:
+        payload = _read_operations(request)
+    except BadRequest as error:
+        return _cors(request, _error_response(str(error), 400))
+    batched = isinstance(payload, list)
+    if batched and len(payload) > MAX_BATCH:
+        return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
+    operations = [_prepare(item) for item in (payload if batched else [payload])]
+    if refusal := _refusal(operations):
+        return _cors(
+            request, JsonResponse(refusal if batched else refusal[0], safe=False, status=400)
+        )
+    try:
         viewer = get_authenticator().viewer_from_request(request)
     except InvalidToken as error:
         response = _error_response(str(error), 401, code="InvalidToken")
@@ -79,17 +93,75 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
             "Storefront traffic is not allowed.", 401, code=STOREFRONT_TRAFFIC_NOT_ALLOWED
         )
         return _cors(request, response)
-    try:
-        payload = _read_operations(request)
-    except BadRequest as error:
-        return _cors(request, _error_response(str(error), 400))
     context = RequestContext(request=request, viewer=viewer, base_url=base_url)
-    if isinstance(payload, list):
-        if len(payload) > MAX_BATCH:
-            return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
-        results = [_execute(item, context, request) for item in payload]
-        return _cors(request, JsonResponse(results, safe=False))
-    return _cors(request, JsonResponse(_execute(payload, context, request)))
+    results = [_execute(operation, context) for operation in operations]
+    return _cors(request, JsonResponse(results if batched else results[0], safe=False))
+
+
+@dataclass
+class _Operation:
+    """One operation of a request, read and checked, not yet run."""
+
+    query: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    operation_name: str | None = None
+    cost: int = 0
+    # Answered without running: a malformed item, or a refusal of the checks.
+    answer: dict[str, Any] | None = None
+    refused: bool = False
+
+
+def _prepare(payload: Any) -> _Operation:
+    from .api import schema
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return _Operation(answer={"errors": [{"message": "Send a `query` string."}]})
+    variables = payload.get("variables") or {}
+    if not isinstance(variables, dict):
+        return _Operation(answer={"errors": [{"message": "`variables` must be an object."}]})
+    operation_name = payload.get("operationName")
+    if not isinstance(operation_name, str | None):
+        return _Operation(answer={"errors": [{"message": "`operationName` must be a string."}]})
+    operation = _Operation(payload["query"], variables, operation_name)
+    try:
+        document = parse(operation.query)
+    except GraphQLError:
+        return operation  # execution reports the syntax error where it is
+    except RecursionError:
+        return _refused(
+            RequestRefused("The query is nested too deeply.", code="QueryDepthExceeded")
+        )
+    try:
+        checked = check_operation(
+            schema, document, variables, operation_name, read_only=bool(payload.get("_get"))
+        )
+    except RequestRefused as refusal:
+        return _refused(refusal)
+    operation.cost = checked.cost
+    return operation
+
+
+def _refused(refusal: RequestRefused) -> _Operation:
+    return _Operation(answer={"errors": [_refusal_error(refusal)]}, refused=True)
+
+
+def _refusal_error(refusal: RequestRefused) -> dict[str, Any]:
+    extensions = {"code": refusal.code, "exception": {"code": refusal.code}}
+    extensions.update(refusal.extensions or {})
+    return {"message": refusal.message, "extensions": extensions}
+
+
+def _refusal(operations: list[_Operation]) -> list[dict[str, Any]] | None:
+    """The answers of a request that must not run at all: an operation refused, or a batch
+    whose operations together cost more than one request may (a batch is one request)."""
+    total = sum(operation.cost for operation in operations)
+    if total > max_query_cost():
+        error = _refusal_error(cost_exceeded(total))
+        return [{"errors": [error]} for _ in operations]
+    if not any(operation.refused for operation in operations):
+        return None
+    not_run = {"errors": [{"message": "Not run: another operation of this batch was refused."}]}
+    return [operation.answer if operation.refused else not_run for operation in operations]
 
 
 def _error_response(message: str, status: int, *, code: str = "GraphQLError") -> JsonResponse:
@@ -159,21 +231,15 @@ def _json(text: str, what: str) -> Any:
         raise BadRequest(f"`{what}` is not valid JSON.") from None
 
 
-def _execute(payload: Any, context: RequestContext, request: HttpRequest) -> dict[str, Any]:
+def _execute(operation: _Operation, context: RequestContext) -> dict[str, Any]:
     from .api import schema
 
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return {"errors": [{"message": "Send a `query` string."}]}
-    variables = payload.get("variables") or {}
-    if not isinstance(variables, dict):
-        return {"errors": [{"message": "`variables` must be an object."}]}
-    query = payload["query"]
-    if payload.get("_get") and "mutation" in query.split("{", 1)[0]:
-        return {"errors": [{"message": "Mutations need POST."}]}
+    if operation.answer is not None:
+        return operation.answer
     result = schema.execute(
-        query,
-        variable_values=variables,
-        operation_name=payload.get("operationName"),
+        operation.query,
+        variable_values=operation.variables,
+        operation_name=operation.operation_name,
         context_value=context,
     )
     response: dict[str, Any] = {"data": result.data}
