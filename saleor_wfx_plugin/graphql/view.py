@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from graphql import GraphQLError, parse
 from graphql.error import format_error
@@ -19,6 +20,7 @@ from ..errors import ProgrammeError
 from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
 from .core.validators import RequestRefused, check_operation, cost_exceeded, max_query_cost
+from .uploads import UploadTooLarge, refuse_oversized
 
 logger = logging.getLogger(__name__)
 
@@ -67,13 +69,19 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
     if request.method == "OPTIONS":
         return _cors(request, HttpResponse(status=200))
     if request.method == "GET" and "query" not in request.GET:
-        return HttpResponse(GRAPHIQL_PAGE, content_type="text/html; charset=utf-8")
+        return _graphiql()
     if request.method not in {"GET", "POST"}:
         return _cors(request, _error_response("Use POST (or GET for queries).", 405))
     try:
         payload = _read_operations(request)
     except BadRequest as error:
         return _cors(request, _error_response(str(error), 400))
+    except UploadTooLarge as error:
+        return _cors(request, _error_response(str(error), 413, code="RequestTooLarge"))
+    except RequestDataTooBig:
+        # Django's own cap on what it holds in memory (DATA_UPLOAD_MAX_MEMORY_SIZE).
+        message = "The request body is too large."
+        return _cors(request, _error_response(message, 413, code="RequestTooLarge"))
     batched = isinstance(payload, list)
     if batched and len(payload) > MAX_BATCH:
         return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
@@ -164,6 +172,18 @@ def _refusal(operations: list[_Operation]) -> list[dict[str, Any]] | None:
     return [operation.answer if operation.refused else not_run for operation in operations]
 
 
+def _graphiql() -> HttpResponse:
+    # The page loads GraphiQL from a public CDN: fine on a developer's machine, not in a shop
+    # where a compromised CDN would run script beside staff tokens. Production has the dashboard.
+    if not settings.DEBUG:
+        return HttpResponse(
+            "GraphiQL is served only while DEBUG is on; POST queries to this address.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(GRAPHIQL_PAGE, content_type="text/html; charset=utf-8")
+
+
 def _error_response(message: str, status: int, *, code: str = "GraphQLError") -> JsonResponse:
     # `extensions.code` is where Saleor's API puts a request-level code; `exception.code` is
     # where this API's clients have always read it.
@@ -189,6 +209,11 @@ def _read_operations(request: HttpRequest) -> Any:
 
 def _read_multipart(request: HttpRequest) -> Any:
     """https://github.com/jaydenseric/graphql-multipart-request-spec, as Saleor reads it."""
+    cap = refuse_oversized(request)
+    if cap is not None:
+        request.FILES  # noqa: B018 (parse now, through the cap)
+        if cap.exceeded:
+            raise UploadTooLarge(cap.limit)
     operations = _json(request.POST.get("operations") or "null", "operations")
     files_map = _json(request.POST.get("map") or "{}", "map")
     if not isinstance(files_map, dict):
