@@ -120,3 +120,12 @@ def test_depth_follows_fragments_and_a_fragment_cycle_is_no_loop(client, api, tr
     # The cycle is the query's own mistake: execution's validation names it; nothing hangs.
     body = _post(client, {"query": cycle}, D).json()
     assert "Cannot spread fragment" in body["errors"][0]["message"]
+
+
+def test_the_standard_introspection_query_of_graphiql_and_codegen_is_answered(client, api):
+    from graphql.utils.introspection_query import introspection_query
+
+    response = _post(client, {"query": introspection_query}, USERS)
+
+    assert response.status_code == 200
+    assert response.json()["data"]["__schema"]["queryType"] == {"name": "Query"}

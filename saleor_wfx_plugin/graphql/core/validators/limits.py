@@ -34,6 +34,10 @@ def depth(document: ast.Document, operation: ast.OperationDefinition) -> int:
         deepest = 0
         for selection in selection_set.selections:
             if isinstance(selection, ast.Field):
+                if selection.name.value.startswith("__"):
+                    # Introspection reads the schema in memory, never rows; GraphiQL's and
+                    # codegen's standard query nests 13 levels of `ofType`.
+                    continue
                 below = selections_depth(selection.selection_set, spreading)
                 deepest = max(deepest, 1 + below if selection.selection_set else 1)
             elif isinstance(selection, ast.InlineFragment):
