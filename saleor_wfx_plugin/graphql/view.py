@@ -19,7 +19,13 @@ from ..auth import InvalidToken, get_authenticator
 from ..errors import ProgrammeError
 from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
-from .core.validators import RequestRefused, check_operation, cost_exceeded, max_query_cost
+from .core.validators import (
+    RequestRefused,
+    check_operation,
+    check_query_length,
+    cost_exceeded,
+    max_query_cost,
+)
 from .uploads import UploadTooLarge, refuse_oversized
 
 logger = logging.getLogger(__name__)
@@ -85,8 +91,8 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
     batched = isinstance(payload, list)
     if batched and len(payload) > MAX_BATCH:
         return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
-    operations = [_prepare(item) for item in (payload if batched else [payload])]
-    if refusal := _refusal(operations):
+    operations, refusal = _prepare_all(payload if batched else [payload])
+    if refusal is not None:
         return _cors(
             request, JsonResponse(refusal if batched else refusal[0], safe=False, status=400)
         )
@@ -132,6 +138,10 @@ def _prepare(payload: Any) -> _Operation:
         return _Operation(answer={"errors": [{"message": "`operationName` must be a string."}]})
     operation = _Operation(payload["query"], variables, operation_name)
     try:
+        check_query_length(operation.query)
+    except RequestRefused as refusal:
+        return _refused(refusal)
+    try:
         document = parse(operation.query)
     except GraphQLError:
         return operation  # execution reports the syntax error where it is
@@ -159,17 +169,30 @@ def _refusal_error(refusal: RequestRefused) -> dict[str, Any]:
     return {"message": refusal.message, "extensions": extensions}
 
 
-def _refusal(operations: list[_Operation]) -> list[dict[str, Any]] | None:
-    """The answers of a request that must not run at all: an operation refused, or a batch
-    whose operations together cost more than one request may (a batch is one request)."""
-    total = sum(operation.cost for operation in operations)
-    if total > max_query_cost():
-        error = _refusal_error(cost_exceeded(total))
-        return [{"errors": [error]} for _ in operations]
-    if not any(operation.refused for operation in operations):
-        return None
-    not_run = {"errors": [{"message": "Not run: another operation of this batch was refused."}]}
-    return [operation.answer if operation.refused else not_run for operation in operations]
+def _prepare_all(items: list[Any]) -> tuple[list[_Operation], list[dict[str, Any]] | None]:
+    """Every operation of a request read and checked; or, when the request must not run at all
+    (an operation refused, or a batch costing more than one request may: a batch is one request),
+    the answers to send instead. Checking stops at the first refusal: parsing the rest of a
+    hostile batch would be the work the limits are there to avoid."""
+    operations: list[_Operation] = []
+    total = 0
+    for index, item in enumerate(items):
+        operation = _prepare(item)
+        operations.append(operation)
+        total += operation.cost
+        if total > max_query_cost() and not operation.refused:
+            error = _refusal_error(cost_exceeded(total))
+            return operations, [{"errors": [error]} for _ in items]
+        if operation.refused:
+            not_run = _refusal_error(
+                RequestRefused(
+                    "Not run: another operation of this batch was refused.", code="BatchRefused"
+                )
+            )
+            answers = [{"errors": [not_run]} for _ in items]
+            answers[index] = operation.answer or answers[index]
+            return operations, answers
+    return operations, None
 
 
 def _graphiql() -> HttpResponse:

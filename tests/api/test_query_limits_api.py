@@ -49,7 +49,10 @@ def test_ten_batched_operations_of_200_aliased_me_are_refused_without_sql(client
     assert response.status_code == 400
     answers = response.json()
     assert len(answers) == 10
-    assert all(_codes(answer) == ["QueryAliasLimitExceeded"] for answer in answers)
+    # The first is refused; the other nine are not even parsed.
+    assert [_codes(answer) for answer in answers] == [["QueryAliasLimitExceeded"]] + [
+        ["BatchRefused"]
+    ] * 9
     assert "200 aliases; at most 50" in answers[0]["errors"][0]["message"]
     assert all(answer.get("data") is None for answer in answers)
     assert len(queries) == _route_sql(client)
@@ -129,3 +132,27 @@ def test_the_standard_introspection_query_of_graphiql_and_codegen_is_answered(cl
 
     assert response.status_code == 200
     assert response.json()["data"]["__schema"]["queryType"] == {"name": "Query"}
+
+
+def test_a_query_repeating_one_field_thousands_of_times_is_refused_before_validation(
+    client, api, settings
+):
+    # graphql-core compares every pair of same-named fields: 2,000 copies of `slug` cost 13 s.
+    repeated = "{ grades { " + " ".join(["slug"] * 301) + " } }"
+
+    response = _post(client, {"query": repeated}, USERS)
+
+    assert response.status_code == 400
+    assert _codes(response.json()) == ["QueryTooManyFields"]
+    assert "302 fields; at most 300" in response.json()["errors"][0]["message"]
+
+
+def test_a_query_longer_than_the_limit_is_refused_unparsed(client, api, settings):
+    settings.WFX_GRAPHQL_MAX_QUERY_LENGTH = 1_000
+    padded = "{ grades { slug } }" + " " * 1_000
+
+    response = _post(client, {"query": padded}, USERS)
+
+    assert response.status_code == 400
+    assert _codes(response.json()) == ["QueryTooLong"]
+    assert _post(client, {"query": padded.strip()}, USERS).status_code == 200

@@ -6,19 +6,25 @@ from __future__ import annotations
 from graphql.language import ast
 
 
-def alias_count(document: ast.Document) -> int:
-    count = 0
+def field_and_alias_counts(document: ast.Document) -> tuple[int, int]:
+    """Fields and fragment spreads written in the document, and how many of them are aliased.
+
+    The first bounds graphql-core's own validation, which compares every pair of fields with the
+    same name in a selection (2,000 copies of `slug` take it 13 s)."""
+    fields = aliases = 0
     stack = [definition.selection_set for definition in document.definitions]
     while stack:
         selection_set = stack.pop()
         if selection_set is None:
             continue
         for selection in selection_set.selections:
+            if isinstance(selection, ast.Field | ast.FragmentSpread):
+                fields += 1
             if isinstance(selection, ast.Field) and selection.alias is not None:
-                count += 1
+                aliases += 1
             if isinstance(selection, ast.Field | ast.InlineFragment):
                 stack.append(selection.selection_set)
-    return count
+    return fields, aliases
 
 
 def depth(document: ast.Document, operation: ast.OperationDefinition) -> int:
