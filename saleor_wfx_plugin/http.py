@@ -3,7 +3,7 @@
 `DistributionPlugin.webhook` with the same path and no authentication of its own; the sandbox
 mounts this function at both prefixes). Every link made uses the kept prefix:
 
-    graphql/                 the API (GraphiQL on a browser GET)
+    graphql/                 the API (GraphiQL on a browser GET, with DEBUG on)
     r/<code>                 referral link: counts the visit, redirects to the storefront
     posters/<key>.png        a generated share poster
     documents/<signed id>    an applicant's document, for staff holding a link from the API

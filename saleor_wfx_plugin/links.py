@@ -27,6 +27,7 @@ from django.utils import timezone
 from .domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from .domain.links import is_known_bot, safe_redirect_target, visitor_fingerprint
 from .models import Distributor
+from .rate_limits import RateLimited, hit
 from .services.clicks import record_click
 from .shop import get_shop, shop_time_zone
 
@@ -46,6 +47,16 @@ def referral_redirect(request: HttpRequest, code: str) -> HttpResponse:
         return HttpResponseNotFound("Referral links are not enabled.")
     if request.method not in ALLOWED_METHODS:
         return HttpResponseNotAllowed(ALLOWED_METHODS)
+    try:
+        hit("referral_link", f"ip:{client_ip(request)}")
+    except RateLimited as limited:
+        # Before the lookup: a flood of links costs no query. A person is never this fast.
+        return HttpResponse(
+            f"RATE_LIMITED: {limited}",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": str(limited.retry_after), "Cache-Control": "no-store"},
+        )
 
     distributor = _active_distributor(normalize_code(code))
     target = safe_redirect_target(
@@ -58,7 +69,7 @@ def referral_redirect(request: HttpRequest, code: str) -> HttpResponse:
     user_agent = request.META.get("HTTP_USER_AGENT", "")
     # HEAD is what link checkers and previewers send; a person's browser always GETs.
     if distributor and request.method == "GET" and not is_known_bot(user_agent):
-        _count_click(distributor, request, user_agent, urlsplit(target).path)
+        _count_click(distributor, request, urlsplit(target).path)
 
     response = HttpResponseRedirect(target)
     # Every visit must reach us to be counted, and a cached redirect would keep passing on the
@@ -82,11 +93,9 @@ def _active_distributor(code: str | None) -> Distributor | None:
         return None
 
 
-def _count_click(
-    distributor: Distributor, request: HttpRequest, user_agent: str, product_path: str
-) -> None:
+def _count_click(distributor: Distributor, request: HttpRequest, product_path: str) -> None:
     day = shop_today()
-    visitor = visitor_fingerprint(settings.SECRET_KEY, client_ip(request), user_agent, day)
+    visitor = visitor_fingerprint(settings.SECRET_KEY, client_ip(request), day)
     try:
         # A savepoint, so a failure cannot poison a transaction the request may run in.
         with transaction.atomic():

@@ -18,3 +18,13 @@ def pytest_configure(config):
             "DATABASE_URL is not set: run the tests with scripts/test.sh, which starts a "
             "throwaway PostgreSQL cluster."
         )
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_count_from_zero():
+    """Rate limits count in Django's cache, which outlives a test: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import re
 import unicodedata
 from datetime import date
@@ -178,13 +179,31 @@ def is_known_bot(user_agent: str) -> bool:
 _FINGERPRINT_PURPOSE = b"saleor_wfx_plugin.referral-click-visitor"
 
 
-def visitor_fingerprint(secret: str, ip: str, user_agent: str, day: date) -> str:
-    """64 hex characters naming one browser at one address on one day.
+def visitor_network(ip: str) -> str:
+    """Who a visitor is, as far as the address tells: an IPv4 address, or the /64 network of an
+    IPv6 one (a single household or phone is given a whole /64 and picks addresses in it at will,
+    so counting addresses there would count anyone as many visitors as they like)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def visitor_fingerprint(secret: str, ip: str, day: date) -> str:
+    """64 hex characters naming one visitor (one address, see `visitor_network`) on one day.
+
+    The user agent is deliberately not part of it: a browser tells what it likes, so a script
+    sending 30 user agents from one address would otherwise count as 30 visitors. The price is
+    that people behind one address (an office, a carrier's NAT) count as one visitor a day.
 
     Keyed, so it cannot be reversed by hashing every IPv4 address; and the day is part of it, so
     the same person on two days gets two unrelated values: clicks can be counted per day but a
     visitor cannot be followed across days. The address itself is never stored."""
     key = hmac.new(secret.encode(), _FINGERPRINT_PURPOSE, hashlib.sha256).digest()
-    # Length-prefixed, so no choice of address and user agent can collide with another.
-    message = f"{day.isoformat()}|{len(ip)}:{ip}|{user_agent}".encode()
+    message = f"{day.isoformat()}|{visitor_network(ip)}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

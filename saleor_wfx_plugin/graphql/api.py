@@ -15,6 +15,7 @@ from .commissions.schema import (
     CommissionsQueries,
     RefundsQuery,
 )
+from .core.scalars import tighten_decimal_scalar
 from .distributors.schema import DistributorsMutations, DistributorsQueries
 from .money.schema import BatchQuery, MoneyMutations, MoneyQuery, TaxQuery
 from .programme.schema import ProgrammeMutations, ProgrammeQueries
@@ -44,4 +45,4 @@ class Mutation(
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = tighten_decimal_scalar(graphene.Schema(query=Query, mutation=Mutation))

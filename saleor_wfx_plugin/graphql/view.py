@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
 from ..errors import ProgrammeError
 from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
+from .core.validators import (
+    RequestRefused,
+    check_operation,
+    check_query_length,
+    cost_exceeded,
+    max_query_cost,
+)
+from .uploads import UploadTooLarge, refuse_oversized
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +75,27 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
     if request.method == "OPTIONS":
         return _cors(request, HttpResponse(status=200))
     if request.method == "GET" and "query" not in request.GET:
-        return HttpResponse(GRAPHIQL_PAGE, content_type="text/html; charset=utf-8")
+        return _graphiql()
     if request.method not in {"GET", "POST"}:
         return _cors(request, _error_response("Use POST (or GET for queries).", 405))
+    try:
+        payload = _read_operations(request)
+    except BadRequest as error:
+        return _cors(request, _error_response(str(error), 400))
+    except UploadTooLarge as error:
+        return _cors(request, _error_response(str(error), 413, code="RequestTooLarge"))
+    except RequestDataTooBig:
+        # Django's own cap on what it holds in memory (DATA_UPLOAD_MAX_MEMORY_SIZE).
+        message = "The request body is too large."
+        return _cors(request, _error_response(message, 413, code="RequestTooLarge"))
+    batched = isinstance(payload, list)
+    if batched and len(payload) > MAX_BATCH:
+        return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
+    operations, refusal = _prepare_all(payload if batched else [payload])
+    if refusal is not None:
+        return _cors(
+            request, JsonResponse(refusal if batched else refusal[0], safe=False, status=400)
+        )
     try:
         viewer = get_authenticator().viewer_from_request(request)
     except InvalidToken as error:
@@ -79,17 +107,104 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
             "Storefront traffic is not allowed.", 401, code=STOREFRONT_TRAFFIC_NOT_ALLOWED
         )
         return _cors(request, response)
-    try:
-        payload = _read_operations(request)
-    except BadRequest as error:
-        return _cors(request, _error_response(str(error), 400))
     context = RequestContext(request=request, viewer=viewer, base_url=base_url)
-    if isinstance(payload, list):
-        if len(payload) > MAX_BATCH:
-            return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
-        results = [_execute(item, context, request) for item in payload]
-        return _cors(request, JsonResponse(results, safe=False))
-    return _cors(request, JsonResponse(_execute(payload, context, request)))
+    results = [_execute(operation, context) for operation in operations]
+    return _cors(request, JsonResponse(results if batched else results[0], safe=False))
+
+
+@dataclass
+class _Operation:
+    """One operation of a request, read and checked, not yet run."""
+
+    query: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    operation_name: str | None = None
+    cost: int = 0
+    # Answered without running: a malformed item, or a refusal of the checks.
+    answer: dict[str, Any] | None = None
+    refused: bool = False
+
+
+def _prepare(payload: Any) -> _Operation:
+    from .api import schema
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return _Operation(answer={"errors": [{"message": "Send a `query` string."}]})
+    variables = payload.get("variables") or {}
+    if not isinstance(variables, dict):
+        return _Operation(answer={"errors": [{"message": "`variables` must be an object."}]})
+    operation_name = payload.get("operationName")
+    if not isinstance(operation_name, str | None):
+        return _Operation(answer={"errors": [{"message": "`operationName` must be a string."}]})
+    operation = _Operation(payload["query"], variables, operation_name)
+    try:
+        check_query_length(operation.query)
+    except RequestRefused as refusal:
+        return _refused(refusal)
+    try:
+        document = parse(operation.query)
+    except GraphQLError:
+        return operation  # execution reports the syntax error where it is
+    except RecursionError:
+        return _refused(
+            RequestRefused("The query is nested too deeply.", code="QueryDepthExceeded")
+        )
+    try:
+        checked = check_operation(
+            schema, document, variables, operation_name, read_only=bool(payload.get("_get"))
+        )
+    except RequestRefused as refusal:
+        return _refused(refusal)
+    operation.cost = checked.cost
+    return operation
+
+
+def _refused(refusal: RequestRefused) -> _Operation:
+    return _Operation(answer={"errors": [_refusal_error(refusal)]}, refused=True)
+
+
+def _refusal_error(refusal: RequestRefused) -> dict[str, Any]:
+    extensions = {"code": refusal.code, "exception": {"code": refusal.code}}
+    extensions.update(refusal.extensions or {})
+    return {"message": refusal.message, "extensions": extensions}
+
+
+def _prepare_all(items: list[Any]) -> tuple[list[_Operation], list[dict[str, Any]] | None]:
+    """Every operation of a request read and checked; or, when the request must not run at all
+    (an operation refused, or a batch costing more than one request may: a batch is one request),
+    the answers to send instead. Checking stops at the first refusal: parsing the rest of a
+    hostile batch would be the work the limits are there to avoid."""
+    operations: list[_Operation] = []
+    total = 0
+    for index, item in enumerate(items):
+        operation = _prepare(item)
+        operations.append(operation)
+        total += operation.cost
+        if total > max_query_cost() and not operation.refused:
+            error = _refusal_error(cost_exceeded(total))
+            return operations, [{"errors": [error]} for _ in items]
+        if operation.refused:
+            not_run = _refusal_error(
+                RequestRefused(
+                    "Not run: another operation of this batch was refused.", code="BatchRefused"
+                )
+            )
+            answers = [{"errors": [not_run]} for _ in items]
+            answers[index] = operation.answer or answers[index]
+            return operations, answers
+    return operations, None
+
+
+def _graphiql() -> HttpResponse:
+    # The page loads GraphiQL from a public CDN: fine on a developer's machine, not in a shop
+    # where a compromised CDN would run script beside staff tokens. Production has the dashboard.
+    if not settings.DEBUG:
+        return HttpResponse(
+            "GraphiQL is served only while DEBUG is on; POST queries to this address.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(GRAPHIQL_PAGE, content_type="text/html; charset=utf-8")
 
 
 def _error_response(message: str, status: int, *, code: str = "GraphQLError") -> JsonResponse:
@@ -117,6 +232,11 @@ def _read_operations(request: HttpRequest) -> Any:
 
 def _read_multipart(request: HttpRequest) -> Any:
     """https://github.com/jaydenseric/graphql-multipart-request-spec, as Saleor reads it."""
+    cap = refuse_oversized(request)
+    if cap is not None:
+        request.FILES  # noqa: B018 (parse now, through the cap)
+        if cap.exceeded:
+            raise UploadTooLarge(cap.limit)
     operations = _json(request.POST.get("operations") or "null", "operations")
     files_map = _json(request.POST.get("map") or "{}", "map")
     if not isinstance(files_map, dict):
@@ -159,21 +279,15 @@ def _json(text: str, what: str) -> Any:
         raise BadRequest(f"`{what}` is not valid JSON.") from None
 
 
-def _execute(payload: Any, context: RequestContext, request: HttpRequest) -> dict[str, Any]:
+def _execute(operation: _Operation, context: RequestContext) -> dict[str, Any]:
     from .api import schema
 
-    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return {"errors": [{"message": "Send a `query` string."}]}
-    variables = payload.get("variables") or {}
-    if not isinstance(variables, dict):
-        return {"errors": [{"message": "`variables` must be an object."}]}
-    query = payload["query"]
-    if payload.get("_get") and "mutation" in query.split("{", 1)[0]:
-        return {"errors": [{"message": "Mutations need POST."}]}
+    if operation.answer is not None:
+        return operation.answer
     result = schema.execute(
-        query,
-        variable_values=variables,
-        operation_name=payload.get("operationName"),
+        operation.query,
+        variable_values=operation.variables,
+        operation_name=operation.operation_name,
         context_value=context,
     )
     response: dict[str, Any] = {"data": result.data}

@@ -20,6 +20,7 @@ from django.utils import timezone
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, normalize_code
 from ..domain.settings import ProgramSettings
+from ..images import UnreadableImage, without_metadata
 from ..lock_objects import lock_application, lock_distributor, lock_distributor_tree
 from ..models import ApplicationDocument, Distributor, DistributorApplication, DistributorEvent
 from .distributors import (
@@ -209,12 +210,20 @@ def _check_documents(
                 code="invalid_document_type",
                 field="documents",
             )
+        try:
+            content = without_metadata(upload.content, content_type)
+        except UnreadableImage:
+            raise DistributorError(
+                "This photo cannot be read; take it again or send a PDF.",
+                code="invalid_document_type",
+                field="documents",
+            ) from None
         checked.append(
             _CheckedDocument(
                 kind=upload.kind,
-                content=upload.content,
+                content=content,
                 content_type=content_type,
-                sha256=hashlib.sha256(upload.content).hexdigest(),
+                sha256=hashlib.sha256(content).hexdigest(),
             )
         )
     return checked

@@ -80,6 +80,8 @@ class _Row:
     user_id: str | None
     # How many cells the row had, when more than the header: usually an unquoted comma in a name.
     extra_cells: int = 0
+    # Columns whose cell held a NUL character, which no text column stores: read as empty.
+    unreadable: tuple[str, ...] = ()
     upline_line: int | None = None
     existing_upline: Distributor | None = None
     grade: Grade | None = None
@@ -216,6 +218,8 @@ def _read_header(line: int, header: list[str]) -> list[str]:
 
 def _parse_record(line: int, cells: list[str], columns: list[str]) -> _Row:
     values = dict(zip(columns, cells, strict=False))
+    unreadable = tuple(column for column, cell in values.items() if "\x00" in cell)
+    values.update(dict.fromkeys(unreadable, ""))
     extra = [cell for cell in cells[len(columns) :] if cell]
     row = _Row(
         line=line,
@@ -226,6 +230,7 @@ def _parse_record(line: int, cells: list[str], columns: list[str]) -> _Row:
         grade_slug=values.get("grade", "").lower() or None,
         name=values.get("name", ""),
         user_id=values.get("user_id") or None,
+        unreadable=unreadable,
     )
     if extra:
         row.extra_cells = len(cells)
@@ -270,11 +275,19 @@ def _check_row(
             f"This row has {row.extra_cells} cells but the header fewer; put values that contain "
             "the separator in double quotes.",
         )
-    if not row.email:
+    for column in row.unreadable:
+        problems.add(
+            row, column, "invalid", "This cell contains a NUL character (\\x00); retype it."
+        )
+    if "email" in row.unreadable:
+        pass
+    elif not row.email:
         problems.add(row, "email", "required", "An e-mail address is required.")
     elif not _is_valid_email(row.email):
         problems.add(row, "email", "invalid_email", f"'{row.email}' is not a valid e-mail address.")
-    if not row.phone:
+    if "phone" in row.unreadable:
+        pass
+    elif not row.phone:
         problems.add(row, "phone", "required", "A phone number is required.")
     elif (phone := normalize_phone(row.phone)) is None:
         problems.add(

@@ -36,10 +36,19 @@ def test_a_tampered_token_is_refused_not_treated_as_anonymous(api):
     assert response.json()["errors"][0]["extensions"]["exception"]["code"] == "InvalidToken"
 
 
-def test_graphiql_for_a_browser_get(client, api):
+def test_graphiql_for_a_browser_get_while_debug_is_on(client, api, settings):
+    settings.DEBUG = True
     response = client.get(GRAPHQL_URL)
     assert response.status_code == 200
     assert b"graphiql" in response.content.lower()
+
+
+def test_no_graphiql_outside_debug_so_no_cdn_script_runs_beside_staff_tokens(client, api):
+    # The test runner runs with DEBUG off, as a shop does.
+    response = client.get(GRAPHQL_URL)
+    assert response.status_code == 404
+    assert b"unpkg" not in response.content
+    assert "only while DEBUG is on" in response.content.decode()
 
 
 def test_queries_over_get_but_never_mutations(client, api):

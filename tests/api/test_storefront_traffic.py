@@ -41,7 +41,8 @@ def test_customers_and_distributors_are_refused_and_nothing_is_done(api, tree, s
     assert not DistributorApplication.objects.exists()
 
 
-def test_anonymous_requests_are_refused(api, client, storefront_closed):
+def test_anonymous_requests_are_refused(api, client, storefront_closed, settings):
+    settings.DEBUG = True  # GraphiQL is a developer's page
     assert refused_as_storefront(api.raw("{ grades { slug } }"))
     # The GraphiQL page is no API call: a developer still sees it (and signs in as staff).
     assert client.get(GRAPHQL_URL).status_code == 200

@@ -6,6 +6,7 @@ from saleor_wfx_plugin.domain.links import (
     is_known_bot,
     safe_redirect_target,
     visitor_fingerprint,
+    visitor_network,
 )
 
 SHOP = "https://shop.example.com"
@@ -246,30 +247,32 @@ DAY = date(2026, 11, 20)
 PHONE = HUMANS[0]
 
 
-def test_the_fingerprint_is_stable_for_one_browser_on_one_day():
-    first = visitor_fingerprint("secret", "203.0.113.9", PHONE, DAY)
-    assert first == visitor_fingerprint("secret", "203.0.113.9", PHONE, DAY)
+def test_the_fingerprint_is_stable_for_one_address_on_one_day():
+    first = visitor_fingerprint("secret", "203.0.113.9", DAY)
+    assert first == visitor_fingerprint("secret", "203.0.113.9", DAY)
     assert len(first) == 64
     assert int(first, 16) >= 0
 
 
-def test_the_fingerprint_differs_by_day_address_browser_and_secret():
-    first = visitor_fingerprint("secret", "203.0.113.9", PHONE, DAY)
+def test_the_fingerprint_differs_by_day_address_and_secret():
+    first = visitor_fingerprint("secret", "203.0.113.9", DAY)
     others = {
-        visitor_fingerprint("secret", "203.0.113.9", PHONE, date(2026, 11, 21)),
-        visitor_fingerprint("secret", "203.0.113.10", PHONE, DAY),
-        visitor_fingerprint("secret", "203.0.113.9", HUMANS[1], DAY),
-        visitor_fingerprint("other-secret", "203.0.113.9", PHONE, DAY),
+        visitor_fingerprint("secret", "203.0.113.9", date(2026, 11, 21)),
+        visitor_fingerprint("secret", "203.0.113.10", DAY),
+        visitor_fingerprint("other-secret", "203.0.113.9", DAY),
     }
     assert first not in others
-    assert len(others) == 4
+    assert len(others) == 3
 
 
 def test_the_fingerprint_does_not_contain_the_address():
-    assert "203.0.113.9" not in visitor_fingerprint("secret", "203.0.113.9", PHONE, DAY)
+    assert "203.0.113.9" not in visitor_fingerprint("secret", "203.0.113.9", DAY)
 
 
-def test_address_and_browser_cannot_be_shifted_into_each_other():
-    assert visitor_fingerprint("s", "1.2.3.4", "|x", DAY) != visitor_fingerprint(
-        "s", "1.2.3.4|", "x", DAY
-    )
+def test_one_ipv6_network_is_one_visitor_whichever_address_it_picks():
+    # A phone is given a whole /64 and may use a new address in it for every request.
+    assert visitor_network("2001:db8:1:2:aaaa::1") == visitor_network("2001:db8:1:2:ffff::9")
+    assert visitor_network("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert visitor_network("2001:db8:1:3::1") != visitor_network("2001:db8:1:2::1")
+    # An IPv4 visitor seen through an IPv6 socket is the same visitor.
+    assert visitor_network("::ffff:203.0.113.9") == "203.0.113.9"

@@ -72,7 +72,10 @@ def test_a_qr_code_printed_with_the_old_prefix_still_leads_to_the_shop(
     assert ReferralClick.objects.filter(distributor=distributor).count() == 1
 
 
-def test_graphiql_on_the_old_prefix_moves_the_browser_to_the_kept_one(client, wfx_configuration):
+def test_graphiql_on_the_old_prefix_moves_the_browser_to_the_kept_one(
+    client, wfx_configuration, settings
+):
+    settings.DEBUG = True  # GraphiQL is a developer's page
     moved = client.get(f"{LEGACY_PLUGIN_ROOT}/graphql/")
 
     assert moved.status_code == 302

@@ -22,3 +22,14 @@ def entry_count(order) -> int:
         .filter(commission_line__attribution__order_id=order.order_id)
         .count()
     )
+
+
+def photo(image_format: str, size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real, tiny picture in `image_format` ("PNG", "JPEG", "WEBP"), as a phone would send."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, image_format)
+    return out.getvalue()

@@ -24,12 +24,13 @@ from saleor_wfx_plugin.shop import stored_settings
 from saleor_wfx_plugin.storage import private_storage
 from saleor_wfx_plugin.tasks import purge_expired_documents_task
 
+from .helpers import photo
 from .personal_data import stored_files
 
 pytestmark = pytest.mark.django_db
 
 STAFF = "user:900"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)
+PNG_BYTES = photo("PNG")
 PDF_BYTES = b"%PDF-1.7\n" + bytes(200)
 DECIDED = datetime(2030, 1, 10, 9, 0, tzinfo=UTC)
 

@@ -51,6 +51,7 @@ from saleor_wfx_plugin.services.payouts import (
 from saleor_wfx_plugin.services.payouts.tax import tax_month_of
 from saleor_wfx_plugin.storage import private_storage
 
+from .helpers import photo
 from .personal_data import database_text, stored_files
 from .test_payouts import ID_NUMBER, fund
 
@@ -61,7 +62,7 @@ WANG = Viewer(user_id="50", email="wang@example.com", email_confirmed=True, name
 PHONE = "13812345678"
 CARD_NUMBER = "6222021234567890123"
 CARD = PayeeDetails("bank", "王小明", "6222 0212 3456 7890 123", "招商银行", ID_NUMBER)
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(200)
+PNG_BYTES = photo("PNG")
 # 30,000.00 of goods: the seller's 10 % is 3,000.00, the upline's 5 % 1,500.00, the next 2 % 600.00.
 TEA = SimulatedLine("Tea chest", Decimal("30000.00"), product_id="tea")
 FRIDAY = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)

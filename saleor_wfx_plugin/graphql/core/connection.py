@@ -12,6 +12,7 @@ DEFAULT_PAGE_SIZE = 20
 
 
 MAX_PAGE_SIZE = 100
+MAX_CURSOR_OFFSET = 2**63 - 1 - 2 * (MAX_PAGE_SIZE + 1)
 
 
 # --- Pagination ------------------------------------------------------------------------------
@@ -37,7 +38,8 @@ def _decode_cursor(cursor: str) -> int:
         offset = int(number)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise GraphQLError(f"Invalid cursor {cursor!r}.") from None
-    if prefix != "offset" or offset < 0:
+    # The offset goes to PostgreSQL as a bigint, with the page size added.
+    if prefix != "offset" or not number.isascii() or not 0 <= offset <= MAX_CURSOR_OFFSET:
         raise GraphQLError(f"Invalid cursor {cursor!r}.")
     return offset
 

@@ -84,3 +84,14 @@ def active_program() -> Any:
 
 def is_staff_with(info: Any, permission: Permission) -> bool:
     return viewer(info).has_perm(permission)
+
+
+def limit_rate(info: Any, action: str) -> None:
+    """Counts an attempt of `action` by the viewer (their account, else their address); raises
+    `RateLimited` (code `rate_limited`) past the limit of `rate_limits`."""
+    from ...links import client_ip
+    from ...rate_limits import hit
+
+    ctx = context(info)
+    who = ctx.viewer.actor if ctx.viewer.is_authenticated else f"ip:{client_ip(ctx.request)}"
+    hit(action, who)

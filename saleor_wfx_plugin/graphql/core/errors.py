@@ -13,6 +13,7 @@ ERROR_CODES = (
     "required",
     "unique",
     "program_inactive",
+    "rate_limited",
     # Distributors and applications
     "invalid_code",
     "code_exhausted",

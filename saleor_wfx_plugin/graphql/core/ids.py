@@ -10,6 +10,19 @@ from ...errors import InputError, ProgrammeError
 
 ModelT = TypeVar("ModelT", bound=Model)
 
+# Primary keys are PostgreSQL bigints: a larger number cannot name a row, and asking the database
+# for one is an error rather than "no such row".
+MAX_PK = 2**63 - 1
+
+
+def parse_pk(pk: str) -> int | None:
+    """The number in a Relay id's key, or None when it is not one a row can have. `str.isdigit`
+    alone is not enough: it accepts "²" and other digits `int()` refuses."""
+    if not (pk.isascii() and pk.isdigit()):
+        return None
+    number = int(pk)
+    return number if number <= MAX_PK else None
+
 
 # --- Ids -------------------------------------------------------------------------------------
 def decode_id(global_id: str, expected_type: str, *, field: str = "id") -> str:
@@ -30,10 +43,10 @@ def decode_id(global_id: str, expected_type: str, *, field: str = "id") -> str:
 def get_by_id(
     queryset: QuerySet[ModelT], global_id: str, type_name: str, *, field: str = "id"
 ) -> ModelT:
-    pk = decode_id(global_id, type_name, field=field)
-    if not pk.isdigit():
+    pk = parse_pk(decode_id(global_id, type_name, field=field))
+    if pk is None:
         raise InputError(f"No {type_name} with id {global_id!r}.", code="not_found", field=field)
-    found = queryset.filter(pk=int(pk)).first()
+    found = queryset.filter(pk=pk).first()
     if found is None:
         raise InputError(f"No {type_name} with id {global_id!r}.", code="not_found", field=field)
     return found
@@ -45,4 +58,5 @@ def _pk(global_id: str, type_name: str) -> int:
         pk = decode_id(global_id, type_name)
     except ProgrammeError:
         return -1
-    return int(pk) if pk.isdigit() else -1
+    number = parse_pk(pk)
+    return -1 if number is None else number

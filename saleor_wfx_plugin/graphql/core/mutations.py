@@ -8,7 +8,7 @@ from django.db import transaction
 from ...auth import Permission
 from ...errors import ProgrammeError
 from ..money.types import PayoutBulkResult
-from .context import require_permission
+from .context import limit_rate, require_permission
 from .errors import DistributionError, error_from
 
 
@@ -19,12 +19,16 @@ class BaseMutation(graphene.Mutation):
     errors = graphene.List(graphene.NonNull(DistributionError), required=True)
 
     permission: ClassVar[Permission | None] = None
+    # An action of `rate_limits.DEFAULT_RATE_LIMITS` each attempt of this mutation counts for.
+    rate_limit: ClassVar[str | None] = None
 
     @classmethod
     def mutate(cls, root: Any, info: Any, **data: Any) -> Any:
         if cls.permission is not None:
             require_permission(info, cls.permission)
         try:
+            if cls.rate_limit is not None:
+                limit_rate(info, cls.rate_limit)
             with transaction.atomic():
                 return cls.perform(info, **data)
         except ProgrammeError as error:

@@ -18,6 +18,7 @@ from ..core.context import (
     PermissionDenied,
     context,
     is_staff_with,
+    limit_rate,
     require_customer,
     require_permission,
     viewer,
@@ -280,6 +281,7 @@ class DistributorsQueries(graphene.ObjectType):
         own = context(info).own_distributor()
         if own is None:
             raise PermissionDenied()
+        limit_rate(info, "poster")
         base_url = context(info).base_url
         poster = get_or_create_poster(own, product_id, channel, base_url)
         return PosterType(url=f"{base_url}{poster.path}", referral_link=poster.link)

@@ -6,7 +6,7 @@ import graphene
 
 from ...errors import ProgrammeError
 from ...models import Distributor, LedgerEntry, Payout
-from ..core.ids import decode_id, get_by_id
+from ..core.ids import decode_id, get_by_id, parse_pk
 from ..core.types import DateTimeRangeInput
 from .types import PayoutMethodEnum, PayoutStatusEnum
 
@@ -56,4 +56,4 @@ def _payout_pk(global_id: str) -> int:
         pk = decode_id(global_id, "Payout", field="ids")
     except ProgrammeError:
         return 0  # no payout has it: that row reports NOT_FOUND
-    return int(pk) if pk.isdigit() else 0
+    return parse_pk(pk) or 0

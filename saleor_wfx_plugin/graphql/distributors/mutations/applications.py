@@ -44,6 +44,7 @@ class DistributorApply(BaseMutation):
         input = DistributorApplyInput(required=True)
 
     application = graphene.Field(DistributorApplicationType)
+    rate_limit = "distributor_apply"
 
     @classmethod
     def perform(cls, info: Any, input: Any) -> Any:

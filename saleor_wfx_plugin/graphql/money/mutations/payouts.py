@@ -40,6 +40,7 @@ class PayoutRequest(BaseMutation):
         input = PayoutRequestInput(required=True)
 
     payout = graphene.Field(PayoutType)
+    rate_limit = "payout_request"
 
     @classmethod
     def perform(cls, info: Any, input: Any) -> Any:
