@@ -9,8 +9,17 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARACTERS = "10X98765432"
 _BANK_CARD = re.compile(r"^\d{12,30}$")
 _WECHAT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{5,19}$")
-_MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# What mail providers hand out, not all RFC 5322 allows: the local part starts with a letter or
+# digit and has only letters, digits and . _ % + -; the domain is dot-separated host labels
+# ending in a letter-only top-level domain. Quotes, brackets, commas, & and = are refused, so a
+# spreadsheet formula dressed as an address (=HYPERLINK("…"&C2&"@x.y")) is not an account.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,62}[A-Za-z0-9_])?"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}",
+    re.ASCII,
+)
+_EMAIL_MAX_LENGTH = 254
 
 
 def is_valid_resident_id(number: str) -> bool:
@@ -39,7 +48,8 @@ def normalize_account(method: str, account: str) -> str | None:
 
     Bank cards: 12–30 digits (spaces and dashes dropped). Most UnionPay cards pass the Luhn
     check but some corporate and older cards do not, so it is not required. WeChat: a WeChat ID
-    or a mainland mobile number. Alipay: a mainland mobile number or an e-mail address.
+    or a mainland mobile number. Alipay: a mainland mobile number or an e-mail address of the
+    usual form (see `_EMAIL`).
     """
     account = account.strip()
     if method == "bank":
@@ -50,7 +60,9 @@ def normalize_account(method: str, account: str) -> str | None:
             return account
         return None
     if method == "alipay":
-        if _MAINLAND_MOBILE.fullmatch(account) or _EMAIL.fullmatch(account):
+        if _MAINLAND_MOBILE.fullmatch(account) or (
+            len(account) <= _EMAIL_MAX_LENGTH and _EMAIL.fullmatch(account) and ".." not in account
+        ):
             return account.lower() if "@" in account else account
         return None
     return None

@@ -5,6 +5,7 @@ by foreign keys into Saleor's tables: Saleor hard-deletes expired orders, and th
 records must outlive them as audit evidence.
 """
 
+from .adjustments import BalanceAdjustment
 from .attribution import AttributionEvent, CommissionLine, CustomerBinding, ReferralAttribution
 from .distributors import (
     ApplicationDocument,
@@ -30,6 +31,7 @@ __all__ = [
     "RATE_DIGITS",
     "ApplicationDocument",
     "AttributionEvent",
+    "BalanceAdjustment",
     "CommissionLine",
     "CommissionRule",
     "CustomerBinding",

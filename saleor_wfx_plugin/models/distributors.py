@@ -172,6 +172,11 @@ class DistributorEvent(models.Model):
         IDENTITY_CHANGED = "identity_changed"
         # Personal data erased (PIPL); the event holds counts, never the data.
         ERASED = "erased"
+        # A staff correction of the balance: asked for (waiting for a second approver when above
+        # the threshold), applied, or refused by the second approver.
+        ADJUSTMENT_REQUESTED = "adjustment_requested"
+        ADJUSTMENT_APPLIED = "adjustment_applied"
+        ADJUSTMENT_REJECTED = "adjustment_rejected"
 
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

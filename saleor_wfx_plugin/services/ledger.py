@@ -343,20 +343,8 @@ def _move_settlement_balances(
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
-@transaction.atomic
-def adjust_balance(
-    *,
-    distributor_id: int,
-    currency: str,
-    amount: Decimal,
-    actor: str,
-    reason: str,
-    idempotency_key: str | None = None,
-) -> list[LedgerEntry]:
-    """A manual correction of available money (a goodwill bonus, a clawback agreed outside the
-    shop), always with who and why. It is the only way money enters the ledger other than
-    commission, and it is reported apart from commission everywhere. A retry with the same key
-    posts nothing again and returns the first adjustment's entries."""
+def clean_adjustment(currency: str, amount: Decimal, reason: str) -> tuple[str, str]:
+    """The currency and reason of a staff adjustment, or the reason it cannot be one."""
     currency = currency.strip().upper()
     if not CURRENCY_CODE.fullmatch(currency):
         raise LedgerError(
@@ -370,6 +358,27 @@ def adjust_balance(
         raise LedgerError(
             f"Too many decimals for {currency}.", code="invalid_amount", field="amount"
         )
+    return currency, reason.strip()
+
+
+@transaction.atomic
+def adjust_balance(
+    *,
+    distributor_id: int,
+    currency: str,
+    amount: Decimal,
+    actor: str,
+    reason: str,
+    idempotency_key: str | None = None,
+) -> list[LedgerEntry]:
+    """Post a manual correction of available money (a goodwill bonus, a clawback agreed outside
+    the shop), always with who and why. It is the only way money enters the ledger other than
+    commission, and it is reported apart from commission everywhere. A retry with the same key
+    posts nothing again and returns the first adjustment's entries.
+
+    This only posts: who may adjust, and when a second approver must, is decided by
+    `services/adjustments.py`, the way staff adjust a balance."""
+    currency, reason = clean_adjustment(currency, amount, reason)
     # The distributor's row orders a retry after the first attempt, which it then finds.
     lock_distributor(distributor_id)
     key = f"adjust:{distributor_id}:{idempotency_key}" if idempotency_key else None
@@ -383,7 +392,7 @@ def adjust_balance(
         kind=Kind.ADJUSTMENT,
         legs=[Leg(Bucket.AVAILABLE, amount)],
         actor=actor,
-        reason=reason.strip(),
+        reason=reason,
         idempotency_key=key,
         balanced=False,
     )

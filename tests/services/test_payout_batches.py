@@ -38,9 +38,14 @@ WECHAT = PayeeDetails("wechat", "王小明", "wxid_alice1", "", ID_NUMBER)
 
 
 def approved(distributor, amount, key, **kwargs):
-    return approve_payout(
+    """Approved in full: by a second staff user too when the distributor's requests of the last
+    24 hours are above the threshold."""
+    payout = approve_payout(
         ask(distributor, amount, key=key, **kwargs), actor="user:900", program=PROGRAM
     )
+    if payout.status == Payout.Status.FIRST_APPROVED:
+        payout = approve_payout(payout, actor="user:901", program=PROGRAM)
+    return payout
 
 
 def rows(content):
@@ -173,15 +178,24 @@ def test_every_cell_of_an_export_is_safe_to_open_in_excel(tree):
     _, content = create_batch(actor="user:900")
     [row] = rows(content)
     assert (row["payee_name"], row["bank"]) == ('\'=HYPERLINK("http://x")', "'@ICBC")
-    assert [csv_cell(v) for v in ("+1", "-2", "\tx", "\rx", "ok", 7, None)] == [
-        "'+1",
-        "'-2",
-        "'\tx",
-        "'\rx",
-        "ok",
-        "7",
-        "",
-    ]
+    # Leading spaces do not hide a formula; a line break never splits the row; numbers stay
+    # numbers, a negative one too.
+    assert [
+        csv_cell(v)
+        for v in (
+            "+1",
+            "-2",
+            "\tx",
+            "\rx",
+            "  =1+1",
+            "\u3000@x",
+            "a\nb",
+            "ok",
+            7,
+            Decimal("-5.00"),
+            None,
+        )
+    ] == ["'+1", "'-2", "'\tx", "' x", "'  =1+1", "'\u3000@x", "a b", "ok", "7", "-5.00", ""]
 
 
 @pytest.mark.django_db(transaction=True)

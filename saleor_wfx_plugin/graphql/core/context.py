@@ -65,6 +65,16 @@ def require_permission(info: Any, permission: Permission) -> Viewer:
     return current
 
 
+def require_staff_user_with(info: Any, permission: Permission) -> Viewer:
+    """For reads that hand out a file of accounts or ID numbers: a person answers for each
+    download, so an app is refused even with the permission (services/duties.py refuses apps
+    the writes)."""
+    current = require_permission(info, permission)
+    if current.app_id is not None:
+        raise PermissionDenied()
+    return current
+
+
 def require_customer(info: Any) -> Viewer:
     current = viewer(info)
     if not current.is_customer:

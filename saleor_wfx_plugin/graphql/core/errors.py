@@ -56,6 +56,9 @@ ERROR_CODES = (
     "idempotency_conflict",
     "same_approver",
     "already_paid",
+    # Separation of duties
+    "staff_only",
+    "own_distributor",
     # Money given back outside Saleor
     "currency_mismatch",
     "exceeds_remaining",

@@ -19,11 +19,13 @@ from ..core.connection import paginate
 from ..core.context import (
     context,
     require_permission,
+    require_staff_user_with,
 )
 from ..core.ids import get_by_id
 from ..core.types import CsvExport
+from .adjustment_types import BalanceAdjustmentConnection, BalanceAdjustmentStatusEnum
 from .filters import PayoutFilterInput, _ledger_of, _payouts_of
-from .mutations.adjustments import BalanceAdjust
+from .mutations.adjustments import BalanceAdjust, BalanceAdjustmentApprove, BalanceAdjustmentReject
 from .mutations.batches import (
     PayoutBatchCreate,
     PayoutBulkApprove,
@@ -110,6 +112,13 @@ class MoneyQuery:
         after=graphene.String(),
         description="A distributor's ledger, newest first. Requires HANDLE_PAYMENTS.",
     )
+    balance_adjustments = graphene.Field(
+        BalanceAdjustmentConnection,
+        status=BalanceAdjustmentStatusEnum(description="PENDING: those waiting for approval."),
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Staff adjustments of balances, newest first. Requires HANDLE_PAYMENTS.",
+    )
 
     @staticmethod
     def resolve_payouts(
@@ -133,6 +142,19 @@ class MoneyQuery:
         )
         return paginate(_ledger_of(target, currency), LedgerEntryConnection, first, after)
 
+    @staticmethod
+    def resolve_balance_adjustments(
+        root: Any,
+        info: Any,
+        status: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
+        from ...selectors.adjustments import adjustments
+
+        require_permission(info, Permission.HANDLE_PAYMENTS)
+        return paginate(adjustments(status), BalanceAdjustmentConnection, first, after)
+
 
 # --- Mutations -------------------------------------------------------------------------------
 class BatchQuery:
@@ -151,8 +173,8 @@ class BatchQuery:
         CsvExport,
         method=PayoutMethodEnum(),
         description="A preview of the next batch: approved payouts not yet exported, with full "
-        "accounts. Changes nothing (payoutBatchCreate makes the file to upload). Requires "
-        "HANDLE_PAYMENTS.",
+        "accounts. Changes nothing (payoutBatchCreate makes the file to upload). Staff users "
+        "with HANDLE_PAYMENTS only, never apps.",
     )
 
     @staticmethod
@@ -174,7 +196,7 @@ class BatchQuery:
     def resolve_payout_transfers_csv(root: Any, info: Any, method: str | None = None) -> CsvExport:
         from ...services.payouts import approved_transfers_csv
 
-        require_permission(info, Permission.HANDLE_PAYMENTS)
+        require_staff_user_with(info, Permission.HANDLE_PAYMENTS)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return _csv(f"wfx-transfers-{method or 'all'}-{stamp}.csv", approved_transfers_csv(method))
 
@@ -186,7 +208,8 @@ class TaxQuery:
         CsvExport,
         month=graphene.Date(required=True, description="Any day of the month."),
         description="Income tax withheld in a tax month (the month of final approval), per "
-        "distributor account, ID numbers masked. Requires HANDLE_PAYMENTS.",
+        "distributor account, ID numbers masked. Staff users with HANDLE_PAYMENTS only, never "
+        "apps.",
     )
     tax_exports = graphene.Field(
         TaxExportConnection,
@@ -201,7 +224,7 @@ class TaxQuery:
         from ...services.payouts import tax_records_csv
         from ...services.payouts.csv_files import count_rows
 
-        require_permission(info, Permission.HANDLE_PAYMENTS)
+        require_staff_user_with(info, Permission.HANDLE_PAYMENTS)
         content = tax_records_csv(month)
         return CsvExport(
             filename=f"wfx-tax-{month:%Y-%m}.csv", content=content, rows=count_rows(content)
@@ -229,6 +252,8 @@ class MoneyMutations(graphene.ObjectType):
     payout_reject = PayoutReject.Field()
     payout_mark_paid = PayoutMarkPaid.Field()
     balance_adjust = BalanceAdjust.Field()
+    balance_adjustment_approve = BalanceAdjustmentApprove.Field()
+    balance_adjustment_reject = BalanceAdjustmentReject.Field()
     payout_batch_create = PayoutBatchCreate.Field()
     payout_mark_failed = PayoutMarkFailed.Field()
     payout_bulk_approve = PayoutBulkApprove.Field()

@@ -10,7 +10,7 @@ from ...auth import Permission
 from ...models import LedgerEntry, Payout, PayoutBatch, TaxExport
 from ...selectors.balances import Balance
 from ..core.connection import CountableConnection, paginate
-from ..core.context import is_staff_with, require_permission
+from ..core.context import is_staff_with, require_permission, require_staff_user_with
 from ..core.errors import DistributionError, error_from
 from ..core.types import CsvExport, Money, money
 from ..distributors.types import DistributorType
@@ -280,7 +280,7 @@ class PayoutBatchType(graphene.ObjectType):
         from ...services.payouts import batch_csv, batch_filename
 
         # Checked here too, whatever led to the batch: the file has full account numbers.
-        require_permission(info, Permission.HANDLE_PAYMENTS)
+        require_staff_user_with(info, Permission.HANDLE_PAYMENTS)
         return _csv(batch_filename(root), batch_csv(root))
 
 

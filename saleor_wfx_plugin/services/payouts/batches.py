@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ...lock_objects import lock_payout, lock_payout_batching
 from ...models import Payout, PayoutBatch, PayoutEvent
+from ..duties import require_may_mark_paid, require_staff_user
 from .common import Status, payout_error, record_payout_event
 from .decisions import _return_reservation
 from .exports import transfers_csv
@@ -28,6 +29,7 @@ def create_batch(
     """Put every approved payout not yet in a batch (of that method and currency, when given)
     into a new batch and return it with its CSV. With nothing approved since the last batch it
     makes no empty batch: it says so (`nothing_to_export`)."""
+    require_staff_user(actor, "Exporting payouts to the bank")
     if method and method not in Payout.Method.values:
         raise payout_error("Choose bank, wechat or alipay.", "invalid", "method")
     currency = (currency or "").strip().upper()
@@ -91,6 +93,7 @@ def mark_failed(payout: Payout, *, actor: str, reason: str) -> Payout:
     """The bank returned an exported payout's transfer (wrong account, name mismatch, closed
     card…): the money goes back, and it no longer counts for its tax month. After the month's
     withholding return was exported the return needs correcting: the event says so."""
+    require_may_mark_paid(actor)
     reason = reason.strip()
     if not reason:
         raise payout_error("Enter the bank's reason for the failure.", "reason_required", "reason")

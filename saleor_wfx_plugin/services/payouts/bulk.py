@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ...domain.settings import ProgramSettings
 from ...errors import PayoutError
 from ...models import Payout
+from ..duties import require_may_mark_paid, require_staff_user
 from .batches import mark_failed
 from .common import Status, payout_error
 from .csv_files import read_csv_upload
@@ -39,6 +40,7 @@ class RowResult:
 def approve_payouts(
     payout_ids: Sequence[int], *, actor: str, program: ProgramSettings
 ) -> list[RowResult]:
+    require_staff_user(actor, "Approving payouts")
     if not payout_ids:
         raise payout_error("List at least one payout.", "required", "ids")
     if len(payout_ids) > MAX_BULK_APPROVALS:
@@ -72,6 +74,7 @@ def reconcile_bank_file(data: bytes, *, actor: str) -> list[RowResult]:
     `failed`) and `reason` (the bank's, required for failed rows). Applying the same file again
     changes nothing: rows already paid with that reference, or failed with that reason, come
     back `unchanged`."""
+    require_may_mark_paid(actor)
     records = read_csv_upload(
         data,
         required=RECONCILIATION_COLUMNS,

@@ -29,6 +29,15 @@ class PayeeDetails:
     id_number: str = ""
 
 
+_ACCOUNT_FORMS = {
+    Payout.Method.BANK: "A bank card number is 12 to 30 digits.",
+    Payout.Method.WECHAT: "A WeChat account is a WeChat ID (6 to 20 letters, digits, _ or -, "
+    "starting with a letter) or a mainland mobile number.",
+    Payout.Method.ALIPAY: "An Alipay account is a mainland mobile number (11 digits, e.g. "
+    "13812345678) or an e-mail address such as name@example.com.",
+}
+
+
 def payout_error(message: str, code: str, field: str | None = None) -> PayoutError:
     return PayoutError(message, code=code, field=field)
 
@@ -66,9 +75,7 @@ def clean_payee(payee: PayeeDetails, currency: str, program: ProgramSettings) ->
         raise payout_error("The account holder's name is required.", "invalid_payee", "name")
     account = normalize_account(payee.method, payee.account)
     if account is None:
-        raise payout_error(
-            f"That is not a valid {payee.method} account.", "invalid_payee", "account"
-        )
+        raise payout_error(_ACCOUNT_FORMS[payee.method], "invalid_payee", "account")
     bank = payee.bank.strip()
     if payee.method == Payout.Method.BANK and not bank:
         raise payout_error("Name the bank of the card.", "invalid_payee", "bank")

@@ -1,8 +1,11 @@
 """Reading and writing the CSV files staff exchange with the bank and the tax office.
 
-Every cell written goes through `csv_cell`: names and references come from distributors and
-banks, and a cell starting with = + - @ (or a tab or carriage return) runs as a formula when the
-file is opened in Excel. Such a cell gets a leading apostrophe, which Excel shows as text.
+Every cell of every export goes through `csv_cell`, and every export through `write_csv`: names,
+accounts and references come from distributors and banks, and a cell starting with = + - @ (or a
+tab or carriage return) runs as a formula when the file is opened in Excel; LibreOffice and
+Google Sheets also look past leading spaces. Such a cell gets a leading apostrophe, which the
+spreadsheet shows as text. Every cell is quoted, so a comma, quote or semicolon in a name cannot
+shift the columns whatever delimiter the spreadsheet guesses.
 """
 
 from __future__ import annotations
@@ -12,22 +15,34 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ...errors import PayoutError
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
+# A line break inside a cell would split the row for the bank's importer and for `count_rows`.
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 def csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in _FORMULA_STARTS else text
+    """The one escaping function of every exported cell. Numbers stay numbers (a Decimal or int
+    is never a formula, and a negative tax correction must stay summable); any text that could
+    start a formula, at once or after leading spaces, becomes text."""
+    if value is None:
+        return ""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    if text[:1] in _FORMULA_STARTS or text.strip()[:1] in _FORMULA_STARTS:
+        text = "'" + text
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow([csv_cell(column) for column in columns])
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])

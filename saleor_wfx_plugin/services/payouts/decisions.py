@@ -11,6 +11,12 @@ from ...domain.settings import ProgramSettings
 from ...lock_objects import lock_payout, lock_settlements
 from ...models import LedgerEntry, Payout, Settlement
 from ...selectors.balances import balance
+from ..duties import (
+    refuse_own_money,
+    requested_within_a_day,
+    require_may_mark_paid,
+    require_staff_user,
+)
 from ..ledger import Leg, post_movement
 from .common import (
     OPEN_STATUSES,
@@ -41,6 +47,8 @@ def cancel_payout(payout: Payout, *, actor: str) -> Payout:
 
 @transaction.atomic
 def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
+    require_staff_user(actor, "Rejecting a payout")
+    refuse_own_money(actor, payout.distributor_id, "reject")
     reason = reason.strip()
     if not reason:
         raise payout_error("Say why the payout is rejected.", "reason_required", "reason")
@@ -79,11 +87,14 @@ def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
 
 @transaction.atomic
 def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> Payout:
-    """First approval; above the currency's `second_approval_above` (every payout in a currency
-    the setting does not list) a second, different approver completes it.
+    """First approval; when the distributor's requests of the last 24 hours in the currency,
+    this one included, are above its `second_approval_above` (every payout in a currency the
+    setting does not list) a second, different approver completes it (see duties.py).
     The final approval fixes the tax withheld (per payout, or per tax month with the person's
     earlier payouts of the month on all their accounts: see tax.py) and so the net amount to
     transfer."""
+    require_staff_user(actor, "Approving a payout")
+    refuse_own_money(actor, payout.distributor_id, "approve")
     payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:
         raise payout_error(f"A {payout.status} payout cannot be approved.", "invalid_status")
@@ -102,7 +113,7 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
             "negative_balance",
         )
     now = timezone.now()
-    needs_two = program.needs_second_approval(payout.currency, payout.amount)
+    needs_two = program.needs_second_approval(payout.currency, requested_within_a_day(payout))
     if needs_two and payout.status == Status.REQUESTED:
         payout.status = Status.FIRST_APPROVED
         payout.first_approved_by = actor
@@ -141,6 +152,7 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
 @transaction.atomic
 def mark_paid(payout: Payout, *, actor: str, transfer_reference: str) -> Payout:
     """Staff transferred the net amount; the reservation becomes paid, tax and fee."""
+    require_may_mark_paid(actor)
     reference = transfer_reference.strip()
     if not reference:
         raise payout_error(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from ...domain.money import quantize
 from ...domain.tax import LABOUR_REMUNERATION_CURRENCY, labour_remuneration_tax
 from ...models import Payout, TaxExport
+from ..duties import require_staff_user
 from ..identity import filing_identities
 from .common import ZERO, payout_error
 from .csv_files import write_csv
@@ -144,6 +145,7 @@ def export_withholding_return(
 ) -> tuple[TaxExport, str]:
     """The month's return as CSV, recorded as a download by `actor`. Only a month that is over
     (`now` is for tests): approvals still add income to the current one."""
+    require_staff_user(actor, "Exporting the withholding return")
     month = month.replace(day=1)
     this_month = tax_month_of(now or timezone.now())
     if month >= this_month:

@@ -6,7 +6,7 @@ from typing import Any
 import graphene
 
 from ....auth import Permission
-from ...core.context import PermissionDenied, require_permission, viewer
+from ...core.context import require_staff_user_with, viewer
 from ...core.mutations import BaseMutation
 from ...core.types import CsvExport
 from ..types import TaxExportType
@@ -29,9 +29,7 @@ class TaxWithholdingExport(BaseMutation):
 
     @classmethod
     def mutate(cls, root: Any, info: Any, **data: Any) -> Any:
-        current = require_permission(info, Permission.HANDLE_PAYMENTS)
-        if current.app_id is not None:
-            raise PermissionDenied()
+        require_staff_user_with(info, Permission.HANDLE_PAYMENTS)
         return super().mutate(root, info, **data)
 
     @classmethod
