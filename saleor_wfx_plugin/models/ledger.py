@@ -147,7 +147,13 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ("id",)
         indexes = [
-            models.Index(fields=("distributor", "currency", "bucket"), name="wfx_ledger_balance"),
+            # Covering: balances and earnings are summed from the index alone (an index-only
+            # scan), never from the table, however long a distributor's history.
+            models.Index(
+                fields=("distributor", "currency", "bucket", "kind"),
+                include=("amount",),
+                name="wfx_ledger_totals",
+            ),
             models.Index(fields=("movement",), name="wfx_ledger_movement"),
         ]
         constraints = [

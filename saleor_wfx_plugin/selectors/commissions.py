@@ -5,11 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from ..domain.money import quantize
 from ..models import CommissionLine, Distributor, LedgerEntry, ReferralAttribution
+from ..models.fields import MONEY_DIGITS
 
 ZERO = Decimal(0)
 
@@ -96,19 +109,29 @@ class CommissionStatus:
     REVERSED = "reversed"
 
 
+def _line_sum(kind: str) -> Coalesce:
+    summed = (
+        LedgerEntry.objects.filter(commission_line_id=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("commission_line_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(summed, output_field=DecimalField(**MONEY_DIGITS)), ZERO)
+
+
 def commission_lines() -> QuerySet[CommissionLine]:
     """Plan lines with what the ledger holds for each: `accrued_amount`, `reversed_amount`
-    (negative) and `commission_status`, newest order first. Filters on those run in SQL."""
+    (negative) and `commission_status`, newest order first. Filters on those run in SQL.
+
+    The sums are correlated subqueries, not a join grouped over the whole entries table: a page
+    sums only its own lines' entries (index on `commission_line_id`), and the order follows the
+    index `wfx_attr_newest` on the attributions."""
     return (
         CommissionLine.objects.select_related("attribution", "distributor", "distributor__grade")
         .annotate(
-            accrued_amount=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.ACCRUAL)), ZERO
-            ),
-            reversed_amount=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.REVERSAL)),
-                ZERO,
-            ),
+            accrued_amount=_line_sum(LedgerEntry.Kind.ACCRUAL),
+            reversed_amount=_line_sum(LedgerEntry.Kind.REVERSAL),
         )
         .annotate(net_amount=F("accrued_amount") + F("reversed_amount"))
         .annotate(

@@ -188,7 +188,9 @@ class PayoutType(graphene.ObjectType):
 
     @staticmethod
     def resolve_events(root: Payout, info: Any) -> Any:
-        return root.events.all()
+        from .dataloaders import PayoutEventsByPayoutIdLoader
+
+        return PayoutEventsByPayoutIdLoader(info.context).load(root.pk)
 
 
 def _batch_type() -> Any:
@@ -271,9 +273,10 @@ class PayoutBatchType(graphene.ObjectType):
     def resolve_payouts(
         root: PayoutBatch, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
+        from ...selectors.payouts import batch_payouts
+
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        payouts = root.payouts.select_related("distributor__identity", "tax_identity")
-        return paginate(payouts.order_by("approved_at", "pk"), PayoutConnection, first, after)
+        return paginate(batch_payouts(root), PayoutConnection, first, after)
 
     @staticmethod
     def resolve_transfers_csv(root: PayoutBatch, info: Any) -> CsvExport:
