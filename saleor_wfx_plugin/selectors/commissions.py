@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -145,3 +148,77 @@ def commission_lines() -> QuerySet[CommissionLine]:
         )
         .order_by("-attribution__placed_at", "-attribution_id", "level", "id")
     )
+
+
+def filter_commission_lines(
+    queryset: QuerySet[CommissionLine],
+    *,
+    order_number: str = "",
+    distributor_id: int | None = None,
+    statuses: Iterable[str] = (),
+    placed_from: datetime | None = None,
+    placed_to: datetime | None = None,
+) -> QuerySet[CommissionLine]:
+    if order_number:
+        queryset = queryset.filter(attribution__order_number=order_number)
+    if distributor_id is not None:
+        queryset = queryset.filter(distributor_id=distributor_id)
+    statuses = list(statuses)
+    if statuses:
+        queryset = queryset.filter(commission_status__in=statuses)
+    if placed_from is not None:
+        queryset = queryset.filter(attribution__placed_at__gte=placed_from)
+    if placed_to is not None:
+        queryset = queryset.filter(attribution__placed_at__lte=placed_to)
+    return queryset
+
+
+def all_commission_lines(**filters: Any) -> QuerySet[CommissionLine]:
+    """Staff's list: every plan line, filtered."""
+    return filter_commission_lines(commission_lines(), **filters)
+
+
+def distributor_commission_lines(
+    distributor: Distributor | None, **filters: Any
+) -> QuerySet[CommissionLine]:
+    """A distributor's own lines; none for a viewer who is not a distributor."""
+    if distributor is None:
+        return commission_lines().none()
+    return filter_commission_lines(commission_lines().filter(distributor=distributor), **filters)
+
+
+def order_attributions(
+    *,
+    order_number: str = "",
+    reasons: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    placed_from: datetime | None = None,
+    placed_to: datetime | None = None,
+) -> QuerySet[ReferralAttribution]:
+    """Orders the programme recorded, newest first."""
+    queryset = ReferralAttribution.objects.select_related("seller")
+    if order_number:
+        queryset = queryset.filter(order_number=order_number)
+    reasons, sources = list(reasons), list(sources)
+    if reasons:
+        queryset = queryset.filter(code_rejection__in=reasons)
+    if sources:
+        queryset = queryset.filter(source__in=sources)
+    if placed_from is not None:
+        queryset = queryset.filter(placed_at__gte=placed_from)
+    if placed_to is not None:
+        queryset = queryset.filter(placed_at__lte=placed_to)
+    return queryset.order_by("-placed_at", "-id")
+
+
+def order_attribution(
+    *, order_id: Any = None, order_number: str | None = None
+) -> ReferralAttribution | None:
+    queryset = ReferralAttribution.objects.select_related("seller")
+    if order_id is not None:
+        return queryset.filter(order_id=order_id).first()
+    return queryset.filter(order_number=(order_number or "").strip()).first()
+
+
+def attribution_events(attribution: ReferralAttribution) -> QuerySet[Any]:
+    return attribution.events.all()

@@ -57,6 +57,19 @@ def distributors() -> QuerySet[Distributor]:
     return Distributor.objects.all()
 
 
+def distributors_with_grade() -> QuerySet[Distributor]:
+    return Distributor.objects.select_related("grade")
+
+
+def distributor_events(distributor: Distributor) -> QuerySet[Any]:
+    """The audit trail, in the model's order."""
+    return distributor.events.all()
+
+
+def application_documents(application: DistributorApplication) -> QuerySet[Any]:
+    return application.documents.all()
+
+
 def distributor_of_user(user_id: str) -> Distributor | None:
     """A customer's own distributor, with its team counts (`team_direct`, `team_indirect`)
     in the same statement: the `me` page shows them, and they cost two index scans."""

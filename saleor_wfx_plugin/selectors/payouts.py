@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from ..models import Distributor, LedgerEntry, Payout, PayoutBatch, PayoutEvent, TaxExport
 
@@ -75,3 +76,9 @@ def tax_exports(month: Any = None) -> QuerySet[TaxExport]:
     if month is not None:
         exports = exports.filter(month=month.replace(day=1))
     return exports
+
+
+def batch_totals(batch: PayoutBatch) -> list[tuple[str, Decimal]]:
+    """Net to transfer per currency, alphabetically."""
+    rows = batch.payouts.values("currency").annotate(net=Sum("net")).order_by("currency")
+    return [(row["currency"], row["net"] or Decimal(0)) for row in rows]

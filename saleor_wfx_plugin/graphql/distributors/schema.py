@@ -9,7 +9,7 @@ from ...auth import Permission
 from ...domain.attribution import normalize_code
 from ...errors import InputError
 from ...models import Distributor, DistributorApplication
-from ...selectors.commissions import commission_lines
+from ...selectors.commissions import distributor_commission_lines
 from ...selectors.distributors import (
     distributor_by_code,
     distributor_by_id,
@@ -17,7 +17,7 @@ from ...selectors.distributors import (
     staff_applications,
     staff_distributors,
 )
-from ..commissions.filters import CommissionFilterInput, _filter_commissions
+from ..commissions.filters import CommissionFilterInput, commission_filter
 from ..commissions.types import CommissionConnection
 from ..core.connection import paginate
 from ..core.context import (
@@ -116,9 +116,9 @@ class Me(MoneyMeFields, graphene.ObjectType):
         filter: Any = None,
     ) -> Any:
         own = context(info).own_distributor()
-        queryset = commission_lines().filter(distributor=own) if own else commission_lines().none()
         where = {k: v for k, v in (filter or {}).items() if k != "distributor"}
-        return paginate(_filter_commissions(queryset, where), CommissionConnection, first, after)
+        queryset = distributor_commission_lines(own, **commission_filter(where))
+        return paginate(queryset, CommissionConnection, first, after)
 
     @staticmethod
     def resolve_team(root: Any, info: Any) -> Distributor | None:

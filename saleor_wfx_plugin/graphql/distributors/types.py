@@ -172,7 +172,9 @@ class DistributorType(graphene.ObjectType):
     ) -> Any:
         if not is_staff_with(info, Permission.MANAGE_USERS):
             return None
-        return paginate(root.events.all(), DistributorEventConnection, first, after)
+        from ...selectors.distributors import distributor_events
+
+        return paginate(distributor_events(root), DistributorEventConnection, first, after)
 
     @staticmethod
     def resolve_identity(root: Distributor, info: Any) -> Any:
@@ -246,7 +248,9 @@ class DistributorApplicationType(graphene.ObjectType):
 
     @staticmethod
     def resolve_documents(root: DistributorApplication, info: Any) -> Any:
-        return root.documents.all()
+        from ...selectors.distributors import application_documents
+
+        return application_documents(root)
 
 
 class DistributorApplicationConnection(CountableConnection):

@@ -39,7 +39,7 @@ def distributor_by_global_id(global_id: str) -> Distributor:
 
 
 def _payout(global_id: str) -> Payout:
-    return get_by_id(Payout.objects.all(), global_id, "Payout")
+    return get_by_id(Payout, global_id, "Payout")
 
 
 def _payout_pk(global_id: str) -> int:

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import graphene
-from django.db.models import Sum
 
 from ...auth import Permission
 from ...models import LedgerEntry, Payout, PayoutBatch, TaxExport
@@ -266,8 +264,9 @@ class PayoutBatchType(graphene.ObjectType):
 
     @staticmethod
     def resolve_totals(root: PayoutBatch, info: Any) -> list[Money]:
-        rows = root.payouts.values("currency").annotate(net=Sum("net")).order_by("currency")
-        return [money(row["net"] or Decimal(0), row["currency"]) for row in rows]
+        from ...selectors.payouts import batch_totals
+
+        return [money(net, currency) for currency, net in batch_totals(root)]
 
     @staticmethod
     def resolve_payouts(

@@ -42,9 +42,7 @@ class BalanceAdjust(BaseMutation):
         from ....selectors.balances import balance
         from ....services.ledger import adjust_balance
 
-        target = get_by_id(
-            Distributor.objects.all(), distributor, "Distributor", field="distributor"
-        )
+        target = get_by_id(Distributor, distributor, "Distributor", field="distributor")
         entries = adjust_balance(
             distributor_id=target.pk,
             currency=currency,
