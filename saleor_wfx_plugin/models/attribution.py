@@ -70,7 +70,11 @@ class ReferralAttribution(models.Model):
 
     class Meta:
         ordering = ("-placed_at", "-id")
-        indexes = [models.Index(fields=("placed_at",), name="wfx_attr_placed")]
+        indexes = [
+            # Newest first, ties by id: the API's order of orders and of their commission.
+            models.Index(fields=("placed_at", "id"), name="wfx_attr_newest"),
+            models.Index(fields=("order_number",), name="wfx_attr_order_number"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(grand_upline__isnull=True) | Q(upline__isnull=False),

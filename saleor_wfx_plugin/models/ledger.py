@@ -112,8 +112,9 @@ class LedgerEntry(models.Model):
         FEE = "fee"
         ADJUSTMENT = "adjustment"
 
+    # Indexed by wfx_ledger_totals and wfx_ledger_history, which lead with it.
     distributor = models.ForeignKey(
-        Distributor, on_delete=models.PROTECT, related_name="ledger_entries"
+        Distributor, on_delete=models.PROTECT, related_name="ledger_entries", db_index=False
     )
     currency = models.CharField(max_length=3)
     bucket = models.CharField(max_length=16, choices=Bucket.choices)
@@ -147,7 +148,15 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ("id",)
         indexes = [
-            models.Index(fields=("distributor", "currency", "bucket"), name="wfx_ledger_balance"),
+            # Covering: balances and earnings are summed from the index alone (an index-only
+            # scan), never from the table, however long a distributor's history.
+            models.Index(
+                fields=("distributor", "currency", "bucket", "kind"),
+                include=("amount",),
+                name="wfx_ledger_totals",
+            ),
+            # A distributor's ledger newest first: the page is the index's last rows.
+            models.Index(fields=("distributor", "id"), name="wfx_ledger_history"),
             models.Index(fields=("movement",), name="wfx_ledger_movement"),
         ]
         constraints = [

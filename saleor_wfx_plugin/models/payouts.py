@@ -140,6 +140,8 @@ class Payout(models.Model):
         indexes = [
             models.Index(fields=("status", "created_at"), name="wfx_payout_status"),
             models.Index(fields=("tax_month", "tax_identity"), name="wfx_payout_tax_person"),
+            # Finance's list, newest first.
+            models.Index(fields=("created_at", "id"), name="wfx_payout_newest"),
         ]
 
     def __str__(self) -> str:

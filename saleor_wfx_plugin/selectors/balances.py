@@ -1,15 +1,19 @@
-"""Balances, derived from the ledger every time: there is no stored balance to drift."""
+"""Balances, derived from the ledger every time: there is no stored balance to drift. The
+covering index `wfx_ledger_totals` (distributor, currency, bucket, kind; amount) lets PostgreSQL
+sum a distributor's rows from the index alone, without reading the table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ..domain.money import quantize
 from ..models import Distributor, LedgerEntry
+from ..models.ledger import COMMISSION_KINDS
 
 ZERO = Decimal(0)
 Bucket = LedgerEntry.Bucket
@@ -69,13 +73,52 @@ def _balance(currency: str, row: dict[str, Decimal]) -> Balance:
 
 def balances(distributor: Distributor | int) -> list[Balance]:
     """One balance per currency the distributor has ever had money in."""
+    pk = distributor if isinstance(distributor, int) else distributor.pk
+    return [totals.balance for totals in ledger_totals([pk]).get(pk, [])]
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    """What one distributor's ledger holds in one currency: the balance, and the commission
+    earned (accrued) and given back (reversed, negative). `has_commission` is False for a
+    currency that only ever saw adjustments: it has a balance but no earnings."""
+
+    balance: Balance
+    accrued: Decimal
+    reversed: Decimal
+    has_commission: bool
+
+    @property
+    def currency(self) -> str:
+        return self.balance.currency
+
+
+def ledger_totals(distributor_ids: Iterable[int]) -> dict[int, list[LedgerTotals]]:
+    """Balances and earnings of many distributors, per currency, in one statement."""
+    commission = Q(kind__in=COMMISSION_KINDS)
     rows = (
-        LedgerEntry.objects.filter(distributor=distributor)
-        .values("currency")
-        .annotate(**_sums())
-        .order_by("currency")
+        LedgerEntry.objects.filter(distributor_id__in=list(distributor_ids))
+        .values("distributor_id", "currency")
+        .annotate(
+            **_sums(),
+            accrued=Sum("amount", filter=Q(kind=LedgerEntry.Kind.ACCRUAL)),
+            reversed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.REVERSAL)),
+            commission_rows=Sum(Value(1), filter=commission),
+        )
+        .order_by("distributor_id", "currency")
     )
-    return [_balance(row["currency"], row) for row in rows]
+    found: dict[int, list[LedgerTotals]] = {}
+    for row in rows:
+        currency = row["currency"]
+        found.setdefault(row["distributor_id"], []).append(
+            LedgerTotals(
+                balance=_balance(currency, row),
+                accrued=quantize(Decimal(row["accrued"] or 0), currency) + ZERO,
+                reversed=quantize(Decimal(row["reversed"] or 0), currency) + ZERO,
+                has_commission=bool(row["commission_rows"]),
+            )
+        )
+    return found
 
 
 def balance(distributor: Distributor | int, currency: str) -> Balance:

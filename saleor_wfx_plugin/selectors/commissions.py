@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from ..domain.money import quantize
 from ..models import CommissionLine, Distributor, LedgerEntry, ReferralAttribution
+from ..models.fields import MONEY_DIGITS
 
 ZERO = Decimal(0)
 
@@ -96,19 +112,29 @@ class CommissionStatus:
     REVERSED = "reversed"
 
 
+def _line_sum(kind: str) -> Coalesce:
+    summed = (
+        LedgerEntry.objects.filter(commission_line_id=OuterRef("pk"), kind=kind)
+        .order_by()
+        .values("commission_line_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(summed, output_field=DecimalField(**MONEY_DIGITS)), ZERO)
+
+
 def commission_lines() -> QuerySet[CommissionLine]:
     """Plan lines with what the ledger holds for each: `accrued_amount`, `reversed_amount`
-    (negative) and `commission_status`, newest order first. Filters on those run in SQL."""
+    (negative) and `commission_status`, newest order first. Filters on those run in SQL.
+
+    The sums are correlated subqueries, not a join grouped over the whole entries table: a page
+    sums only its own lines' entries (index on `commission_line_id`), and the order follows the
+    index `wfx_attr_newest` on the attributions."""
     return (
         CommissionLine.objects.select_related("attribution", "distributor", "distributor__grade")
         .annotate(
-            accrued_amount=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.ACCRUAL)), ZERO
-            ),
-            reversed_amount=Coalesce(
-                Sum("entries__amount", filter=Q(entries__kind=LedgerEntry.Kind.REVERSAL)),
-                ZERO,
-            ),
+            accrued_amount=_line_sum(LedgerEntry.Kind.ACCRUAL),
+            reversed_amount=_line_sum(LedgerEntry.Kind.REVERSAL),
         )
         .annotate(net_amount=F("accrued_amount") + F("reversed_amount"))
         .annotate(
@@ -122,3 +148,77 @@ def commission_lines() -> QuerySet[CommissionLine]:
         )
         .order_by("-attribution__placed_at", "-attribution_id", "level", "id")
     )
+
+
+def filter_commission_lines(
+    queryset: QuerySet[CommissionLine],
+    *,
+    order_number: str = "",
+    distributor_id: int | None = None,
+    statuses: Iterable[str] = (),
+    placed_from: datetime | None = None,
+    placed_to: datetime | None = None,
+) -> QuerySet[CommissionLine]:
+    if order_number:
+        queryset = queryset.filter(attribution__order_number=order_number)
+    if distributor_id is not None:
+        queryset = queryset.filter(distributor_id=distributor_id)
+    statuses = list(statuses)
+    if statuses:
+        queryset = queryset.filter(commission_status__in=statuses)
+    if placed_from is not None:
+        queryset = queryset.filter(attribution__placed_at__gte=placed_from)
+    if placed_to is not None:
+        queryset = queryset.filter(attribution__placed_at__lte=placed_to)
+    return queryset
+
+
+def all_commission_lines(**filters: Any) -> QuerySet[CommissionLine]:
+    """Staff's list: every plan line, filtered."""
+    return filter_commission_lines(commission_lines(), **filters)
+
+
+def distributor_commission_lines(
+    distributor: Distributor | None, **filters: Any
+) -> QuerySet[CommissionLine]:
+    """A distributor's own lines; none for a viewer who is not a distributor."""
+    if distributor is None:
+        return commission_lines().none()
+    return filter_commission_lines(commission_lines().filter(distributor=distributor), **filters)
+
+
+def order_attributions(
+    *,
+    order_number: str = "",
+    reasons: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    placed_from: datetime | None = None,
+    placed_to: datetime | None = None,
+) -> QuerySet[ReferralAttribution]:
+    """Orders the programme recorded, newest first."""
+    queryset = ReferralAttribution.objects.select_related("seller")
+    if order_number:
+        queryset = queryset.filter(order_number=order_number)
+    reasons, sources = list(reasons), list(sources)
+    if reasons:
+        queryset = queryset.filter(code_rejection__in=reasons)
+    if sources:
+        queryset = queryset.filter(source__in=sources)
+    if placed_from is not None:
+        queryset = queryset.filter(placed_at__gte=placed_from)
+    if placed_to is not None:
+        queryset = queryset.filter(placed_at__lte=placed_to)
+    return queryset.order_by("-placed_at", "-id")
+
+
+def order_attribution(
+    *, order_id: Any = None, order_number: str | None = None
+) -> ReferralAttribution | None:
+    queryset = ReferralAttribution.objects.select_related("seller")
+    if order_id is not None:
+        return queryset.filter(order_id=order_id).first()
+    return queryset.filter(order_number=(order_number or "").strip()).first()
+
+
+def attribution_events(attribution: ReferralAttribution) -> QuerySet[Any]:
+    return attribution.events.all()

@@ -1,12 +1,12 @@
-"""Reads of the programme's on/off history."""
+"""Reads of the programme: its on/off history, its grades and commission rules."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from ..models import ProgrammeSwitch
+from ..models import CommissionRule, Distributor, Grade, ProgrammeSwitch
 
 
 def last_switch() -> ProgrammeSwitch | None:
@@ -31,3 +31,16 @@ def programme_active_at(moment: datetime) -> bool:
 def programme_switches() -> QuerySet[ProgrammeSwitch]:
     """The history, latest first."""
     return ProgrammeSwitch.objects.order_by("-at", "-id")
+
+
+def grades_with_counts() -> QuerySet[Grade]:
+    """Every grade, lowest rank first, with `distributor_count`."""
+    return Grade.objects.annotate(distributor_count=Count("distributor")).order_by("rank", "slug")
+
+
+def grade_distributor_count(grade: Grade) -> int:
+    return Distributor.objects.filter(grade=grade).count()
+
+
+def commission_rules() -> QuerySet[CommissionRule]:
+    return CommissionRule.objects.order_by("scope", "saleor_id", "id")

@@ -4,13 +4,9 @@ import uuid
 from typing import Any
 
 import graphene
-from django.db.models import QuerySet
 
 from ...errors import InputError
-from ...models import (
-    CommissionLine,
-    ReferralAttribution,
-)
+from ...models import ReferralAttribution
 from ...selectors.orders import find_order
 from ..core.ids import _pk, decode_id
 from ..core.types import DateTimeRangeInput
@@ -47,21 +43,17 @@ class OrderAttributionFilterInput(graphene.InputObjectType):
     date_range = graphene.Field(DateTimeRangeInput, description="When the order was placed.")
 
 
-def _attributions(where: Any) -> Any:
-    queryset = ReferralAttribution.objects.select_related("seller")
+def attribution_filter(where: Any) -> dict[str, Any]:
+    """The attribution filter as the selector's arguments."""
     where = where or {}
-    if where.get("order_number"):
-        queryset = queryset.filter(order_number=where["order_number"].strip())
-    if where.get("reason"):
-        queryset = queryset.filter(code_rejection__in=list(where["reason"]))
-    if where.get("source"):
-        queryset = queryset.filter(source__in=list(where["source"]))
     date_range = where.get("date_range") or {}
-    if date_range.get("gte"):
-        queryset = queryset.filter(placed_at__gte=date_range["gte"])
-    if date_range.get("lte"):
-        queryset = queryset.filter(placed_at__lte=date_range["lte"])
-    return queryset.order_by("-placed_at", "-id")
+    return {
+        "order_number": (where.get("order_number") or "").strip(),
+        "reasons": where.get("reason") or (),
+        "sources": where.get("source") or (),
+        "placed_from": date_range.get("gte"),
+        "placed_to": date_range.get("lte"),
+    }
 
 
 class CommissionFilterInput(graphene.InputObjectType):
@@ -71,18 +63,16 @@ class CommissionFilterInput(graphene.InputObjectType):
     date_range = graphene.Field(DateTimeRangeInput, description="When the order was placed.")
 
 
-def _filter_commissions(queryset: QuerySet[CommissionLine], where: Any) -> QuerySet[CommissionLine]:
-    if not where:
-        return queryset
-    if where.get("order_number"):
-        queryset = queryset.filter(attribution__order_number=where["order_number"].strip())
-    if where.get("distributor"):
-        queryset = queryset.filter(distributor_id=_pk(where["distributor"], "Distributor"))
-    if where.get("status"):
-        queryset = queryset.filter(commission_status__in=list(where["status"]))
+def commission_filter(where: Any) -> dict[str, Any]:
+    """The commission filter as the selector's arguments."""
+    where = where or {}
     date_range = where.get("date_range") or {}
-    if date_range.get("gte"):
-        queryset = queryset.filter(attribution__placed_at__gte=date_range["gte"])
-    if date_range.get("lte"):
-        queryset = queryset.filter(attribution__placed_at__lte=date_range["lte"])
-    return queryset
+    arguments: dict[str, Any] = {
+        "order_number": (where.get("order_number") or "").strip(),
+        "statuses": where.get("status") or (),
+        "placed_from": date_range.get("gte"),
+        "placed_to": date_range.get("lte"),
+    }
+    if where.get("distributor"):
+        arguments["distributor_id"] = _pk(where["distributor"], "Distributor")
+    return arguments

@@ -9,7 +9,12 @@ from ...errors import InputError
 from ...models import (
     ReferralAttribution,
 )
-from ...selectors.commissions import commission_lines
+from ...selectors.commissions import (
+    all_commission_lines,
+    distributor_commission_lines,
+    order_attribution,
+    order_attributions,
+)
 from ...selectors.programme import programme_switches
 from ..core.connection import paginate
 from ..core.context import (
@@ -23,9 +28,9 @@ from ..programme.types import ProgrammeSwitchConnection
 from .filters import (
     CommissionFilterInput,
     OrderAttributionFilterInput,
-    _attributions,
-    _filter_commissions,
     _find,
+    attribution_filter,
+    commission_filter,
 )
 from .mutations.attribution import OrderAttribute
 from .mutations.reversal import OrderCommissionReverse
@@ -89,10 +94,7 @@ class AttributionQuery:
         require_permission(info, Permission.MANAGE_ORDERS)
         if (order_id is None) == (order_number is None):
             raise InputError("Give either orderId or orderNumber.", code="graphql_error")
-        queryset = ReferralAttribution.objects.select_related("seller")
-        if order_id is not None:
-            return queryset.filter(order_id=order_id).first()
-        return queryset.filter(order_number=(order_number or "").strip()).first()
+        return order_attribution(order_id=order_id, order_number=order_number)
 
     @staticmethod
     def resolve_order_attributions(
@@ -103,7 +105,8 @@ class AttributionQuery:
         filter: Any = None,
     ) -> Any:
         require_permission(info, Permission.MANAGE_ORDERS)
-        return paginate(_attributions(filter), OrderAttributionConnection, first, after)
+        queryset = order_attributions(**attribution_filter(filter))
+        return paginate(queryset, OrderAttributionConnection, first, after)
 
     @staticmethod
     def resolve_programme_switches(
@@ -132,16 +135,17 @@ class CommissionsQueries(graphene.ObjectType):
         after: str | None = None,
         filter: Any = None,
     ) -> Any:
-        queryset = commission_lines()
         where = dict(filter or {})
-        if not is_staff_with(info, Permission.MANAGE_ORDERS):
+        if is_staff_with(info, Permission.MANAGE_ORDERS):
+            queryset = all_commission_lines(**commission_filter(where))
+        else:
             own = context(info).own_distributor()
             if own is None:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
             if where.get("distributor") and _pk(where["distributor"], "Distributor") != own.pk:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
-            queryset = queryset.filter(distributor=own)
-        return paginate(_filter_commissions(queryset, where), CommissionConnection, first, after)
+            queryset = distributor_commission_lines(own, **commission_filter(where))
+        return paginate(queryset, CommissionConnection, first, after)
 
 
 class CommissionsMutations(graphene.ObjectType):

@@ -267,7 +267,9 @@ class OrderAttributionType(graphene.ObjectType):
     def resolve_events(
         root: ReferralAttribution, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
-        return paginate(root.events.all(), AttributionEventConnection, first, after)
+        from ...selectors.commissions import attribution_events
+
+        return paginate(attribution_events(root), AttributionEventConnection, first, after)
 
 
 class OrderAttributionConnection(CountableConnection):

@@ -39,13 +39,16 @@ class RequestContext:
         if not self._own_distributor_loaded:
             self._own_distributor_loaded = True
             if self.viewer.is_customer:
+                from ...selectors.distributors import TeamCounts, distributor_of_user
                 from ...services.distributors import link_account
+                from ..distributors.dataloaders import TeamCountsByDistributorIdLoader
 
-                self._own_distributor = (
-                    Distributor.objects.select_related("grade")
-                    .filter(user_id=self.viewer.user_id)
-                    .first()
-                ) or link_account(self.viewer)
+                assert self.viewer.user_id is not None
+                own = distributor_of_user(self.viewer.user_id)
+                if own is not None:
+                    counts = TeamCounts(own.team_direct, own.team_indirect)  # type: ignore[attr-defined]
+                    TeamCountsByDistributorIdLoader(self).prime(own.pk, counts)
+                self._own_distributor = own or link_account(self.viewer)
         return self._own_distributor
 
 

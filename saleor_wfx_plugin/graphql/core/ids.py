@@ -41,8 +41,11 @@ def decode_id(global_id: str, expected_type: str, *, field: str = "id") -> str:
 
 
 def get_by_id(
-    queryset: QuerySet[ModelT], global_id: str, type_name: str, *, field: str = "id"
+    queryset: QuerySet[ModelT] | type[ModelT], global_id: str, type_name: str, *, field: str = "id"
 ) -> ModelT:
+    """The row a Relay id names, from a model (every row) or a selector's queryset."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
     pk = parse_pk(decode_id(global_id, type_name, field=field))
     if pk is None:
         raise InputError(f"No {type_name} with id {global_id!r}.", code="not_found", field=field)

@@ -4,14 +4,20 @@ from datetime import date
 from typing import Any
 
 import graphene
-from django.db.models import Count, Q
 
 from ...auth import Permission
 from ...domain.attribution import normalize_code
 from ...errors import InputError
 from ...models import Distributor, DistributorApplication
-from ...selectors.commissions import commission_lines
-from ..commissions.filters import CommissionFilterInput, _filter_commissions
+from ...selectors.commissions import distributor_commission_lines
+from ...selectors.distributors import (
+    distributor_by_code,
+    distributor_by_id,
+    latest_application,
+    staff_applications,
+    staff_distributors,
+)
+from ..commissions.filters import CommissionFilterInput, commission_filter
 from ..commissions.types import CommissionConnection
 from ..core.connection import paginate
 from ..core.context import (
@@ -88,11 +94,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_application(root: Any, info: Any) -> DistributorApplication | None:
-        return (
-            DistributorApplication.objects.filter(user_id=viewer(info).user_id)
-            .order_by("-created_at", "-id")
-            .first()
-        )
+        return latest_application(viewer(info).user_id)
 
     @staticmethod
     def resolve_referral_link(root: Any, info: Any, next: str | None = None) -> str | None:
@@ -102,9 +104,9 @@ class Me(MoneyMeFields, graphene.ObjectType):
         return referral_link(info, own, next)
 
     @staticmethod
-    def resolve_earnings(root: Any, info: Any) -> list[Earnings]:
+    def resolve_earnings(root: Any, info: Any) -> Any:
         own = context(info).own_distributor()
-        return earnings_of(own) if own is not None else []
+        return earnings_of(info, own.pk) if own is not None else []
 
     @staticmethod
     def resolve_commissions(
@@ -115,9 +117,9 @@ class Me(MoneyMeFields, graphene.ObjectType):
         filter: Any = None,
     ) -> Any:
         own = context(info).own_distributor()
-        queryset = commission_lines().filter(distributor=own) if own else commission_lines().none()
         where = {k: v for k, v in (filter or {}).items() if k != "distributor"}
-        return paginate(_filter_commissions(queryset, where), CommissionConnection, first, after)
+        queryset = distributor_commission_lines(own, **commission_filter(where))
+        return paginate(queryset, CommissionConnection, first, after)
 
     @staticmethod
     def resolve_team(root: Any, info: Any) -> Distributor | None:
@@ -204,27 +206,14 @@ class DistributorsQueries(graphene.ObjectType):
         filter: Any = None,
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
-        queryset = Distributor.objects.select_related("grade", "upline").annotate(
-            direct_downline_count=Count("downline", distinct=True)
-        )
         where = filter or {}
-        if where.get("search"):
-            term = where["search"].strip()
-            queryset = queryset.filter(
-                Q(code__icontains=term)
-                | Q(name__icontains=term)
-                | Q(email__icontains=term)
-                | Q(phone__icontains=term)
-            )
-        if where.get("status"):
-            queryset = queryset.filter(status__in=list(where["status"]))
-        if where.get("grade"):
-            queryset = queryset.filter(grade_id=_pk(where["grade"], "Grade"))
-        if where.get("upline"):
-            queryset = queryset.filter(upline_id=_pk(where["upline"], "Distributor"))
-        return paginate(
-            queryset.order_by("-created_at", "-id"), DistributorConnection, first, after
+        queryset = staff_distributors(
+            search=(where.get("search") or "").strip(),
+            statuses=where.get("status") or (),
+            grade_id=_pk(where["grade"], "Grade") if where.get("grade") else None,
+            upline_id=_pk(where["upline"], "Distributor") if where.get("upline") else None,
         )
+        return paginate(queryset, DistributorConnection, first, after)
 
     @staticmethod
     def resolve_distributor(
@@ -232,11 +221,10 @@ class DistributorsQueries(graphene.ObjectType):
     ) -> Distributor | None:
         if (id is None) == (code is None):
             raise InputError("Give either id or code.", code="graphql_error")
-        queryset = Distributor.objects.select_related("grade", "upline")
         found = (
-            queryset.filter(pk=_pk(id, "Distributor")).first()
+            distributor_by_id(_pk(id, "Distributor"))
             if id is not None
-            else queryset.filter(code=normalize_code(code or "") or "").first()
+            else distributor_by_code(normalize_code(code or "") or "")
         )
         if is_staff_with(info, Permission.MANAGE_USERS):
             return found
@@ -255,21 +243,11 @@ class DistributorsQueries(graphene.ObjectType):
         filter: Any = None,
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
-        queryset = DistributorApplication.objects.select_related("recruiter", "distributor")
         where = filter or {}
-        if where.get("search"):
-            term = where["search"].strip()
-            queryset = queryset.filter(
-                Q(name__icontains=term) | Q(email__icontains=term) | Q(phone__icontains=term)
-            )
-        if where.get("status"):
-            queryset = queryset.filter(status__in=list(where["status"]))
-        return paginate(
-            queryset.order_by("-created_at", "-id"),
-            DistributorApplicationConnection,
-            first,
-            after,
+        queryset = staff_applications(
+            search=(where.get("search") or "").strip(), statuses=where.get("status") or ()
         )
+        return paginate(queryset, DistributorApplicationConnection, first, after)
 
     @staticmethod
     def resolve_poster(

@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 import graphene
-from django.db.models import Q
 from django.utils import timezone
 
 from ...auth import Permission
@@ -61,17 +60,32 @@ class Earnings(graphene.ObjectType):
     net = graphene.Field(Money, required=True)
 
 
-def earnings_of(distributor: Distributor) -> list[Earnings]:
-    from ...selectors.commissions import distributor_earnings
+def earnings_of(info: Any, distributor_id: int) -> Any:
+    """Commission earned per currency (currencies that only saw adjustments have none), loaded
+    with the balances of every distributor of the request in one statement."""
+    from ..money.dataloaders import LedgerTotalsByDistributorIdLoader
 
-    return [
-        Earnings(
-            accrued=money(row.accrued, row.currency),
-            reversed=money(row.reversed, row.currency),
-            net=money(row.net, row.currency),
+    return (
+        LedgerTotalsByDistributorIdLoader(info.context)
+        .load(distributor_id)
+        .then(
+            lambda rows: [
+                Earnings(
+                    accrued=money(row.accrued, row.currency),
+                    reversed=money(row.reversed, row.currency),
+                    net=money(row.accrued + row.reversed, row.currency),
+                )
+                for row in rows
+                if row.has_commission
+            ]
         )
-        for row in distributor_earnings(Distributor.objects.filter(pk=distributor.pk))
-    ]
+    )
+
+
+def team_counts_of(info: Any, distributor_id: int) -> Any:
+    from .dataloaders import TeamCountsByDistributorIdLoader
+
+    return TeamCountsByDistributorIdLoader(info.context).load(distributor_id)
 
 
 class DistributorEventType(graphene.ObjectType):
@@ -145,15 +159,12 @@ class DistributorType(graphene.ObjectType):
         return referral_link(info, root, next)
 
     @staticmethod
-    def resolve_direct_downline_count(root: Distributor, info: Any) -> int:
-        count = getattr(root, "direct_downline_count", None)
-        if count is None:
-            count = root.downline.count()
-        return int(count)
+    def resolve_direct_downline_count(root: Distributor, info: Any) -> Any:
+        return team_counts_of(info, root.pk).then(lambda counts: counts.direct)
 
     @staticmethod
-    def resolve_earnings(root: Distributor, info: Any) -> list[Earnings]:
-        return earnings_of(root)
+    def resolve_earnings(root: Distributor, info: Any) -> Any:
+        return earnings_of(info, root.pk)
 
     @staticmethod
     def resolve_events(
@@ -161,7 +172,9 @@ class DistributorType(graphene.ObjectType):
     ) -> Any:
         if not is_staff_with(info, Permission.MANAGE_USERS):
             return None
-        return paginate(root.events.all(), DistributorEventConnection, first, after)
+        from ...selectors.distributors import distributor_events
+
+        return paginate(distributor_events(root), DistributorEventConnection, first, after)
 
     @staticmethod
     def resolve_identity(root: Distributor, info: Any) -> Any:
@@ -235,7 +248,9 @@ class DistributorApplicationType(graphene.ObjectType):
 
     @staticmethod
     def resolve_documents(root: DistributorApplication, info: Any) -> Any:
-        return root.documents.all()
+        from ...selectors.distributors import application_documents
+
+        return application_documents(root)
 
 
 class DistributorApplicationConnection(CountableConnection):
@@ -315,12 +330,12 @@ class TeamSummary(graphene.ObjectType):
     members = graphene.Field(TeamMemberConnection, first=graphene.Int(), after=graphene.String())
 
     @staticmethod
-    def resolve_direct_count(root: Distributor, info: Any) -> int:
-        return Distributor.objects.filter(upline=root).count()
+    def resolve_direct_count(root: Distributor, info: Any) -> Any:
+        return team_counts_of(info, root.pk).then(lambda counts: counts.direct)
 
     @staticmethod
-    def resolve_indirect_count(root: Distributor, info: Any) -> int:
-        return Distributor.objects.filter(upline__upline=root).count()
+    def resolve_indirect_count(root: Distributor, info: Any) -> Any:
+        return team_counts_of(info, root.pk).then(lambda counts: counts.indirect)
 
     @staticmethod
     def resolve_sales(root: Distributor, info: Any, month: date | None = None) -> list[TeamSales]:
@@ -337,21 +352,9 @@ class TeamSummary(graphene.ObjectType):
     def resolve_members(
         root: Distributor, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
-        from django.db.models import Case, IntegerField, Value, When
+        from ...selectors.distributors import team_members
 
-        members = (
-            Distributor.objects.filter(Q(upline=root) | Q(upline__upline=root))
-            .select_related("grade")
-            .annotate(
-                team_level=Case(
-                    When(upline=root, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("team_level", "-created_at", "-id")
-        )
-        return paginate(members, TeamMemberConnection, first, after)
+        return paginate(team_members(root), TeamMemberConnection, first, after)
 
 
 class ClickStatsType(graphene.ObjectType):

@@ -5,8 +5,14 @@ from typing import Any
 import graphene
 
 from ...errors import ProgrammeError
+<<<<<<< HEAD
 from ...models import Distributor, LedgerEntry, Payout
 from ..core.ids import decode_id, get_by_id, parse_pk
+=======
+from ...models import Distributor, Payout
+from ...selectors.distributors import distributors
+from ..core.ids import _pk, decode_id, get_by_id
+>>>>>>> scale
 from ..core.types import DateTimeRangeInput
 from .types import PayoutMethodEnum, PayoutStatusEnum
 
@@ -18,37 +24,27 @@ class PayoutFilterInput(graphene.InputObjectType):
     date_range = graphene.Field(DateTimeRangeInput, description="When requested.")
 
 
-def _payouts_of(queryset: Any, where: Any) -> Any:
+def _payouts_of(where: Any) -> dict[str, Any]:
+    """The payout filter as the selector's arguments."""
     where = where or {}
-    if where.get("status"):
-        queryset = queryset.filter(status__in=list(where["status"]))
-    if where.get("method"):
-        queryset = queryset.filter(method=where["method"])
-    if where.get("distributor"):
-        from ..core.ids import _pk
-
-        queryset = queryset.filter(distributor_id=_pk(where["distributor"], "Distributor"))
     date_range = where.get("date_range") or {}
-    if date_range.get("gte"):
-        queryset = queryset.filter(created_at__gte=date_range["gte"])
-    if date_range.get("lte"):
-        queryset = queryset.filter(created_at__lte=date_range["lte"])
-    return queryset.select_related("distributor__identity", "tax_identity").order_by(
-        "-created_at", "-id"
-    )
+    arguments: dict[str, Any] = {
+        "statuses": where.get("status") or (),
+        "method": where.get("method") or None,
+        "requested_from": date_range.get("gte"),
+        "requested_to": date_range.get("lte"),
+    }
+    if where.get("distributor"):
+        arguments["distributor_id"] = _pk(where["distributor"], "Distributor")
+    return arguments
 
 
-def _ledger_of(distributor: Distributor, currency: str | None) -> Any:
-    entries = LedgerEntry.objects.filter(distributor=distributor).select_related(
-        "settlement__attribution", "payout"
-    )
-    if currency:
-        entries = entries.filter(currency=currency.upper())
-    return entries.order_by("-id")
+def distributor_by_global_id(global_id: str) -> Distributor:
+    return get_by_id(distributors(), global_id, "Distributor", field="distributor")
 
 
 def _payout(global_id: str) -> Payout:
-    return get_by_id(Payout.objects.all(), global_id, "Payout")
+    return get_by_id(Payout, global_id, "Payout")
 
 
 def _payout_pk(global_id: str) -> int:

@@ -9,12 +9,15 @@ from django.utils import timezone
 from ...auth import Permission
 from ...errors import ProgrammeError
 from ...models import (
-    Distributor,
-    Payout,
     PayoutBatch,
-    TaxExport,
 )
-from ...selectors.balances import Balance, balances
+from ...selectors.payouts import (
+    distributor_payouts,
+    ledger_entries,
+    payout_batches,
+    payouts,
+    tax_exports,
+)
 from ..core.connection import paginate
 from ..core.context import (
     context,
@@ -23,9 +26,15 @@ from ..core.context import (
 )
 from ..core.ids import get_by_id
 from ..core.types import CsvExport
+<<<<<<< HEAD
 from .adjustment_types import BalanceAdjustmentConnection, BalanceAdjustmentStatusEnum
 from .filters import PayoutFilterInput, _ledger_of, _payouts_of
 from .mutations.adjustments import BalanceAdjust, BalanceAdjustmentApprove, BalanceAdjustmentReject
+=======
+from .dataloaders import LedgerTotalsByDistributorIdLoader
+from .filters import PayoutFilterInput, _payouts_of, distributor_by_global_id
+from .mutations.adjustments import BalanceAdjust
+>>>>>>> scale
 from .mutations.batches import (
     PayoutBatchCreate,
     PayoutBulkApprove,
@@ -67,18 +76,21 @@ class MoneyMeFields:
     )
 
     @staticmethod
-    def resolve_balances(root: Any, info: Any) -> list[Balance]:
+    def resolve_balances(root: Any, info: Any) -> Any:
         own = context(info).own_distributor()
-        return balances(own) if own is not None else []
+        if own is None:
+            return []
+        loader = LedgerTotalsByDistributorIdLoader(info.context)
+        return loader.load(own.pk).then(lambda rows: [row.balance for row in rows])
 
     @staticmethod
     def resolve_payouts(
         root: Any, info: Any, first: int | None = None, after: str | None = None, filter: Any = None
     ) -> Any:
         own = context(info).own_distributor()
-        queryset = Payout.objects.filter(distributor=own) if own else Payout.objects.none()
         where = {k: v for k, v in (filter or {}).items() if k != "distributor"}
-        return paginate(_payouts_of(queryset, where), PayoutConnection, first, after)
+        queryset = distributor_payouts(own, **_payouts_of(where))
+        return paginate(queryset, PayoutConnection, first, after)
 
     @staticmethod
     def resolve_ledger(
@@ -91,7 +103,7 @@ class MoneyMeFields:
         own = context(info).own_distributor()
         if own is None:
             return None
-        return paginate(_ledger_of(own, currency), LedgerEntryConnection, first, after)
+        return paginate(ledger_entries(own, currency), LedgerEntryConnection, first, after)
 
 
 class MoneyQuery:
@@ -125,7 +137,7 @@ class MoneyQuery:
         root: Any, info: Any, first: int | None = None, after: str | None = None, filter: Any = None
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        return paginate(_payouts_of(Payout.objects.all(), filter), PayoutConnection, first, after)
+        return paginate(payouts(**_payouts_of(filter)), PayoutConnection, first, after)
 
     @staticmethod
     def resolve_ledger(
@@ -137,10 +149,8 @@ class MoneyQuery:
         after: str | None = None,
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        target = get_by_id(
-            Distributor.objects.all(), distributor, "Distributor", field="distributor"
-        )
-        return paginate(_ledger_of(target, currency), LedgerEntryConnection, first, after)
+        target = distributor_by_global_id(distributor)
+        return paginate(ledger_entries(target, currency), LedgerEntryConnection, first, after)
 
     @staticmethod
     def resolve_balance_adjustments(
@@ -182,13 +192,13 @@ class BatchQuery:
         root: Any, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        return paginate(PayoutBatch.objects.all(), PayoutBatchConnection, first, after)
+        return paginate(payout_batches(), PayoutBatchConnection, first, after)
 
     @staticmethod
     def resolve_payout_batch(root: Any, info: Any, id: str) -> PayoutBatch | None:
         require_permission(info, Permission.HANDLE_PAYMENTS)
         try:
-            return get_by_id(PayoutBatch.objects.all(), id, "PayoutBatch")
+            return get_by_id(payout_batches(), id, "PayoutBatch")
         except ProgrammeError:
             return None
 
@@ -239,10 +249,7 @@ class TaxQuery:
         after: str | None = None,
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        exports = TaxExport.objects.all()
-        if month is not None:
-            exports = exports.filter(month=month.replace(day=1))
-        return paginate(exports, TaxExportConnection, first, after)
+        return paginate(tax_exports(month), TaxExportConnection, first, after)
 
 
 class MoneyMutations(graphene.ObjectType):

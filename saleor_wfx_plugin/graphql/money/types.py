@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import graphene
-from django.db.models import Sum
 
 from ...auth import Permission
 from ...models import LedgerEntry, Payout, PayoutBatch, TaxExport
@@ -188,7 +186,9 @@ class PayoutType(graphene.ObjectType):
 
     @staticmethod
     def resolve_events(root: Payout, info: Any) -> Any:
-        return root.events.all()
+        from .dataloaders import PayoutEventsByPayoutIdLoader
+
+        return PayoutEventsByPayoutIdLoader(info.context).load(root.pk)
 
 
 def _batch_type() -> Any:
@@ -264,16 +264,18 @@ class PayoutBatchType(graphene.ObjectType):
 
     @staticmethod
     def resolve_totals(root: PayoutBatch, info: Any) -> list[Money]:
-        rows = root.payouts.values("currency").annotate(net=Sum("net")).order_by("currency")
-        return [money(row["net"] or Decimal(0), row["currency"]) for row in rows]
+        from ...selectors.payouts import batch_totals
+
+        return [money(net, currency) for currency, net in batch_totals(root)]
 
     @staticmethod
     def resolve_payouts(
         root: PayoutBatch, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
+        from ...selectors.payouts import batch_payouts
+
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        payouts = root.payouts.select_related("distributor__identity", "tax_identity")
-        return paginate(payouts.order_by("approved_at", "pk"), PayoutConnection, first, after)
+        return paginate(batch_payouts(root), PayoutConnection, first, after)
 
     @staticmethod
     def resolve_transfers_csv(root: PayoutBatch, info: Any) -> CsvExport:

@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from django.db.models import Count
 
 from ...auth import Permission
-from ...models import CommissionRule, Grade
+from ...selectors.programme import commission_rules, grades_with_counts
 from ..core.connection import paginate
 from ..core.context import (
     PermissionDenied,
@@ -36,21 +35,14 @@ class ProgrammeQueries(graphene.ObjectType):
     def resolve_grades(root: Any, info: Any) -> Any:
         if not viewer(info).is_authenticated:
             raise PermissionDenied()
-        return Grade.objects.annotate(distributor_count=Count("distributor")).order_by(
-            "rank", "slug"
-        )
+        return grades_with_counts()
 
     @staticmethod
     def resolve_commission_rules(
         root: Any, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
         require_permission(info, Permission.MANAGE_PLUGINS)
-        return paginate(
-            CommissionRule.objects.order_by("scope", "saleor_id", "id"),
-            CommissionRuleConnection,
-            first,
-            after,
-        )
+        return paginate(commission_rules(), CommissionRuleConnection, first, after)
 
 
 class ProgrammeMutations(graphene.ObjectType):

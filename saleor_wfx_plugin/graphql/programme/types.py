@@ -6,7 +6,6 @@ import graphene
 
 from ...models import (
     CommissionRule,
-    Distributor,
     Grade,
     ProgrammeSwitch,
 )
@@ -62,7 +61,9 @@ class GradeType(graphene.ObjectType):
     def resolve_distributor_count(root: Grade, info: Any) -> int:
         count = getattr(root, "distributor_count", None)
         if count is None:
-            count = Distributor.objects.filter(grade=root).count()
+            from ...selectors.programme import grade_distributor_count
+
+            count = grade_distributor_count(root)
         return int(count)
 
 

@@ -15,7 +15,7 @@ from ..types import DistributorApplicationType, DistributorType, DocumentKindEnu
 
 
 def _application(global_id: str) -> DistributorApplication:
-    return get_by_id(DistributorApplication.objects.all(), global_id, "DistributorApplication")
+    return get_by_id(DistributorApplication, global_id, "DistributorApplication")
 
 
 # --- Distributors ----------------------------------------------------------------------------

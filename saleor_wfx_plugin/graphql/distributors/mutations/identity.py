@@ -35,7 +35,7 @@ class DistributorSetIdentity(BaseMutation):
     ) -> Any:
         from ....services.identity import set_identity
 
-        distributor = get_by_id(Distributor.objects.all(), id, "Distributor")
+        distributor = get_by_id(Distributor, id, "Distributor")
         distributor = set_identity(
             distributor,
             legal_name=legal_name,

@@ -7,6 +7,7 @@ import graphene
 from ....auth import Permission
 from ....errors import InputError
 from ....models import Distributor, Grade
+from ....selectors.distributors import distributors_with_grade
 from ...core.context import viewer
 from ...core.ids import get_by_id
 from ...core.mutations import BaseMutation
@@ -15,9 +16,7 @@ from ..types import DistributorType
 
 def _distributor(global_id: str, *, field: str = "id") -> Distributor:
     # Not locked here: the service takes its locks, in lock_objects' order.
-    return get_by_id(
-        Distributor.objects.select_related("grade"), global_id, "Distributor", field=field
-    )
+    return get_by_id(distributors_with_grade(), global_id, "Distributor", field=field)
 
 
 class DistributorCreateInput(graphene.InputObjectType):
@@ -116,7 +115,7 @@ class DistributorSetGrade(BaseMutation):
     def perform(cls, info: Any, id: str, grade: str, reason: str, lock: bool = True) -> Any:
         from ....services.grades import set_grade
 
-        target = get_by_id(Grade.objects.all(), grade, "Grade", field="grade")
+        target = get_by_id(Grade, grade, "Grade", field="grade")
         distributor = set_grade(
             _distributor(id), target, actor=viewer(info).actor, reason=reason, lock=lock
         )

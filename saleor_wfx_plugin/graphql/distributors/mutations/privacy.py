@@ -43,6 +43,6 @@ class DistributorErasePersonalData(BaseMutation):
     def perform(cls, info: Any, id: str, reason: str) -> Any:
         from ....services.erasure import erase_personal_data
 
-        distributor = get_by_id(Distributor.objects.all(), id, "Distributor")
+        distributor = get_by_id(Distributor, id, "Distributor")
         erasure = erase_personal_data(distributor, actor=viewer(info).actor, reason=reason)
         return cls.ok(distributor=erasure.distributor, event=erasure.event)

@@ -59,7 +59,7 @@ class PayoutMarkFailed(BaseMutation):
     def perform(cls, info: Any, id: str, reason: str) -> Any:
         from ....services.payouts import mark_failed
 
-        payout = get_by_id(Payout.objects.all(), id, "Payout")
+        payout = get_by_id(Payout, id, "Payout")
         return cls.ok(payout=mark_failed(payout, actor=viewer(info).actor, reason=reason))
 
 

@@ -53,7 +53,7 @@ class GradeUpdate(BaseMutation):
     def perform(cls, info: Any, id: str, input: Any) -> Any:
         from ....services.program_config import update_grade
 
-        grade = get_by_id(Grade.objects.all(), id, "Grade")
+        grade = get_by_id(Grade, id, "Grade")
         return cls.ok(grade=update_grade(grade, dict(input)))
 
 
@@ -68,7 +68,7 @@ class GradeDelete(BaseMutation):
     def perform(cls, info: Any, id: str) -> Any:
         from ....services.program_config import delete_grade
 
-        grade = get_by_id(Grade.objects.all(), id, "Grade")
+        grade = get_by_id(Grade, id, "Grade")
         pk = grade.pk
         delete_grade(grade)
         grade.pk = pk  # so the payload can still name what was deleted

@@ -70,7 +70,7 @@ class CommissionRuleUpdate(BaseMutation):
     def perform(cls, info: Any, id: str, input: Any) -> Any:
         from ....services.program_config import update_rule
 
-        rule = get_by_id(CommissionRule.objects.all(), id, "CommissionRule")
+        rule = get_by_id(CommissionRule, id, "CommissionRule")
         return cls.ok(rule=update_rule(rule, **dict(input)))
 
 
@@ -85,7 +85,7 @@ class CommissionRuleDelete(BaseMutation):
     def perform(cls, info: Any, id: str) -> Any:
         from ....services.program_config import delete_rule
 
-        rule = get_by_id(CommissionRule.objects.all(), id, "CommissionRule")
+        rule = get_by_id(CommissionRule, id, "CommissionRule")
         pk = rule.pk
         delete_rule(rule)
         rule.pk = pk
