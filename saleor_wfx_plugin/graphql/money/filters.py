@@ -5,14 +5,9 @@ from typing import Any
 import graphene
 
 from ...errors import ProgrammeError
-<<<<<<< HEAD
-from ...models import Distributor, LedgerEntry, Payout
-from ..core.ids import decode_id, get_by_id, parse_pk
-=======
 from ...models import Distributor, Payout
 from ...selectors.distributors import distributors
-from ..core.ids import _pk, decode_id, get_by_id
->>>>>>> scale
+from ..core.ids import _pk, decode_id, get_by_id, parse_pk
 from ..core.types import DateTimeRangeInput
 from .types import PayoutMethodEnum, PayoutStatusEnum
 

@@ -26,15 +26,10 @@ from ..core.context import (
 )
 from ..core.ids import get_by_id
 from ..core.types import CsvExport
-<<<<<<< HEAD
 from .adjustment_types import BalanceAdjustmentConnection, BalanceAdjustmentStatusEnum
-from .filters import PayoutFilterInput, _ledger_of, _payouts_of
-from .mutations.adjustments import BalanceAdjust, BalanceAdjustmentApprove, BalanceAdjustmentReject
-=======
 from .dataloaders import LedgerTotalsByDistributorIdLoader
 from .filters import PayoutFilterInput, _payouts_of, distributor_by_global_id
-from .mutations.adjustments import BalanceAdjust
->>>>>>> scale
+from .mutations.adjustments import BalanceAdjust, BalanceAdjustmentApprove, BalanceAdjustmentReject
 from .mutations.batches import (
     PayoutBatchCreate,
     PayoutBulkApprove,

@@ -48,15 +48,8 @@ class BalanceAdjust(BaseMutation):
         from ....selectors.balances import balance
         from ....services.adjustments import adjust
 
-<<<<<<< HEAD
-        target = get_by_id(
-            Distributor.objects.all(), distributor, "Distributor", field="distributor"
-        )
-        adjustment = adjust(
-=======
         target = get_by_id(Distributor, distributor, "Distributor", field="distributor")
-        entries = adjust_balance(
->>>>>>> scale
+        adjustment = adjust(
             distributor_id=target.pk,
             currency=currency,
             amount=amount,
