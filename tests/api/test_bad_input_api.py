@@ -5,6 +5,7 @@ look up, months past the end of the calendar."""
 
 import base64
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from graphql_relay import to_global_id
 from saleor_wfx_plugin.models import Grade
 from saleor_wfx_plugin.services.ledger import adjust_balance
 
-from .conftest import customer, staff
+from .conftest import GRAPHQL_URL, customer, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,23 @@ def test_a_bank_file_with_a_nul_character_is_refused_as_a_whole():
 
     assert (refused.value.code, refused.value.field) == ("invalid_file", "file")
     assert "Line 3 contains a NUL character" in str(refused.value)
+
+
+def test_a_multipart_map_path_with_a_non_ascii_digit_is_a_bad_request(client, api):
+    upload = io.BytesIO(b"x")
+    upload.name = "x.csv"
+    operations = [
+        {"query": "mutation($f: Upload!) { distributorImport(file: $f) { errors { code } } }"}
+    ]
+
+    response = client.post(
+        GRAPHQL_URL,
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["².variables.f"]}),
+            "0": upload,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Bad path" in response.json()["errors"][0]["message"]
