@@ -1,6 +1,8 @@
 """Serves the schema over HTTP the way Saleor's own API does: JSON POST (single or batched),
-the GraphQL multipart request for uploads, GraphiQL on a plain GET, CORS for storefronts on
-another origin, and a Bearer token naming the viewer."""
+the GraphQL multipart request for uploads (capped while they stream, `uploads`), GraphiQL on a
+plain GET while DEBUG is on, CORS for storefronts on another origin, and a Bearer token naming
+the viewer. Every operation of a request is read and checked (`core.validators`: cost, depth,
+aliases, NUL characters, GET only reading) before the token is looked at and before any SQL."""
 
 from __future__ import annotations
 
