@@ -1,6 +1,8 @@
 """Serves the schema over HTTP the way Saleor's own API does: JSON POST (single or batched),
-the GraphQL multipart request for uploads, GraphiQL on a plain GET, CORS for storefronts on
-another origin, and a Bearer token naming the viewer."""
+the GraphQL multipart request for uploads (capped while they stream, `uploads`), GraphiQL on a
+plain GET while DEBUG is on, CORS for storefronts on another origin, and a Bearer token naming
+the viewer. Every operation of a request is read and checked (`core.validators`: cost, depth,
+aliases, NUL characters, GET only reading) before the token is looked at and before any SQL."""
 
 from __future__ import annotations
 
@@ -255,14 +257,14 @@ def _place_file(operations: Any, path: str, upload: Any) -> None:
     parts = path.split(".")
     target = operations
     if isinstance(operations, list):
-        if not parts[0].isdigit() or int(parts[0]) >= len(operations):
+        if not _is_index(parts[0]) or int(parts[0]) >= len(operations):
             raise BadRequest(f"Bad path {path!r} in `map`.")
         target = operations[int(parts.pop(0))]
     if not parts or parts[0] != "variables":
         raise BadRequest(f"Bad path {path!r} in `map`.")
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        key: Any = int(part) if isinstance(target, list) and part.isdigit() else part
+        key: Any = int(part) if isinstance(target, list) and _is_index(part) else part
         try:
             if last:
                 target[key] = upload
@@ -270,6 +272,11 @@ def _place_file(operations: Any, path: str, upload: Any) -> None:
                 target = target[key]
         except (KeyError, IndexError, TypeError):
             raise BadRequest(f"Bad path {path!r} in `map`.") from None
+
+
+def _is_index(part: str) -> bool:
+    # Not str.isdigit alone: it accepts "²", which int() refuses.
+    return part.isascii() and part.isdigit()
 
 
 def _json(text: str, what: str) -> Any:

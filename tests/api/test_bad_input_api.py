@@ -5,15 +5,17 @@ look up, months past the end of the calendar."""
 
 import base64
 import io
+import json
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from graphql_relay import to_global_id
 
+from saleor_wfx_plugin.models import Grade
 from saleor_wfx_plugin.services.ledger import adjust_balance
 
-from .conftest import customer, staff
+from .conftest import GRAPHQL_URL, customer, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,10 @@ SALES = """{ me { sales(month: "9999-12-31") { month } } }"""
 
 SUPERSCRIPT_TWO_ID = base64.b64encode("Distributor:²".encode()).decode()
 BEYOND_BIGINT_ID = base64.b64encode(b"Distributor:99999999999999999999").decode()
+MANAGER = staff("MANAGE_PLUGINS")
+GRADE_UPDATE = """mutation($id: ID!, $input: GradeInput!) { gradeUpdate(id: $id, input: $input) {
+    grade { slug } errors { field code } } }"""
+TREE_GRADE = "the id of the ordinary grade"
 TREE_A = "the id of the tree's A"
 
 
@@ -95,6 +101,26 @@ BAD_INPUT = {
     "a cursor beyond bigint": (PAGE, {"after": _cursor("offset:99999999999999999999")}, USERS),
     "a cursor with a non-ASCII digit": (PAGE, {"after": _cursor("offset:²")}, USERS),
     "the last day of the calendar as a month": (SALES, {}, D),
+    "a grade rate beyond its column": (
+        GRADE_UPDATE,
+        {"id": TREE_GRADE, "input": {"sellerRate": "1234567"}},
+        MANAGER,
+    ),
+    "a grade threshold beyond the money column": (
+        GRADE_UPDATE,
+        {"id": TREE_GRADE, "input": {"upgradeMinSales": "1e17"}},
+        MANAGER,
+    ),
+    "a grade name with a NUL": (
+        GRADE_UPDATE,
+        {"id": TREE_GRADE, "input": {"name": "Go\x00ld"}},
+        MANAGER,
+    ),
+    "the last day of the calendar as a tax month": (
+        'mutation { taxWithholdingExport(month: "9999-12-31") { errors { code } } }',
+        {},
+        PAYMENTS,
+    ),
 }
 
 
@@ -110,6 +136,9 @@ def test_bad_input_gets_a_clear_error_with_a_code_and_writes_nothing(api, tree, 
     adjust_balance(
         distributor_id=tree[3].pk, currency="CNY", amount=Decimal("80"), actor="user:1", reason="x"
     )
+    if variables.get("id") == TREE_GRADE:
+        grade = Grade.objects.get(slug="ordinary")
+        variables = {**variables, "id": to_global_id("Grade", grade.pk)}
     if variables.get("distributor") == TREE_A:
         variables = {**variables, "distributor": to_global_id("Distributor", tree[0].pk)}
     before = _row_counts()
@@ -158,3 +187,36 @@ def test_looking_up_an_id_no_row_can_have_finds_nothing(api, tree, global_id):
     body = api(BY_ID, {"id": global_id}, viewer=USERS)
 
     assert body == {"data": {"distributor": None}}
+
+
+def test_a_bank_file_with_a_nul_character_is_refused_as_a_whole():
+    from saleor_wfx_plugin.errors import PayoutError
+    from saleor_wfx_plugin.services.payouts.csv_files import read_csv_upload
+
+    data = b"payout_id,reference\n1,BANK-1\n2,BANK\x00-2\n"
+
+    with pytest.raises(PayoutError) as refused:
+        read_csv_upload(data, required=("payout_id", "reference"), optional=(), max_rows=10)
+
+    assert (refused.value.code, refused.value.field) == ("invalid_file", "file")
+    assert "Line 3 contains a NUL character" in str(refused.value)
+
+
+def test_a_multipart_map_path_with_a_non_ascii_digit_is_a_bad_request(client, api):
+    upload = io.BytesIO(b"x")
+    upload.name = "x.csv"
+    operations = [
+        {"query": "mutation($f: Upload!) { distributorImport(file: $f) { errors { code } } }"}
+    ]
+
+    response = client.post(
+        GRAPHQL_URL,
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["².variables.f"]}),
+            "0": upload,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Bad path" in response.json()["errors"][0]["message"]

@@ -21,7 +21,7 @@ MAX_DECIMAL_TEXT_LENGTH = 64
 
 
 class InvalidDecimal(GraphQLError):
-    code = "GraphQLError"
+    """Shown like graphql-core's own errors for a value of the wrong type (code GraphQLError)."""
 
 
 def parse_decimal(value: Any) -> Decimal:

@@ -75,6 +75,10 @@ def read_csv_upload(
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             raise _file_error("Save the file as CSV (UTF-8).", "invalid_file") from None
+    if "\x00" in text:
+        # No text column holds it; a row carrying it would fail at the database, not here.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise _file_error(f"Line {line} contains a NUL character (\\x00).", "invalid_file")
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise _file_error("The file is empty.", "invalid_file")
