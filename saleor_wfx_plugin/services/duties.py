@@ -18,6 +18,7 @@ approvers.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from decimal import Decimal
 
@@ -27,6 +28,9 @@ from django.db.models import Sum
 from ..errors import PayoutError
 from ..models import Distributor, Payout
 
+# A refusal rolls its transaction back, so it cannot leave a row on the audit trail: the log is
+# where a security review finds who tried.
+logger = logging.getLogger("saleor_wfx_plugin.duties")
 ROLLING_WINDOW = timedelta(hours=24)
 # Requests that never were money leaving: they do not count towards the window.
 _NOT_COUNTED = (Payout.Status.CANCELLED, Payout.Status.REJECTED)
@@ -40,18 +44,22 @@ class DutiesError(PayoutError):
 def require_staff_user(actor: str, action: str) -> None:
     """`action` completes "… is for staff users", e.g. "Approving a payout"."""
     if not actor.startswith(("user:", "cli:")):
-        raise DutiesError(
+        raise _refused(
+            actor,
+            action,
             f"{action} is for staff users, not apps: sign in to the dashboard as yourself.",
-            code="staff_only",
+            "staff_only",
         )
 
 
 def require_may_mark_paid(actor: str) -> None:
     if actor.startswith("app:") and not getattr(settings, "WFX_APPS_MAY_MARK_PAID", False):
-        raise DutiesError(
+        raise _refused(
+            actor,
+            "Recording a transfer",
             "Apps may not record transfers unless the shop allows it (WFX_APPS_MAY_MARK_PAID); "
             "a staff user marks the payout paid or failed.",
-            code="staff_only",
+            "staff_only",
         )
 
 
@@ -59,11 +67,18 @@ def refuse_own_money(actor: str, distributor_id: int, action: str) -> None:
     """`action` completes "You cannot … your own distributor account", e.g. "approve"."""
     user_id = actor.removeprefix("user:") if actor.startswith("user:") else None
     if user_id and Distributor.objects.filter(pk=distributor_id, user_id=user_id).exists():
-        raise DutiesError(
+        raise _refused(
+            actor,
+            f"To {action} the money of distributor {distributor_id}",
             f"You cannot {action} money of your own distributor account: another staff member "
             "must.",
-            code="own_distributor",
+            "own_distributor",
         )
+
+
+def _refused(actor: str, what: str, message: str, code: str) -> DutiesError:
+    logger.warning("%s refused to %s (%s)", what, actor, code)
+    return DutiesError(message, code=code)
 
 
 def requested_within_a_day(payout: Payout) -> Decimal:

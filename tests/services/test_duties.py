@@ -84,13 +84,17 @@ def test_an_app_records_transfers_only_when_the_shop_allows_it(tree, settings):
     )
 
 
-def test_a_staff_member_who_is_a_distributor_cannot_touch_their_own_money(tree):
+def test_a_staff_member_who_is_a_distributor_cannot_touch_their_own_money(tree, caplog):
     d = tree[3]  # linked to Saleor user 4, who is also on the staff
     fund(d, "1000")
     payout = ask(d, "300")
     assert codes(approve_payout, payout, actor="user:4", program=PROGRAM) == (
         "own_distributor",
         None,
+    )
+    # The refusal rolls back with its transaction; the security log keeps who tried.
+    assert f"To approve the money of distributor {d.pk} refused to user:4 (own_distributor)" in (
+        caplog.text
     )
     assert codes(reject_payout, payout, actor="user:4", reason="mine") == ("own_distributor", None)
     assert codes(adjusting, d, "20000", actor="user:4") == ("own_distributor", None)

@@ -95,6 +95,22 @@ def active_program() -> Any:
     return program
 
 
+# What a distributor sees instead of a staff member's or an app's id on their own records.
+STAFF_ACTOR = "staff"
+
+
+def shown_actor(info: Any, actor: str) -> str:
+    """An audit-trail actor as this viewer may see it: staff and apps see who; a distributor
+    sees themself and "system" as they are, every staff user, app or operator as "staff" (an
+    id would let them find and approach the approver)."""
+    current = viewer(info)
+    if current.is_staff or current.app_id is not None:
+        return actor
+    if actor in ("", "system", current.actor):
+        return actor
+    return STAFF_ACTOR
+
+
 def is_staff_with(info: Any, permission: Permission) -> bool:
     return viewer(info).has_perm(permission)
 

@@ -20,6 +20,7 @@ from ..core.connection import CountableConnection, paginate
 from ..core.context import context, is_staff_with, viewer
 from ..core.types import Money, money
 from ..programme.types import GradeType
+from .field_permissions import PERSONAL, require_personal_data_access
 
 ZERO = Decimal(0)
 
@@ -115,9 +116,11 @@ class DistributorType(graphene.ObjectType):
 
     code = graphene.String(required=True, description="Referral code (upper case).")
     name = graphene.String(required=True)
-    email = graphene.String(required=True)
-    phone = graphene.String(required=True)
-    user_id = graphene.String(description="Saleor user id (primary key) of the account.")
+    email = graphene.String(description=PERSONAL)
+    phone = graphene.String(description=PERSONAL)
+    user_id = graphene.String(
+        description="Saleor user id (primary key) of the account. " + PERSONAL
+    )
     status = DistributorStatusEnum(required=True)
     status_reason = graphene.String(required=True)
     grade = graphene.Field(GradeType)
@@ -130,7 +133,7 @@ class DistributorType(graphene.ObjectType):
         next=graphene.String(description="Storefront path to land on, e.g. /products/serum."),
     )
     direct_downline_count = graphene.Int(required=True)
-    earnings = graphene.List(graphene.NonNull(Earnings), required=True)
+    earnings = graphene.List(graphene.NonNull(Earnings), description=PERSONAL)
     events = graphene.Field(
         DistributorEventConnection,
         first=graphene.Int(),
@@ -163,7 +166,23 @@ class DistributorType(graphene.ObjectType):
         return team_counts_of(info, root.pk).then(lambda counts: counts.direct)
 
     @staticmethod
+    def resolve_email(root: Distributor, info: Any) -> str:
+        require_personal_data_access(info, root)
+        return root.email
+
+    @staticmethod
+    def resolve_phone(root: Distributor, info: Any) -> str:
+        require_personal_data_access(info, root)
+        return root.phone
+
+    @staticmethod
+    def resolve_user_id(root: Distributor, info: Any) -> str | None:
+        require_personal_data_access(info, root)
+        return root.user_id
+
+    @staticmethod
     def resolve_earnings(root: Distributor, info: Any) -> Any:
+        require_personal_data_access(info, root)
         return earnings_of(info, root.pk)
 
     @staticmethod

@@ -8,7 +8,12 @@ from ...auth import Permission
 from ...models import LedgerEntry, Payout, PayoutBatch, TaxExport
 from ...selectors.balances import Balance
 from ..core.connection import CountableConnection, paginate
-from ..core.context import is_staff_with, require_permission, require_staff_user_with
+from ..core.context import (
+    is_staff_with,
+    require_permission,
+    require_staff_user_with,
+    shown_actor,
+)
 from ..core.errors import DistributionError, error_from
 from ..core.types import CsvExport, Money, money
 from ..distributors.types import DistributorType
@@ -78,14 +83,21 @@ for _name in (
     )
 
 
+ACTOR = '"user:<id>", "app:<id>", "cli:<account>" or "system"; a distributor sees "staff".'
+
+
 class PayoutEventType(graphene.ObjectType):
     class Meta:
         name = "PayoutEvent"
 
     kind = graphene.String(required=True)
-    actor = graphene.String(required=True)
+    actor = graphene.String(required=True, description=ACTOR)
     reason = graphene.String(required=True)
     created_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_actor(root: Any, info: Any) -> str:
+        return shown_actor(info, root.actor)
 
 
 class PayoutType(graphene.ObjectType):
@@ -119,17 +131,17 @@ class PayoutType(graphene.ObjectType):
         required=True,
         description="Masked; the identity taxed (from the distributor's profile at approval).",
     )
-    requested_by = graphene.String(required=True)
-    first_approved_by = graphene.String(required=True)
-    approved_by = graphene.String(required=True)
-    rejected_by = graphene.String(required=True)
+    requested_by = graphene.String(required=True, description=ACTOR)
+    first_approved_by = graphene.String(required=True, description=ACTOR)
+    approved_by = graphene.String(required=True, description=ACTOR)
+    rejected_by = graphene.String(required=True, description=ACTOR)
     rejection_reason = graphene.String(required=True)
-    paid_by = graphene.String(required=True)
+    paid_by = graphene.String(required=True, description=ACTOR)
     paid_at = graphene.DateTime()
     transfer_reference = graphene.String(required=True)
     batch = graphene.Field(lambda: _batch_type(), description="The bank batch it was exported in.")
     exported_at = graphene.DateTime()
-    failed_by = graphene.String(required=True)
+    failed_by = graphene.String(required=True, description=ACTOR)
     failed_at = graphene.DateTime()
     failure_reason = graphene.String(required=True, description="The bank's, when it failed.")
     created_at = graphene.DateTime(required=True)
@@ -191,6 +203,21 @@ class PayoutType(graphene.ObjectType):
         return PayoutEventsByPayoutIdLoader(info.context).load(root.pk)
 
 
+for _name in (
+    "requested_by",
+    "first_approved_by",
+    "approved_by",
+    "rejected_by",
+    "paid_by",
+    "failed_by",
+):
+    setattr(
+        PayoutType,
+        f"resolve_{_name}",
+        staticmethod(lambda root, info, _name=_name: shown_actor(info, getattr(root, _name))),
+    )
+
+
 def _batch_type() -> Any:
     pass
 
@@ -213,13 +240,17 @@ class LedgerEntryType(graphene.ObjectType):
     movement = graphene.UUID(required=True, description="Entries of one movement share it.")
     order_number = graphene.String(description="The order a commission entry comes from.")
     payout = graphene.Field(PayoutType)
-    actor = graphene.String(required=True)
+    actor = graphene.String(required=True, description=ACTOR)
     reason = graphene.String(required=True)
     created_at = graphene.DateTime(required=True)
 
     @staticmethod
     def resolve_amount(root: LedgerEntry, info: Any) -> Money:
         return money(root.amount, root.currency)
+
+    @staticmethod
+    def resolve_actor(root: LedgerEntry, info: Any) -> str:
+        return shown_actor(info, root.actor)
 
     @staticmethod
     def resolve_order_number(root: LedgerEntry, info: Any) -> str | None:

@@ -93,8 +93,10 @@ class PayoutCancel(BaseMutation):
 class PayoutApprove(BaseMutation):
     class Meta:
         description = (
-            "Approve a payout; above the second-approval amount a second, different approver "
-            "completes it. The final approval fixes the tax withheld and the net amount."
+            "Approve a payout; when the distributor's requests of the last 24 hours are above "
+            "the second-approval amount a second, different approver completes it. The final "
+            "approval fixes the tax withheld and the net amount. Staff users only (an app: "
+            "STAFF_ONLY), never on their own distributor account (OWN_DISTRIBUTOR)."
         )
 
     class Arguments:
@@ -136,7 +138,7 @@ class PayoutMarkPaid(BaseMutation):
     class Meta:
         description = (
             "Record the transfer of an approved or exported payout's net amount, with the "
-            "bank's or wallet's reference."
+            "bank's or wallet's reference. Apps only when WFX_APPS_MAY_MARK_PAID is on."
         )
 
     class Arguments:
