@@ -1,15 +1,16 @@
-"""Reads for the growth rules: the configured rules per currency, and a month's settled order
-lines as the rules see them (the commission plan frozen on each order, the share the customer
-kept)."""
+"""Reads for the growth rules: the configured rules per currency, and settled order lines as
+the rules see them (the commission plan frozen on each order, the share the customer kept)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from ..domain.growth import GrowthRules, LadderBracket, SettledLine
+from ..domain.simulator import SimulatedLine
 from ..models import BonusRules, CommissionLine, ReferralAttribution
 from ..models import LadderBracket as LadderBracketRow
 from .sales import SalesBasis, orders_of_month
@@ -40,46 +41,76 @@ def growth_rules() -> dict[str, GrowthRules]:
 
 
 def kept_share(order: ReferralAttribution) -> Decimal:
+    return _kept(order.cancelled, order.refunded_amount, order.order_total)
+
+
+def _kept(cancelled: bool, refunded: Decimal, total: Decimal) -> Decimal:
     """The share of the order the customer kept, 0 to 1, as the monthly sales read it
     (selectors.sales._kept_share, in Python)."""
-    if order.cancelled:
+    if cancelled:
         return ZERO
-    if order.order_total > 0:
-        return ONE - min(order.refunded_amount / order.order_total, ONE)
-    return ZERO if order.refunded_amount > 0 else ONE
+    if total > 0:
+        return ONE - min(refunded / total, ONE)
+    return ZERO if refunded > 0 else ONE
+
+
+def settled_orders(month: date) -> QuerySet[ReferralAttribution]:
+    """Orders with a seller whose commission was released from the T+N hold in `month`."""
+    return orders_of_month(month, SalesBasis.SETTLED).filter(seller__isnull=False)
 
 
 def settled_lines(month: date) -> list[SettledLine]:
-    """The order lines whose orders settled in `month` (released from the T+N hold in it, net
-    of refunds as they stand now), one per order line with each level's capped rate."""
-    return lines_of_orders(orders_of_month(month, SalesBasis.SETTLED).filter(seller__isnull=False))
+    """The order lines whose orders settled in `month` (net of refunds as they stand now), one
+    per order line with each level's capped rate."""
+    return [item.line for item in simulated_lines(month)]
 
 
-def lines_of_orders(orders: Iterable[ReferralAttribution]) -> list[SettledLine]:
-    by_id = {order.pk: order for order in orders}
+def simulated_lines(month: date) -> list[SimulatedLine]:
+    """One query: the plan's rows of the month's settled orders, joined to their order."""
     rows = (
-        CommissionLine.objects.filter(attribution_id__in=list(by_id))
-        .values_list("attribution_id", "order_line_id", "level", "rate", "base")
+        CommissionLine.objects.filter(attribution__in=settled_orders(month))
+        .values_list(
+            "attribution_id",
+            "order_line_id",
+            "level",
+            "rate",
+            "base",
+            "product_id",
+            "category_id",
+            "attribution__currency",
+            "attribution__seller_id",
+            "attribution__upline_id",
+            "attribution__grand_upline_id",
+            "attribution__cancelled",
+            "attribution__refunded_amount",
+            "attribution__order_total",
+        )
         .order_by("attribution_id", "order_line_id", "level")
     )
-    grouped: dict[tuple[int, str], tuple[Decimal, dict[int, Decimal]]] = {}
-    for attribution_id, line_id, level, rate, base in rows:
-        key = (attribution_id, line_id)
-        if key not in grouped:
-            grouped[key] = (base, {})  # the lowest level's base, as sales counts it
-        grouped[key][1][level] = rate
-    lines = []
-    for (attribution_id, line_id), (base, rates) in grouped.items():
-        order = by_id[attribution_id]
-        lines.append(
-            SettledLine(
-                order_key=attribution_id,
-                line_id=line_id,
-                currency=order.currency,
-                base=base,
-                kept=kept_share(order),
-                chain=(order.seller_id, order.upline_id, order.grand_upline_id),
-                rates=rates,
+    lines: list[SimulatedLine] = []
+    current: tuple[int, str] | None = None
+    rates: dict[int, Decimal] = {}
+    for row in rows:
+        key = (row[0], row[1])
+        if key != current:
+            current, rates = key, {}
+            # The lowest level's base, as the monthly sales count it; the dict fills as the
+            # rows of the line's other levels follow.
+            lines.append(
+                SimulatedLine(
+                    line=SettledLine(
+                        order_key=row[0],
+                        line_id=row[1],
+                        currency=row[7],
+                        base=row[4],
+                        kept=_kept(row[11], row[12], row[13]),
+                        chain=(row[8], row[9], row[10]),
+                        rates=rates,
+                    ),
+                    month=month,
+                    product_id=row[5] or None,
+                    category_id=row[6] or None,
+                )
             )
-        )
+        rates[row[2]] = row[3]
     return lines

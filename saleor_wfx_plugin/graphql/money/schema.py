@@ -38,6 +38,7 @@ from .mutations.payouts import (
     PayoutRequest,
 )
 from .mutations.tax import TaxWithholdingExport
+from .statements import StatementMeFields, StatementQuery
 from .types import (
     BalanceType,
     LedgerEntryConnection,
@@ -50,7 +51,7 @@ from .types import (
 )
 
 
-class MoneyMeFields:
+class MoneyMeFields(StatementMeFields):
     """Fields mixed into `Me`."""
 
     balances = graphene.List(graphene.NonNull(BalanceType), required=True)
@@ -92,7 +93,7 @@ class MoneyMeFields:
         return paginate(_ledger_of(own, currency), LedgerEntryConnection, first, after)
 
 
-class MoneyQuery:
+class MoneyQuery(StatementQuery):
     """Fields mixed into `Query`."""
 
     payouts = graphene.Field(
