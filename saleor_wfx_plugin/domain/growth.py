@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from itertools import groupby
 
 from .chain import MAX_COMMISSION_LEVELS
-from .money import allocate, quantize
+from .money import allocate, minor_unit, quantize
 from .rates import HUNDRED
 
 ZERO = Decimal(0)
@@ -189,13 +190,15 @@ def month_awards(
         (line for line in lines if line.currency == rules.currency),
         key=lambda line: (line.order_key, line.line_id),
     )
+    cap = facts.max_total_rate
     room = {
-        (line.order_key, line.line_id): max(
-            facts.max_total_rate - sum(line.rates.values(), ZERO), ZERO
-        )
+        (line.order_key, line.line_id): max(cap - sum(line.rates.values(), ZERO), ZERO)
         for line in ordered
     }
     levels = max(1, min(facts.commission_levels, MAX_COMMISSION_LEVELS))
+    # Rounded once per amount, to the currency's minor unit (the simulator calls this for
+    # 100,000 orders: the unit is looked up once, not per amount).
+    unit = minor_unit(rules.currency)
 
     def pay(line: SettledLine, rule: Rule, level: int, wanted: Decimal) -> None:
         distributor_id = line.chain[level - 1]
@@ -213,32 +216,33 @@ def month_awards(
         full = line.base * rate / HUNDRED
         result.awards.append(
             Award(
-                rule=rule,
-                distributor_id=distributor_id,
-                order_key=line.order_key,
-                line_id=line.line_id,
-                level=level,
-                rate=rate,
-                full_amount=quantize(full, rules.currency),
-                amount=quantize(full * line.kept, rules.currency),
+                rule,
+                distributor_id,
+                line.order_key,
+                line.line_id,
+                level,
+                rate,
+                full.quantize(unit, ROUND_HALF_UP),
+                (full * line.kept).quantize(unit, ROUND_HALF_UP),
             )
         )
 
-    for line in ordered:
-        seller = line.chain[0]
-        if seller is None:
-            continue
-        ladder_rate = bracket_rate(facts.own_sales.get(seller, ZERO), rules.ladder)
-        if ladder_rate is not None:
-            pay(line, Rule.LADDER, 1, ladder_rate - line.rates.get(1, ZERO))
+    if rules.ladder:
+        ladder_rates = {
+            seller: bracket_rate(sales, rules.ladder) for seller, sales in facts.own_sales.items()
+        }
+        for line in ordered:
+            seller = line.chain[0]
+            ladder_rate = ladder_rates.get(seller) if seller is not None else None
+            if ladder_rate is not None:
+                pay(line, Rule.LADDER, 1, ladder_rate - line.rates.get(1, ZERO))
     if rules.team_threshold is not None and rules.team_extra_rate is not None:
+        threshold, extra = rules.team_threshold, rules.team_extra_rate
+        qualified = {member for member, sales in facts.team_sales.items() if sales >= threshold}
         for line in ordered:
             for level in range(1, levels + 1):
-                member = line.chain[level - 1]
-                if member is not None and (
-                    facts.team_sales.get(member, ZERO) >= rules.team_threshold
-                ):
-                    pay(line, Rule.TEAM, level, rules.team_extra_rate)
+                if line.chain[level - 1] in qualified:
+                    pay(line, Rule.TEAM, level, extra)
     if rules.same_grade_share is not None and levels >= 2:
         for line in ordered:
             seller, upline = line.chain[0], line.chain[1]
@@ -262,30 +266,36 @@ def _per_order(
 ) -> None:
     """见单奖: a fixed amount for each order of the team at levels 2-3, spread over the order's
     lines by their base so that each line's share is a rate the cap can judge; at most
-    `per_order_monthly_cap` a month per distributor (earliest orders first)."""
+    `per_order_monthly_cap` a month per distributor (earliest orders first). `lines` come
+    sorted by order."""
     assert rules.per_order_amount is not None
-    by_order: dict[int, list[SettledLine]] = defaultdict(list)
-    for line in lines:
-        by_order[line.order_key].append(line)
+    unit = minor_unit(rules.currency)
+    monthly_cap = rules.per_order_monthly_cap
     paid: dict[int, Decimal] = defaultdict(Decimal)
-    for order_key in sorted(by_order):
-        order_lines = [line for line in by_order[order_key] if line.base > 0]
+    for order_key, group in groupby(lines, key=lambda line: line.order_key):
+        order_lines = [line for line in group if line.base > 0]
         if not order_lines:
             continue
+        chain = order_lines[0].chain
         for level in range(2, levels + 1):
-            member = order_lines[0].chain[level - 1]
+            member = chain[level - 1]
             if member is None:
                 continue
             amount = rules.per_order_amount
-            if rules.per_order_monthly_cap is not None:
-                amount = min(amount, rules.per_order_monthly_cap - paid[member])
+            if monthly_cap is not None:
+                amount = min(amount, monthly_cap - paid[member])
             if amount <= 0:
                 continue
-            shares = allocate(amount, [line.base for line in order_lines], rules.currency)
+            # One line takes it all; allocate() is for splitting, and most orders have one line.
+            shares = (
+                [amount]
+                if len(order_lines) == 1
+                else allocate(amount, [line.base for line in order_lines], rules.currency)
+            )
             for line, share in zip(order_lines, shares, strict=True):
                 if not share:
                     continue
-                key = (line.order_key, line.line_id)
+                key = (order_key, line.line_id)
                 wanted = share * HUNDRED / line.base
                 rate = min(wanted, room[key])
                 if rate < wanted:
@@ -298,19 +308,19 @@ def _per_order(
                 full = (
                     share
                     if rate == wanted
-                    else quantize(line.base * rate / HUNDRED, rules.currency)
+                    else (line.base * rate / HUNDRED).quantize(unit, ROUND_HALF_UP)
                 )
                 paid[member] += full
                 result.awards.append(
                     Award(
-                        rule=Rule.PER_ORDER,
-                        distributor_id=member,
-                        order_key=order_key,
-                        line_id=line.line_id,
-                        level=level,
-                        rate=rate,
-                        full_amount=full,
-                        amount=quantize(full * line.kept, rules.currency),
+                        Rule.PER_ORDER,
+                        member,
+                        order_key,
+                        line.line_id,
+                        level,
+                        rate,
+                        full,
+                        (full * line.kept).quantize(unit, ROUND_HALF_UP),
                     )
                 )
 

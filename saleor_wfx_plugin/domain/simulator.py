@@ -15,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .chain import MAX_COMMISSION_LEVELS
 from .growth import GrowthRules, MonthFacts, Rule, SettledLine, month_awards
-from .money import quantize
+from .money import minor_unit, quantize
 from .rate_cap import cap_line_rates
 from .rates import HUNDRED, SellerRateBook
 
@@ -52,13 +52,12 @@ class DraftProgramme:
 
     def seller_rate(self, line: SimulatedLine) -> Decimal:
         seller = line.line.chain[0]
-        book = SellerRateBook(
+        return SellerRateBook(
             default_rate=self.default_seller_rate,
             grade_rate=self.grade_rates.get(seller) if seller is not None else None,
             product_rates=self.product_rates,
             category_rates=self.category_rates,
-        )
-        return book.rate_for(line.product_id, line.category_id)
+        ).rate_for(line.product_id, line.category_id)
 
 
 @dataclass(slots=True)
@@ -143,45 +142,55 @@ def simulate(
 
     for (distributor_id, currency), amount in paid.items():
         outcome(distributor_id, currency).was += amount
+    # The loop below runs for every line of up to 100,000 orders (bench/simulator.py): lookups
+    # are hoisted out of it and amounts collected in a plain dict.
+    cap = draft.max_total_rate
+    products, categories = draft.product_rates, draft.category_rates
+    grade_rates, default_rate = draft.grade_rates, draft.default_seller_rate
+    units: dict[str, Decimal] = {}
+    earned: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    sales: dict[str, Decimal] = defaultdict(Decimal)
     for item in lines:
         line = item.line
         currency = line.currency
-        totals = result.currencies.setdefault(currency, CurrencyOutcome(currency))
-        totals.referred_sales += line.net_base
-        wanted = {
-            level: draft.seller_rate(item) if level == 1 else upline_rates[level]
-            for level in sorted(line.rates)
-            if level <= levels and line.chain[level - 1] is not None
-        }
-        capped = cap_line_rates(wanted, draft.max_total_rate)
+        unit = units.get(currency) or units.setdefault(currency, minor_unit(currency))
+        net_base = line.base * line.kept
+        sales[currency] += net_base
+        chain = line.chain
+        wanted: dict[int, Decimal] = {}
+        for level in line.rates:
+            if level > levels or chain[level - 1] is None:
+                continue
+            if level == 1:
+                if item.product_id is not None and item.product_id in products:
+                    rate = products[item.product_id]
+                elif item.category_id is not None and item.category_id in categories:
+                    rate = categories[item.category_id]
+                else:
+                    grade_rate = grade_rates.get(chain[0])  # type: ignore[arg-type]
+                    rate = default_rate if grade_rate is None else grade_rate
+                wanted[1] = rate
+            else:
+                wanted[level] = upline_rates[level]
+        capped = cap_line_rates(wanted, cap) if sum(wanted.values(), ZERO) > cap else wanted
         for level, rate in capped.items():
-            payee = line.chain[level - 1]
+            payee = chain[level - 1]
             assert payee is not None
-            if rate < wanted[level]:
+            if capped is not wanted and rate < wanted[level]:
                 result._cut(
-                    CutLine(
-                        line.order_key,
-                        line.line_id,
-                        "commission",
-                        payee,
-                        wanted[level],
-                        rate,
-                    )
+                    CutLine(line.order_key, line.line_id, "commission", payee, wanted[level], rate)
                 )
             if rate:
-                amount = quantize(line.net_base * rate / HUNDRED, currency)
-                outcome(payee, currency).would_be += amount
+                earned[(payee, currency)] += (net_base * rate / HUNDRED).quantize(
+                    unit, ROUND_HALF_UP
+                )
         by_month[item.month].append(
-            SettledLine(
-                order_key=line.order_key,
-                line_id=line.line_id,
-                currency=currency,
-                base=line.base,
-                kept=line.kept,
-                chain=line.chain,
-                rates=capped,
-            )
+            SettledLine(line.order_key, line.line_id, currency, line.base, line.kept, chain, capped)
         )
+    for currency, amount in sales.items():
+        result.currencies.setdefault(currency, CurrencyOutcome(currency)).referred_sales += amount
+    for (payee, currency), amount in earned.items():
+        outcome(payee, currency).would_be += amount
     for month in sorted(by_month):
         _month_growth(by_month[month], draft, levels, result, outcome)
     for (_, currency), person in result.distributors.items():

@@ -268,3 +268,31 @@ def test_the_close_is_scheduled_on_the_first_of_the_month(settings):
     entry = settings.CELERY_BEAT_SCHEDULE[CLOSE_BEAT_ENTRY]
     assert entry["task"] == "saleor_wfx_plugin.tasks.close_month_task"
     assert entry["schedule"].day_of_month == {1}
+
+
+def test_same_grade_and_per_order_bonuses_post_when_switched_on(program, tree, sell, gold):
+    """D and C both gold (seller rate 15 %): C earns 10 % of D's own commission of 300.00 on
+    2,000 of sales, 30.00. Per-order 3.00 for each of D's two orders to C and B, at most 5.00 a
+    month: 3.00 + 2.00 each; A, the fourth generation, nothing."""
+    a, b, c, d = tree
+    for member in (c, d):
+        member.grade = gold
+        member.save(update_fields=["grade"])
+    BonusRules.objects.create(
+        currency="CNY",
+        same_grade_share=D("10"),
+        per_order_amount=D("3.00"),
+        per_order_monthly_cap=D("5.00"),
+    )
+    sell("DDD444", "1000.00")
+    sell("DDD444", "1000.00")
+
+    close_month(MARCH, program=program())
+
+    assert bonuses(c, "same_grade") == D("30.00")
+    assert [bonuses(x, "per_order") for x in (a, b, c, d)] == [
+        D("0"),
+        D("5.00"),
+        D("5.00"),
+        D("0"),
+    ]
