@@ -8,6 +8,7 @@ from .saleor_host.version import check_host_saleor
 
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
 GRADES_BEAT_ENTRY = "wfx-evaluate-grades"
+CLOSE_BEAT_ENTRY = "wfx-close-month"
 SETTLE_BEAT_ENTRY = "wfx-settle-matured"
 DOCUMENTS_BEAT_ENTRY = "wfx-purge-expired-documents"
 DEFAULT_SWEEP_INTERVAL_MINUTES = 30
@@ -24,6 +25,7 @@ class DistributionConfig(AppConfig):
         check_host_saleor()
         register_sweep_schedule()
         register_grades_schedule()
+        register_close_schedule()
         register_settle_schedule()
         register_documents_schedule()
         from . import checks  # noqa: F401  (registers the start-up checks)
@@ -62,6 +64,22 @@ def register_grades_schedule() -> None:
         {
             "task": "saleor_wfx_plugin.tasks.evaluate_grades_task",
             "schedule": crontab(day_of_month="1", hour="2", minute="30"),
+        },
+    )
+
+
+def register_close_schedule() -> None:
+    """The month-end close on the 1st at 02:00 UTC (10:00 in Shanghai), before the grade
+    upgrade: a same-grade bonus is judged on the grades the month was sold under. A merchant's
+    own entry of this name wins (a shop west of UTC sets a later hour, as for grades)."""
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if not isinstance(schedule, dict):
+        return
+    schedule.setdefault(
+        CLOSE_BEAT_ENTRY,
+        {
+            "task": "saleor_wfx_plugin.tasks.close_month_task",
+            "schedule": crontab(day_of_month="1", hour="2", minute="0"),
         },
     )
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from .services.commissions import OrderMismatch, reconcile_order
 from .services.grades import evaluate_grades, parse_month
 from .services.ledger import settle_due
+from .services.month_close import close_month
 from .services.retention import purge_expired_documents
 from .services.sweep import reconcile_recent_orders, sweep_from_mark
 from .shop import get_shop
@@ -82,6 +83,27 @@ def evaluate_grades_task(month: str | None = None) -> dict[str, object]:
         "month": f"{evaluation.month:%Y-%m}",
         "checked": evaluation.checked,
         "upgraded": [list(upgrade) for upgrade in evaluation.upgraded],
+        "skipped_inactive": False,
+    }
+
+
+@shared_task(acks_late=True)
+def close_month_task(month: str | None = None) -> dict[str, object]:
+    """The month-end close; `month` as "YYYY-MM", by default the previous month. A month is
+    closed once, so a repeated delivery posts nothing."""
+    closed = parse_month(month) if month else None
+    shop = get_shop()
+    with shop.writer_access():
+        program = shop.program_settings()
+        if program is None:
+            return {"month": month, "awards": 0, "skipped_inactive": True}
+        result = close_month(closed, program=program)
+    return {
+        "month": f"{result.month:%Y-%m}",
+        "already_closed": result.already_closed,
+        "awards": result.awards,
+        "reversals": result.reversals,
+        "total": {currency: str(amount) for currency, amount in result.total_by_currency.items()},
         "skipped_inactive": False,
     }
 

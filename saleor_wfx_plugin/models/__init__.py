@@ -17,6 +17,7 @@ from .distributors import (
     _private_storage,
 )
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
+from .growth import BonusRules, GrowthAward, GrowthAwardLine, LadderBracket, MonthClose
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
 from .payouts import Payout, PayoutBatch, PayoutEvent
 from .programme import CommissionRule, Grade, ProgrammeSwitch
@@ -32,6 +33,7 @@ __all__ = [
     "ApplicationDocument",
     "AttributionEvent",
     "BalanceAdjustment",
+    "BonusRules",
     "CommissionLine",
     "CommissionRule",
     "CustomerBinding",
@@ -40,7 +42,11 @@ __all__ = [
     "DistributorEvent",
     "ExternalRefund",
     "Grade",
+    "GrowthAward",
+    "GrowthAwardLine",
+    "LadderBracket",
     "LedgerEntry",
+    "MonthClose",
     "Payout",
     "PayoutBatch",
     "PayoutEvent",

@@ -9,6 +9,7 @@ from django.db.models import Q
 from .attribution import CommissionLine, ReferralAttribution
 from .distributors import Distributor
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS
+from .growth import GrowthAward
 from .payouts import Payout
 
 
@@ -111,6 +112,9 @@ class LedgerEntry(models.Model):
         TAX = "tax"
         FEE = "fee"
         ADJUSTMENT = "adjustment"
+        # A growth rule's award at a month-end close (ladder top-up, team, same-grade,
+        # per-order bonus), or its reversal after a refund.
+        BONUS = "bonus"
 
     # Indexed by wfx_ledger_totals and wfx_ledger_history, which lead with it.
     distributor = models.ForeignKey(
@@ -137,6 +141,9 @@ class LedgerEntry(models.Model):
     )
     payout = models.ForeignKey(
         Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    award = models.ForeignKey(
+        GrowthAward, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
     actor = models.CharField(max_length=128, blank=True)
     reason = models.CharField(max_length=500, blank=True)
@@ -202,6 +209,7 @@ class LedgerEntry(models.Model):
                         payout__isnull=False,
                     )
                     | (Q(kind="adjustment") & ~Q(actor="") & ~Q(reason=""))
+                    | Q(kind="bonus", award__isnull=False)
                 ),
                 name="wfx_ledger_entry_traces_to_its_cause",
             ),

@@ -44,6 +44,7 @@ from .mutations.payouts import (
     PayoutRequest,
 )
 from .mutations.tax import TaxWithholdingExport
+from .statements import StatementMeFields, StatementQuery
 from .types import (
     BalanceType,
     LedgerEntryConnection,
@@ -56,7 +57,7 @@ from .types import (
 )
 
 
-class MoneyMeFields:
+class MoneyMeFields(StatementMeFields):
     """Fields mixed into `Me`."""
 
     balances = graphene.List(graphene.NonNull(BalanceType), required=True)
@@ -101,7 +102,7 @@ class MoneyMeFields:
         return paginate(ledger_entries(own, currency), LedgerEntryConnection, first, after)
 
 
-class MoneyQuery:
+class MoneyQuery(StatementQuery):
     """Fields mixed into `Query`."""
 
     payouts = graphene.Field(

@@ -12,12 +12,13 @@ from ..core.context import (
     require_permission,
     viewer,
 )
+from .growth import GrowthQueries, GrowthRulesUpdate
 from .mutations.grades import GradeCreate, GradeDelete, GradeUpdate
 from .mutations.rules import CommissionRuleCreate, CommissionRuleDelete, CommissionRuleUpdate
 from .types import CommissionRuleConnection, GradeType
 
 
-class ProgrammeQueries(graphene.ObjectType):
+class ProgrammeQueries(GrowthQueries, graphene.ObjectType):
     """Fields mixed into `Query`."""
 
     grades = graphene.List(
@@ -52,3 +53,4 @@ class ProgrammeMutations(graphene.ObjectType):
     commission_rule_create = CommissionRuleCreate.Field()
     commission_rule_update = CommissionRuleUpdate.Field()
     commission_rule_delete = CommissionRuleDelete.Field()
+    growth_rules_update = GrowthRulesUpdate.Field()

@@ -1,0 +1,239 @@
+"""Rule simulator (issue 11, rule 9): a draft of rates, ladders and bonuses run against real
+settled order lines, read-only. What each distributor would have earned against what they were
+paid, the commission cost as a share of referred sales before and after, and the lines the
+combined cap cut.
+
+The draft pays each level the order's frozen plan paid (a level the plan left out, because the
+seller could not earn or the programme paid fewer levels then, stays out), at the draft's rates,
+cut to the draft's cap exactly as commission planning cuts them (`cap_line_rates`), then the
+draft's growth rules per month on top, through the same `month_awards` the close uses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from .chain import MAX_COMMISSION_LEVELS
+from .growth import GrowthRules, MonthFacts, Rule, SettledLine, month_awards
+from .money import minor_unit, quantize
+from .rate_cap import cap_line_rates
+from .rates import HUNDRED, SellerRateBook
+
+ZERO = Decimal(0)
+# The report lists this many cut lines; the count covers them all.
+CAPPED_LINES_SHOWN = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatedLine:
+    line: SettledLine
+    month: date
+    product_id: str | None = None
+    category_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftProgramme:
+    default_seller_rate: Decimal
+    level2_rate: Decimal
+    level3_rate: Decimal
+    commission_levels: int
+    max_total_rate: Decimal
+    # Seller rate of each distributor's grade (None: the grade keeps the default).
+    grade_rates: Mapping[int, Decimal | None] = field(default_factory=dict)
+    product_rates: Mapping[str, Decimal] = field(default_factory=dict)
+    category_rates: Mapping[str, Decimal] = field(default_factory=dict)
+    grades: Mapping[int, int | None] = field(default_factory=dict)
+    rules: Mapping[str, GrowthRules] = field(default_factory=dict)
+
+    def seller_rate(self, line: SimulatedLine) -> Decimal:
+        seller = line.line.chain[0]
+        return SellerRateBook(
+            default_rate=self.default_seller_rate,
+            grade_rate=self.grade_rates.get(seller) if seller is not None else None,
+            product_rates=self.product_rates,
+            category_rates=self.category_rates,
+        ).rate_for(line.product_id, line.category_id)
+
+
+@dataclass(slots=True)
+class DistributorOutcome:
+    distributor_id: int
+    currency: str
+    was: Decimal = ZERO
+    would_be: Decimal = ZERO
+
+    @property
+    def change(self) -> Decimal:
+        return self.would_be - self.was
+
+
+@dataclass(slots=True)
+class CurrencyOutcome:
+    currency: str
+    referred_sales: Decimal = ZERO
+    was: Decimal = ZERO
+    would_be: Decimal = ZERO
+
+    def _share(self, amount: Decimal) -> Decimal:
+        if not self.referred_sales:
+            return ZERO
+        return (amount * HUNDRED / self.referred_sales).quantize(Decimal("0.01"))
+
+    @property
+    def was_share(self) -> Decimal:
+        """Commission and bonuses paid as a percentage of referred sales."""
+        return self._share(self.was)
+
+    @property
+    def would_be_share(self) -> Decimal:
+        return self._share(self.would_be)
+
+    @property
+    def share_change(self) -> Decimal:
+        return self.would_be_share - self.was_share
+
+
+@dataclass(frozen=True, slots=True)
+class CutLine:
+    order_key: int
+    line_id: str
+    what: str  # "commission" or a growth rule
+    distributor_id: int
+    wanted_rate: Decimal
+    paid_rate: Decimal
+
+
+@dataclass(slots=True)
+class Simulation:
+    distributors: dict[tuple[int, str], DistributorOutcome] = field(default_factory=dict)
+    currencies: dict[str, CurrencyOutcome] = field(default_factory=dict)
+    capped_lines: list[CutLine] = field(default_factory=list)
+    capped_count: int = 0
+
+    def _cut(self, cut: CutLine) -> None:
+        self.capped_count += 1
+        if len(self.capped_lines) < CAPPED_LINES_SHOWN:
+            self.capped_lines.append(cut)
+
+
+def simulate(
+    lines: Sequence[SimulatedLine],
+    draft: DraftProgramme,
+    *,
+    paid: Mapping[tuple[int, str], Decimal],
+) -> Simulation:
+    """`paid` is what each (distributor, currency) was paid on these orders: commission and the
+    closes' bonuses, net of refunds."""
+    result = Simulation()
+    levels = max(1, min(draft.commission_levels, MAX_COMMISSION_LEVELS))
+    by_month: dict[date, list[SettledLine]] = defaultdict(list)
+    upline_rates = {2: draft.level2_rate, 3: draft.level3_rate}
+
+    def outcome(distributor_id: int, currency: str) -> DistributorOutcome:
+        key = (distributor_id, currency)
+        if key not in result.distributors:
+            result.distributors[key] = DistributorOutcome(distributor_id, currency)
+        return result.distributors[key]
+
+    for (distributor_id, currency), amount in paid.items():
+        outcome(distributor_id, currency).was += amount
+    # The loop below runs for every line of up to 100,000 orders (bench/simulator.py): lookups
+    # are hoisted out of it and amounts collected in a plain dict.
+    cap = draft.max_total_rate
+    products, categories = draft.product_rates, draft.category_rates
+    grade_rates, default_rate = draft.grade_rates, draft.default_seller_rate
+    units: dict[str, Decimal] = {}
+    earned: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    sales: dict[str, Decimal] = defaultdict(Decimal)
+    for item in lines:
+        line = item.line
+        currency = line.currency
+        unit = units.get(currency) or units.setdefault(currency, minor_unit(currency))
+        net_base = line.base * line.kept
+        sales[currency] += net_base
+        chain = line.chain
+        wanted: dict[int, Decimal] = {}
+        for level in line.rates:
+            if level > levels or chain[level - 1] is None:
+                continue
+            if level == 1:
+                if item.product_id is not None and item.product_id in products:
+                    rate = products[item.product_id]
+                elif item.category_id is not None and item.category_id in categories:
+                    rate = categories[item.category_id]
+                else:
+                    grade_rate = grade_rates.get(chain[0])  # type: ignore[arg-type]
+                    rate = default_rate if grade_rate is None else grade_rate
+                wanted[1] = rate
+            else:
+                wanted[level] = upline_rates[level]
+        capped = cap_line_rates(wanted, cap) if sum(wanted.values(), ZERO) > cap else wanted
+        for level, rate in capped.items():
+            payee = chain[level - 1]
+            assert payee is not None
+            if capped is not wanted and rate < wanted[level]:
+                result._cut(
+                    CutLine(line.order_key, line.line_id, "commission", payee, wanted[level], rate)
+                )
+            if rate:
+                earned[(payee, currency)] += (net_base * rate / HUNDRED).quantize(
+                    unit, ROUND_HALF_UP
+                )
+        by_month[item.month].append(
+            SettledLine(line.order_key, line.line_id, currency, line.base, line.kept, chain, capped)
+        )
+    for currency, amount in sales.items():
+        result.currencies.setdefault(currency, CurrencyOutcome(currency)).referred_sales += amount
+    for (payee, currency), amount in earned.items():
+        outcome(payee, currency).would_be += amount
+    for month in sorted(by_month):
+        _month_growth(by_month[month], draft, levels, result, outcome)
+    for (_, currency), person in result.distributors.items():
+        totals = result.currencies.setdefault(currency, CurrencyOutcome(currency))
+        totals.was += person.was
+        totals.would_be += person.would_be
+    return result
+
+
+def _month_growth(
+    lines: list[SettledLine],
+    draft: DraftProgramme,
+    levels: int,
+    result: Simulation,
+    outcome: Callable[[int, str], DistributorOutcome],
+) -> None:
+    own: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    team: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.chain[0] is not None:
+            own[(line.currency, line.chain[0])] += line.net_base
+        for member in line.chain[:levels]:
+            if member is not None:
+                team[(line.currency, member)] += line.net_base
+    for currency, rules in draft.rules.items():
+        facts = MonthFacts(
+            own_sales={pk: quantize(v, currency) for (c, pk), v in own.items() if c == currency},
+            team_sales={pk: quantize(v, currency) for (c, pk), v in team.items() if c == currency},
+            grades=draft.grades,
+            commission_levels=levels,
+            max_total_rate=draft.max_total_rate,
+        )
+        awards = month_awards(rules, lines, facts)
+        for award in awards.awards:
+            outcome(award.distributor_id, currency).would_be += award.amount
+        for cut in awards.capped:
+            result._cut(
+                CutLine(
+                    cut.order_key,
+                    cut.line_id,
+                    Rule(cut.rule).value,
+                    cut.distributor_id,
+                    cut.wanted_rate,
+                    cut.paid_rate,
+                )
+            )
