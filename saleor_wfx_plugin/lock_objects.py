@@ -5,7 +5,7 @@ order (Saleor's own `lock_objects.py` habit):
 2. an order's advisory lock (its reconciliation);
 3. application rows;
 4. distributor rows, by primary key;
-5. attribution rows;
+5. attribution rows, then the order's fraud review row;
 6. the bank-batching lock, then payout rows;
 7. settlement rows, by primary key;
 8. the tax person of a payout (an advisory lock: what it waits for holds none of the above).
@@ -35,6 +35,7 @@ from .models import (
     CommissionRule,
     Distributor,
     DistributorApplication,
+    FraudReview,
     Grade,
     Payout,
     ReferralAttribution,
@@ -130,6 +131,15 @@ def lock_attribution(attribution_id: int) -> ReferralAttribution:
     """One reconciliation per order at a time (callers hold the order's advisory lock already;
     the row lock also keeps out anything that reaches the attribution another way)."""
     return ReferralAttribution.objects.select_for_update(no_key=True).get(pk=attribution_id)
+
+
+def lock_fraud_review(attribution_id: int) -> FraudReview | None:
+    """An order's fraud review, for a staff decision on it (after the attribution, step 5)."""
+    return (
+        FraudReview.objects.select_for_update(no_key=True)
+        .filter(attribution_id=attribution_id)
+        .first()
+    )
 
 
 # --- 6. Payouts ------------------------------------------------------------------------------

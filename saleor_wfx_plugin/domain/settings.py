@@ -45,6 +45,14 @@ class CommissionTrigger(StrEnum):
     ORDER_PAID = "order_paid"
 
 
+class BindingMode(StrEnum):
+    """锁粉: how long a customer stays with the distributor who referred them."""
+
+    PERMANENT = "permanent"
+    DAYS = "days"
+    LAST_REFERRER = "last_referrer"
+
+
 class InvalidProgramSettings(ValueError):
     def __init__(self, errors: Mapping[str, str]):
         self.errors = dict(errors)
@@ -113,6 +121,23 @@ class ProgramSettings:
     tax_policy: TaxPolicy = TaxPolicy.LABOUR_REMUNERATION
     tax_flat_rate: Decimal = Decimal("20")
     tax_period: TaxPeriod = TaxPeriod.MONTHLY
+    # 锁粉 (domain/binding.py): the mode, the protection period (保护期) in which another
+    # distributor's code does not take a bound customer, new customers only, renewal on repeat.
+    customer_binding_mode: BindingMode = BindingMode.DAYS
+    customer_binding_protection_days: int = 0
+    customer_binding_new_customers_only: bool = False
+    customer_binding_renew_on_repeat: bool = False
+    # A distributor's exclusive voucher is harder to forge than checkout metadata: it wins over
+    # a referral code naming someone else unless this is off.
+    voucher_beats_referral_code: bool = True
+    # Fraud review (domain/fraud.py). Off by default: a shop whose customers share addresses
+    # (a campus, an office) would see ordinary orders held.
+    fraud_review: bool = False
+    fraud_hold_score: int = 50
+    fraud_window_days: int = 7
+    fraud_repeat_orders: int = 3
+    fraud_new_distributor_days: int = 30
+    fraud_conversion_factor: Decimal = Decimal("5")
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def level_rate(self, level: int) -> Decimal:
@@ -213,6 +238,7 @@ class ProgramSettings:
         take("tax_policy", lambda value: _parse_choice(value, TaxPolicy))
         take("tax_flat_rate", lambda value: parse_rate(value, field="tax_flat_rate"))
         take("tax_period", lambda value: _parse_choice(value, TaxPeriod))
+        _take_binding_and_fraud_settings(take)
         _check_holidays_are_not_workdays(parsed, errors)
         _check_payment_confirmation_comes_after_receipt(parsed, errors)
         if rate_cap is not None and not any(name in errors for name in RATE_CAP_FIELDS):
@@ -232,6 +258,44 @@ class ProgramSettings:
         warnings += _second_approval_gaps(settings)
         object.__setattr__(settings, "warnings", tuple(warnings))
         return settings
+
+
+def _take_binding_and_fraud_settings(take) -> None:  # type: ignore[no-untyped-def]
+    take("customer_binding_mode", lambda value: _parse_choice(value, BindingMode))
+    take("customer_binding_protection_days", _parse_days)
+    take("customer_binding_new_customers_only", _parse_bool)
+    take("customer_binding_renew_on_repeat", _parse_bool)
+    take("voucher_beats_referral_code", _parse_bool)
+    take("fraud_review", _parse_bool)
+    take("fraud_hold_score", _parse_score)
+    take("fraud_window_days", _parse_days)
+    take("fraud_repeat_orders", _parse_repeat_orders)
+    take("fraud_new_distributor_days", _parse_days)
+    take("fraud_conversion_factor", _parse_conversion_factor)
+
+
+def _parse_score(value: object) -> int:
+    score = _parse_int(value)
+    if not 1 <= score <= 1000:
+        raise ValueError(f"{score} is outside 1-1000")
+    return score
+
+
+def _parse_repeat_orders(value: object) -> int:
+    orders = _parse_int(value)
+    if not 2 <= orders <= 1000:
+        raise ValueError(f"{orders} orders is outside 2-1000")
+    return orders
+
+
+def _parse_conversion_factor(value: object) -> Decimal:
+    try:
+        factor = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not factor.is_finite() or not Decimal(1) < factor <= Decimal(1000):
+        raise ValueError(f"{value!r} is outside 1-1000 (more than 1)")
+    return factor
 
 
 def _second_approval_gaps(settings: ProgramSettings) -> list[str]:

@@ -16,6 +16,7 @@ from .distributors import (
     _private_storage,
 )
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
+from .fraud import BindingEvent, DistributorVoucher, FraudReview
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
 from .payouts import Payout, PayoutBatch, PayoutEvent
 from .programme import CommissionRule, Grade, ProgrammeSwitch
@@ -30,13 +31,16 @@ __all__ = [
     "RATE_DIGITS",
     "ApplicationDocument",
     "AttributionEvent",
+    "BindingEvent",
     "CommissionLine",
     "CommissionRule",
     "CustomerBinding",
     "Distributor",
     "DistributorApplication",
     "DistributorEvent",
+    "DistributorVoucher",
     "ExternalRefund",
+    "FraudReview",
     "Grade",
     "LedgerEntry",
     "Payout",

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..shop import ShopBackend
 from .attribution import attribute_order, bind_customer
+from .fraud import is_rejected
 from .ledger import post_commission, settle_due
 from .refunds import with_recorded_refunds
 
@@ -85,13 +86,14 @@ def reconcile_order_commissions(
             # Frozen once, when the order first earns; an empty plan (every member suspended,
             # say) stays empty, so later rule or status changes never reach a paid order.
             plan = _freeze_plan(attribution, order, settings)
-            bind_customer(attribution, settings)
+            bind_customer(attribution, settings, customer_paid_before=order.customer_paid_before)
         else:
             plan = list(attribution.commission_lines.order_by("level", "id"))
         targets = commission_targets(
             [line.to_planned() for line in plan],
             refunds=order.refunds,
-            cancelled=order.cancelled,
+            # Rejected in fraud review: nothing, whatever the order does later.
+            cancelled=order.cancelled or is_rejected(attribution),
             currency=attribution.currency,
         )
         posted, settlements = post_commission(
