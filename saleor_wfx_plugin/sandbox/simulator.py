@@ -226,10 +226,14 @@ class SimulatedShop:
 
     @classmethod
     def _paid_before(cls, user_id: str | None, email: str | None, at: datetime) -> bool:
+        # As the Saleor adapter: the customer's account, else (a guest) their e-mail.
+        def same_customer(order: OrderSnapshot) -> bool:
+            if user_id:
+                return order.user_id == user_id
+            return bool(email) and order.email == email
+
         return any(
-            order.is_paid
-            and order.placed_at < at
-            and ((user_id and order.user_id == user_id) or (email and order.email == email))
+            order.is_paid and order.placed_at < at and same_customer(order)
             for order in cls.orders.values()
         )
 
