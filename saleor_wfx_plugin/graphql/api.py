@@ -16,6 +16,7 @@ from .commissions.schema import (
     RefundsQuery,
 )
 from .distributors.schema import DistributorsMutations, DistributorsQueries
+from .fraud.schema import FraudMutations, FraudQueries
 from .money.schema import BatchQuery, MoneyMutations, MoneyQuery, TaxQuery
 from .programme.schema import ProgrammeMutations, ProgrammeQueries
 
@@ -29,6 +30,7 @@ class Query(
     BatchQuery,
     TaxQuery,
     ProgrammeQueries,
+    FraudQueries,
     graphene.ObjectType,
 ):
     pass
@@ -39,6 +41,7 @@ class Mutation(
     CommissionsMutations,
     MoneyMutations,
     ProgrammeMutations,
+    FraudMutations,
     graphene.ObjectType,
 ):
     pass
