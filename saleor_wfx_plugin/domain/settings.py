@@ -138,6 +138,12 @@ class ProgramSettings:
     fraud_repeat_orders: int = 3
     fraud_new_distributor_days: int = 30
     fraud_conversion_factor: Decimal = Decimal("5")
+    # 团队拼团奖励 (domain/group.py): the checkout metadata key of a group's code, how many
+    # distinct customers complete a group, the seller's extra rate in % on it, and its window.
+    group_metadata_key: str = "group_code"
+    group_size: int = 5
+    group_bonus_rate: Decimal = Decimal("5")
+    group_window_days: int = 3
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def level_rate(self, level: int) -> Decimal:
@@ -272,6 +278,24 @@ def _take_binding_and_fraud_settings(take) -> None:  # type: ignore[no-untyped-d
     take("fraud_repeat_orders", _parse_repeat_orders)
     take("fraud_new_distributor_days", _parse_days)
     take("fraud_conversion_factor", _parse_conversion_factor)
+    take("group_metadata_key", _parse_metadata_key)
+    take("group_size", _parse_group_size)
+    take("group_bonus_rate", lambda value: parse_rate(value, field="group_bonus_rate"))
+    take("group_window_days", _parse_group_window)
+
+
+def _parse_group_size(value: object) -> int:
+    size = _parse_int(value)
+    if not 2 <= size <= 1000:
+        raise ValueError(f"{size} customers is outside 2-1000")
+    return size
+
+
+def _parse_group_window(value: object) -> int:
+    days = _parse_int(value)
+    if not 1 <= days <= 90:
+        raise ValueError(f"{days} days is outside 1-90")
+    return days
 
 
 def _parse_score(value: object) -> int:

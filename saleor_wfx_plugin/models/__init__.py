@@ -17,6 +17,7 @@ from .distributors import (
 )
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
 from .fraud import BindingEvent, DistributorVoucher, FraudReview
+from .groups import GroupBuy, GroupMember
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
 from .payouts import Payout, PayoutBatch, PayoutEvent
 from .programme import CommissionRule, Grade, ProgrammeSwitch
@@ -42,6 +43,8 @@ __all__ = [
     "ExternalRefund",
     "FraudReview",
     "Grade",
+    "GroupBuy",
+    "GroupMember",
     "LedgerEntry",
     "Payout",
     "PayoutBatch",

@@ -295,9 +295,10 @@ def programme_candidates(orders: Any, program: ProgramSettings) -> Any:
         ),
         wfx_email_key=Concat(Value("email:"), Lower("user_email"), output_field=CharField()),
     )
-    condition = Q(metadata__has_key=program.referral_metadata_key) | Exists(
-        ReferralAttribution.objects.filter(order_id=OuterRef("pk"))
-    )
+    condition = (
+        Q(metadata__has_key=program.referral_metadata_key)
+        | Q(metadata__has_key=program.group_metadata_key)
+    ) | Exists(ReferralAttribution.objects.filter(order_id=OuterRef("pk")))
     # An order with a distributor's voucher is theirs even without a code in its metadata.
     condition |= Q(voucher_code__in=DistributorVoucher.objects.values("code"))
     if program.customer_binding:

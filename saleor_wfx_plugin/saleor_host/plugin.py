@@ -84,8 +84,33 @@ class DistributionPlugin(BasePlugin):
         {"name": "fraud_repeat_orders", "value": "3"},
         {"name": "fraud_new_distributor_days", "value": "30"},
         {"name": "fraud_conversion_factor", "value": "5"},
+        {"name": "group_metadata_key", "value": "group_code"},
+        {"name": "group_size", "value": "5"},
+        {"name": "group_bonus_rate", "value": "5"},
+        {"name": "group_window_days", "value": "3"},
     ]
     CONFIG_STRUCTURE = {
+        "group_metadata_key": _field(
+            ConfigurationTypeField.STRING,
+            "Checkout metadata key of a group code (拼团)",
+            "The storefront puts the code of the group the shopper joins under this key.",
+        ),
+        "group_size": _field(
+            ConfigurationTypeField.STRING,
+            "Customers that complete a group",
+            "Distinct customers who must buy the group's product within its window. 2-1000.",
+        ),
+        "group_bonus_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Group reward rate (%)",
+            "Extra seller rate on a completed group's orders of the product, within the "
+            "combined cap. 0-100.",
+        ),
+        "group_window_days": _field(
+            ConfigurationTypeField.STRING,
+            "Group window days",
+            "How long a group stays open after the distributor starts it. 1-90.",
+        ),
         "customer_binding_mode": _field(
             ConfigurationTypeField.STRING,
             "Customer binding mode (锁粉)",

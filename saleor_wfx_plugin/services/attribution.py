@@ -26,6 +26,7 @@ from ..domain.settings import ProgramSettings
 from ..models import CustomerBinding, Distributor, DistributorVoucher, ReferralAttribution
 from ..selectors.programme import programme_active_at
 from .fraud import review_attribution
+from .groups import group_named_by
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,11 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         return existing
 
     raw_code = order.metadata.get(settings.referral_metadata_key)
+    if raw_code is None:
+        # A group's code (拼团) refers the shopper to the distributor who started the group.
+        group = group_named_by(order, settings)
+        if group is not None:
+            raw_code = group.distributor.code
     claim = ReferralClaim(
         code=normalize_code(raw_code),
         referred_at=_parse_referred_at(order, settings.referral_metadata_key),

@@ -143,3 +143,22 @@ def test_staff_create_distributor_vouchers_with_manage_discounts(api, tree):
         {"code": "VOUCHER_EXISTS", "field": "prefix"}
     ]
     assert permission_denied(api(VOUCHERS, {"codes": ["DDD444"]}, viewer=USERS_STAFF))
+
+
+GROUP_START = """mutation($product: String!) { groupStart(productId: $product) {
+  group { code productId size bonusRate memberCount rewarded } errors { code } } }"""
+
+
+def test_a_distributor_starts_a_group_and_its_code_attributes_orders(api, shop, tree):
+    data = api.ok(GROUP_START, {"product": "serum"}, viewer=customer("4", "d@example.com"))
+    group = data["groupStart"]["group"]
+    assert group["code"].startswith("G")
+    assert (group["productId"], group["size"], Decimal(group["bonusRate"])) == (
+        "serum",
+        5,
+        Decimal("5"),
+    )
+    order = shop.place_order([SERUM], metadata={"group_code": group["code"]})
+    shop.pay(order.order_id)
+    assert LedgerEntry.objects.commission().filter(distributor=tree[3]).exists()
+    assert permission_denied(api(GROUP_START, {"product": "serum"}, viewer=customer("999")))

@@ -6,11 +6,11 @@ import graphene
 
 from ...auth import Permission
 from ...models import Distributor
-from ..core.context import viewer
+from ..core.context import PermissionDenied, active_program, context, require_customer, viewer
 from ..core.ids import get_by_id
 from ..core.mutations import BaseMutation
 from ..distributors.types import DistributorType
-from .types import CustomerBindingType, DistributorVoucherType, FraudReviewType
+from .types import CustomerBindingType, DistributorVoucherType, FraudReviewType, GroupType
 
 
 def _stored_program() -> Any:
@@ -199,3 +199,28 @@ class DistributorVouchersCreate(BaseMutation):
             actor=viewer(info).actor,
         )
         return cls.ok(vouchers=vouchers)
+
+
+class GroupStart(BaseMutation):
+    class Meta:
+        description = (
+            "The signed-in distributor starts a group (拼团) for a product; share its `code` "
+            "(the storefront puts it in checkout metadata under `group_metadata_key`)."
+        )
+
+    class Arguments:
+        product_id = graphene.String(
+            required=True, description="The product's id as order lines carry it."
+        )
+
+    group = graphene.Field(GroupType)
+
+    @classmethod
+    def perform(cls, info: Any, product_id: str) -> Any:
+        from ...services.groups import start_group
+
+        require_customer(info)
+        own = context(info).own_distributor()
+        if own is None:
+            raise PermissionDenied()
+        return cls.ok(group=start_group(own, product_id=product_id, settings=active_program()))

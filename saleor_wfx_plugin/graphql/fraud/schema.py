@@ -17,6 +17,7 @@ from .mutations import (
     DistributorVouchersCreate,
     FraudReviewAllow,
     FraudReviewReject,
+    GroupStart,
 )
 from .types import CustomerBindingsType, FraudReviewConnection, FraudReviewStatusEnum
 
@@ -70,3 +71,4 @@ class FraudMutations(graphene.ObjectType):
     customer_rebind = CustomerRebind.Field()
     customer_unbind = CustomerUnbind.Field()
     distributor_vouchers_create = DistributorVouchersCreate.Field()
+    group_start = GroupStart.Field()

@@ -5,7 +5,7 @@ from typing import Any
 import graphene
 
 from ...domain.fraud import FraudSignal
-from ...models import BindingEvent, CustomerBinding, DistributorVoucher, FraudReview
+from ...models import BindingEvent, CustomerBinding, DistributorVoucher, FraudReview, GroupBuy
 from ..commissions.types import OrderAttributionType
 from ..core.connection import CountableConnection
 from ..distributors.types import DistributorType
@@ -123,3 +123,29 @@ class DistributorVoucherType(graphene.ObjectType):
     @staticmethod
     def resolve_saleor_voucher_id(root: DistributorVoucher, info: Any) -> str:
         return graphene.Node.to_global_id("Voucher", root.saleor_voucher_id)
+
+
+class GroupType(graphene.ObjectType):
+    class Meta:
+        name = "Group"
+        description = (
+            "团队拼团: a group a distributor started for a product. When `size` distinct "
+            "customers buy the product through it (the code in checkout metadata, "
+            "`group_metadata_key`) before `endsAt`, the distributor's rate on those orders' "
+            "lines of the product rises by `bonusRate` (within the combined cap)."
+        )
+
+    code = graphene.String(required=True)
+    product_id = graphene.String(required=True)
+    size = graphene.Int(required=True)
+    bonus_rate = graphene.Decimal(required=True, description="Percent.")
+    started_at = graphene.DateTime(required=True)
+    ends_at = graphene.DateTime(required=True)
+    member_count = graphene.Int(required=True, description="Customers who joined so far.")
+    rewarded = graphene.Boolean(
+        required=True, description="Enough members' orders earn: the bonus is paid."
+    )
+
+    @staticmethod
+    def resolve_member_count(root: GroupBuy, info: Any) -> int:
+        return root.members.count()
