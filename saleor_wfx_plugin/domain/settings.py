@@ -244,7 +244,10 @@ class ProgramSettings:
         take("tax_policy", lambda value: _parse_choice(value, TaxPolicy))
         take("tax_flat_rate", lambda value: parse_rate(value, field="tax_flat_rate"))
         take("tax_period", lambda value: _parse_choice(value, TaxPeriod))
-        _take_binding_and_fraud_settings(take)
+        # Imported here: rule_settings reads this module's parsers.
+        from .rule_settings import take_rule_settings
+
+        take_rule_settings(take)
         _check_holidays_are_not_workdays(parsed, errors)
         _check_payment_confirmation_comes_after_receipt(parsed, errors)
         if rate_cap is not None and not any(name in errors for name in RATE_CAP_FIELDS):
@@ -264,62 +267,6 @@ class ProgramSettings:
         warnings += _second_approval_gaps(settings)
         object.__setattr__(settings, "warnings", tuple(warnings))
         return settings
-
-
-def _take_binding_and_fraud_settings(take) -> None:  # type: ignore[no-untyped-def]
-    take("customer_binding_mode", lambda value: _parse_choice(value, BindingMode))
-    take("customer_binding_protection_days", _parse_days)
-    take("customer_binding_new_customers_only", _parse_bool)
-    take("customer_binding_renew_on_repeat", _parse_bool)
-    take("voucher_beats_referral_code", _parse_bool)
-    take("fraud_review", _parse_bool)
-    take("fraud_hold_score", _parse_score)
-    take("fraud_window_days", _parse_days)
-    take("fraud_repeat_orders", _parse_repeat_orders)
-    take("fraud_new_distributor_days", _parse_days)
-    take("fraud_conversion_factor", _parse_conversion_factor)
-    take("group_metadata_key", _parse_metadata_key)
-    take("group_size", _parse_group_size)
-    take("group_bonus_rate", lambda value: parse_rate(value, field="group_bonus_rate"))
-    take("group_window_days", _parse_group_window)
-
-
-def _parse_group_size(value: object) -> int:
-    size = _parse_int(value)
-    if not 2 <= size <= 1000:
-        raise ValueError(f"{size} customers is outside 2-1000")
-    return size
-
-
-def _parse_group_window(value: object) -> int:
-    days = _parse_int(value)
-    if not 1 <= days <= 90:
-        raise ValueError(f"{days} days is outside 1-90")
-    return days
-
-
-def _parse_score(value: object) -> int:
-    score = _parse_int(value)
-    if not 1 <= score <= 1000:
-        raise ValueError(f"{score} is outside 1-1000")
-    return score
-
-
-def _parse_repeat_orders(value: object) -> int:
-    orders = _parse_int(value)
-    if not 2 <= orders <= 1000:
-        raise ValueError(f"{orders} orders is outside 2-1000")
-    return orders
-
-
-def _parse_conversion_factor(value: object) -> Decimal:
-    try:
-        factor = Decimal(str(value).strip())
-    except ArithmeticError:
-        raise ValueError(f"{value!r} is not a number") from None
-    if not factor.is_finite() or not Decimal(1) < factor <= Decimal(1000):
-        raise ValueError(f"{value!r} is outside 1-1000 (more than 1)")
-    return factor
 
 
 def _second_approval_gaps(settings: ProgramSettings) -> list[str]:
