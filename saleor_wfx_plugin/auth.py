@@ -31,6 +31,8 @@ class Permission(StrEnum):
     MANAGE_ORDERS = "MANAGE_ORDERS"
     HANDLE_PAYMENTS = "HANDLE_PAYMENTS"
     MANAGE_PLUGINS = "MANAGE_PLUGINS"
+    # Distributors' vouchers are Saleor vouchers: who may create vouchers may create theirs.
+    MANAGE_DISCOUNTS = "MANAGE_DISCOUNTS"
 
 
 class InvalidToken(Exception):

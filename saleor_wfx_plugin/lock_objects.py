@@ -5,7 +5,7 @@ order (Saleor's own `lock_objects.py` habit):
 2. an order's advisory lock (its reconciliation);
 3. application rows;
 4. distributor rows, by primary key;
-5. attribution rows;
+5. attribution rows, then the order's fraud review row, then its group (拼团) row;
 6. the bank-batching lock, then payout rows;
 7. settlement rows, by primary key;
 8. the tax person of a payout (an advisory lock: what it waits for holds none of the above).
@@ -35,7 +35,9 @@ from .models import (
     CommissionRule,
     Distributor,
     DistributorApplication,
+    FraudReview,
     Grade,
+    GroupBuy,
     Payout,
     ReferralAttribution,
     Settlement,
@@ -130,6 +132,22 @@ def lock_attribution(attribution_id: int) -> ReferralAttribution:
     """One reconciliation per order at a time (callers hold the order's advisory lock already;
     the row lock also keeps out anything that reaches the attribution another way)."""
     return ReferralAttribution.objects.select_for_update(no_key=True).get(pk=attribution_id)
+
+
+def lock_fraud_review(attribution_id: int) -> FraudReview | None:
+    """An order's fraud review, for a staff decision on it (after the attribution, step 5)."""
+    return (
+        FraudReview.objects.select_for_update(no_key=True)
+        .filter(attribution_id=attribution_id)
+        .first()
+    )
+
+
+def lock_group(group_id: int) -> GroupBuy:
+    """A group, while one member's reconciliation counts its live members: two members changing
+    at once must not both miss (or both make) the change that completes it. Taken after the
+    member's attribution (step 5); nothing holding a group takes another order's locks."""
+    return GroupBuy.objects.select_for_update(no_key=True).get(pk=group_id)
 
 
 # --- 6. Payouts ------------------------------------------------------------------------------

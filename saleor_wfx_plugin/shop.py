@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -42,6 +43,17 @@ class ProductCard:
     # Changes whenever the card would render differently (name, price, image); part of the
     # poster cache key, so a new price gives a new poster.
     version: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerContacts:
+    """What a customer account holds about its owner: addresses (each flattened into one
+    text), phone numbers and e-mail addresses. Fraud review compares a distributor's with the
+    buyers of the orders they refer."""
+
+    addresses: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -81,6 +93,23 @@ class ShopBackend(Protocol):
         """A product for a poster, as visible in that channel (the default channel when None);
         None when it does not exist or is not published there. `product_id` is the id as the
         storefront knows it (Saleor: a global ID like "UHJvZHVjdDo3Mg==")."""
+
+    def customer_contacts(self, user_id: str) -> CustomerContacts:
+        """The addresses, phones and e-mail of a customer account (empty when there is no such
+        account)."""
+
+    def create_voucher(
+        self,
+        *,
+        name: str,
+        codes: list[str],
+        channel_slug: str,
+        discount_type: str,
+        discount_value: Decimal,
+    ) -> str:
+        """Create one shop voucher holding `codes` (a whole-order discount, `percentage` or
+        `fixed`, once per customer) in a channel; returns its id. Refuses (DistributorError
+        `voucher_exists`) a code the shop has already."""
 
     def storefront_traffic_allowed(self) -> bool:
         """Whether the shop takes requests from storefronts (anonymous visitors and customers)

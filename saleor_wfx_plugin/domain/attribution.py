@@ -26,6 +26,8 @@ class DistributorStatus(StrEnum):
 class AttributionSource(StrEnum):
     CODE = "code"
     BINDING = "binding"
+    # A distributor's exclusive voucher (分销商专属优惠券) on the order.
+    VOUCHER = "voucher"
     # Attributed by hand by staff (an order placed while the programme was off, say).
     STAFF = "staff"
     NONE = "none"
@@ -40,6 +42,10 @@ class RejectionReason(StrEnum):
     REFERRAL_EXPIRED = "referral_expired"
     # Placed while the merchant had the programme switched off, or before it was first on.
     PROGRAMME_OFF = "programme_off"
+    # The customer is bound to another distributor and still in the protection period (保护期).
+    BOUND_CUSTOMER_PROTECTED = "bound_customer_protected"
+    # The order carries another distributor's exclusive voucher, which wins.
+    VOUCHER_WINS = "voucher_wins"
 
 
 def normalize_code(raw: object) -> str | None:
@@ -111,29 +117,53 @@ def decide_attribution(
     buyer: Buyer,
     placed_at: datetime,
     settings: ProgramSettings,
+    voucher_distributor: DistributorView | None = None,
+    binding_protected: bool = False,
 ) -> AttributionDecision:
     """`coded_distributor` is the distributor whose code equals `claim.code` (None when no such
     code exists); `bound_distributor` the one the customer is bound to, if binding is on and a
-    binding is still in force."""
+    binding is still in force, `binding_protected` whether that binding is in its protection
+    period (保护期); `voucher_distributor` the one whose exclusive voucher the order used."""
     rejection: RejectionReason | None = None
     if claim.code is not None:
         rejection = _judge_code(claim, coded_distributor, buyer, placed_at, settings)
-        if rejection is None:
-            assert coded_distributor is not None
-            return AttributionDecision(
-                distributor_id=coded_distributor.id,
-                source=AttributionSource.CODE,
-            )
-
-    if (
+    code_earns = claim.code is not None and rejection is None
+    voucher_earns = voucher_distributor is not None and _may_earn(
+        voucher_distributor, buyer, settings
+    )
+    bound_earns = (
         settings.customer_binding
         and bound_distributor is not None
         and _may_earn(bound_distributor, buyer, settings)
-    ):
+    )
+
+    winner: tuple[DistributorView, AttributionSource] | None = None
+    if voucher_earns and (settings.voucher_beats_referral_code or not code_earns):
+        assert voucher_distributor is not None
+        winner = (voucher_distributor, AttributionSource.VOUCHER)
+        if (
+            code_earns
+            and coded_distributor is not None
+            and coded_distributor.id != voucher_distributor.id
+        ):
+            rejection = RejectionReason.VOUCHER_WINS
+    elif code_earns:
+        assert coded_distributor is not None
+        winner = (coded_distributor, AttributionSource.CODE)
+
+    if bound_earns:
+        assert bound_distributor is not None
+        if winner is None or (binding_protected and winner[0].id != bound_distributor.id):
+            return AttributionDecision(
+                distributor_id=bound_distributor.id,
+                source=AttributionSource.BINDING,
+                code_rejection=RejectionReason.BOUND_CUSTOMER_PROTECTED
+                if winner is not None
+                else rejection,
+            )
+    if winner is not None:
         return AttributionDecision(
-            distributor_id=bound_distributor.id,
-            source=AttributionSource.BINDING,
-            code_rejection=rejection,
+            distributor_id=winner[0].id, source=winner[1], code_rejection=rejection
         )
     return AttributionDecision(
         distributor_id=None, source=AttributionSource.NONE, code_rejection=rejection

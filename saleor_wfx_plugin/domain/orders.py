@@ -29,6 +29,16 @@ class OrderSnapshot:
     refunds: RefundState = field(default_factory=RefundState)
     # When every line had shipped (Saleor's FULFILLED); starts the settlement clock.
     fulfilled_at: datetime | None = None
+    # The voucher code the checkout used (Saleor's order.voucher_code).
+    voucher_code: str | None = None
+    # For fraud review: where the goods go, the phone on the shipping address, and the e-mail
+    # addresses of the order's payments. The shop flattens the address into one text.
+    shipping_address: str | None = None
+    shipping_phone: str | None = None
+    payment_emails: tuple[str, ...] = ()
+    # Whether the customer had a paid order before this one; filled only when the programme
+    # binds new customers only (customer_binding_new_customers_only), False otherwise.
+    customer_paid_before: bool = False
 
     def meets_trigger(self, trigger: CommissionTrigger) -> bool:
         if self.awaiting_confirmation:

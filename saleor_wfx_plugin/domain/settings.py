@@ -45,6 +45,14 @@ class CommissionTrigger(StrEnum):
     ORDER_PAID = "order_paid"
 
 
+class BindingMode(StrEnum):
+    """锁粉: how long a customer stays with the distributor who referred them."""
+
+    PERMANENT = "permanent"
+    DAYS = "days"
+    LAST_REFERRER = "last_referrer"
+
+
 class InvalidProgramSettings(ValueError):
     def __init__(self, errors: Mapping[str, str]):
         self.errors = dict(errors)
@@ -113,6 +121,29 @@ class ProgramSettings:
     tax_policy: TaxPolicy = TaxPolicy.LABOUR_REMUNERATION
     tax_flat_rate: Decimal = Decimal("20")
     tax_period: TaxPeriod = TaxPeriod.MONTHLY
+    # 锁粉 (domain/binding.py): the mode, the protection period (保护期) in which another
+    # distributor's code does not take a bound customer, new customers only, renewal on repeat.
+    customer_binding_mode: BindingMode = BindingMode.DAYS
+    customer_binding_protection_days: int = 0
+    customer_binding_new_customers_only: bool = False
+    customer_binding_renew_on_repeat: bool = False
+    # A distributor's exclusive voucher is harder to forge than checkout metadata: it wins over
+    # a referral code naming someone else unless this is off.
+    voucher_beats_referral_code: bool = True
+    # Fraud review (domain/fraud.py). Off by default: a shop whose customers share addresses
+    # (a campus, an office) would see ordinary orders held.
+    fraud_review: bool = False
+    fraud_hold_score: int = 50
+    fraud_window_days: int = 7
+    fraud_repeat_orders: int = 3
+    fraud_new_distributor_days: int = 30
+    fraud_conversion_factor: Decimal = Decimal("5")
+    # 团队拼团奖励 (domain/group.py): the checkout metadata key of a group's code, how many
+    # distinct customers complete a group, the seller's extra rate in % on it, and its window.
+    group_metadata_key: str = "group_code"
+    group_size: int = 5
+    group_bonus_rate: Decimal = Decimal("5")
+    group_window_days: int = 3
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def level_rate(self, level: int) -> Decimal:
@@ -213,6 +244,10 @@ class ProgramSettings:
         take("tax_policy", lambda value: _parse_choice(value, TaxPolicy))
         take("tax_flat_rate", lambda value: parse_rate(value, field="tax_flat_rate"))
         take("tax_period", lambda value: _parse_choice(value, TaxPeriod))
+        # Imported here: rule_settings reads this module's parsers.
+        from .rule_settings import take_rule_settings
+
+        take_rule_settings(take)
         _check_holidays_are_not_workdays(parsed, errors)
         _check_payment_confirmation_comes_after_receipt(parsed, errors)
         if rate_cap is not None and not any(name in errors for name in RATE_CAP_FIELDS):

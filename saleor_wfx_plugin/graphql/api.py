@@ -17,6 +17,7 @@ from .commissions.schema import (
 )
 from .core.scalars import tighten_decimal_scalar
 from .distributors.schema import DistributorsMutations, DistributorsQueries
+from .fraud.schema import FraudMutations, FraudQueries
 from .money.schema import BatchQuery, MoneyMutations, MoneyQuery, TaxQuery
 from .programme.schema import ProgrammeMutations, ProgrammeQueries
 
@@ -30,6 +31,7 @@ class Query(
     BatchQuery,
     TaxQuery,
     ProgrammeQueries,
+    FraudQueries,
     graphene.ObjectType,
 ):
     pass
@@ -40,6 +42,7 @@ class Mutation(
     CommissionsMutations,
     MoneyMutations,
     ProgrammeMutations,
+    FraudMutations,
     graphene.ObjectType,
 ):
     pass

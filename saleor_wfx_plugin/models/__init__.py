@@ -17,6 +17,8 @@ from .distributors import (
     _private_storage,
 )
 from .fields import LEVEL_IS_LEGAL, MONEY_DIGITS, RATE_DIGITS
+from .fraud import BindingEvent, DistributorVoucher, FraudReview
+from .groups import GroupBuy, GroupMember
 from .growth import BonusRules, GrowthAward, GrowthAwardLine, LadderBracket, MonthClose
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
 from .payouts import Payout, PayoutBatch, PayoutEvent
@@ -33,6 +35,7 @@ __all__ = [
     "ApplicationDocument",
     "AttributionEvent",
     "BalanceAdjustment",
+    "BindingEvent",
     "BonusRules",
     "CommissionLine",
     "CommissionRule",
@@ -40,8 +43,12 @@ __all__ = [
     "Distributor",
     "DistributorApplication",
     "DistributorEvent",
+    "DistributorVoucher",
     "ExternalRefund",
+    "FraudReview",
     "Grade",
+    "GroupBuy",
+    "GroupMember",
     "GrowthAward",
     "GrowthAwardLine",
     "LadderBracket",

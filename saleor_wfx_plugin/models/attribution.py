@@ -35,6 +35,8 @@ class ReferralAttribution(models.Model):
     currency = models.CharField(max_length=3)
     customer_key = models.CharField(max_length=320, null=True, blank=True)
     submitted_code = models.CharField(max_length=64, blank=True)
+    # The Saleor voucher code the order used, when it is a distributor's exclusive voucher.
+    voucher_code = models.CharField(max_length=255, blank=True)
     source = models.CharField(
         max_length=16, choices=[(source.value, source.name.title()) for source in AttributionSource]
     )
@@ -140,6 +142,9 @@ class AttributionEvent(models.Model):
 
     class Kind(models.TextChoices):
         ATTRIBUTED_BY_HAND = "attributed_by_hand"
+        FRAUD_HELD = "fraud_held"
+        FRAUD_ALLOWED = "fraud_allowed"
+        FRAUD_REJECTED = "fraud_rejected"
 
     attribution = models.ForeignKey(
         ReferralAttribution, on_delete=models.PROTECT, related_name="events"

@@ -42,6 +42,9 @@ class Distributor(models.Model):
     # the code, amounts and audit trail stay, the person is gone. Never reactivated after.
     erased_at = models.DateTimeField(null=True, blank=True)
     erased_by = models.CharField(max_length=128, blank=True)
+    # Staff froze the balance (a fraud investigation): no payout is requested or approved until
+    # they unfreeze it. Commission keeps accruing and settling.
+    balance_frozen = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -181,6 +184,8 @@ class DistributorEvent(models.Model):
         ADJUSTMENT_REQUESTED = "adjustment_requested"
         ADJUSTMENT_APPLIED = "adjustment_applied"
         ADJUSTMENT_REJECTED = "adjustment_rejected"
+        BALANCE_FROZEN = "balance_frozen"
+        BALANCE_UNFROZEN = "balance_unfrozen"
 
     distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,8 +18,8 @@ from ..domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState,
 from ..domain.money import Money
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
-from ..shop import OrderCursor, ProductCard, stored_settings
-from . import version
+from ..shop import CustomerContacts, OrderCursor, ProductCard, stored_settings
+from . import customers, version
 from .routes import PLUGIN_ID
 
 logger = logging.getLogger(__name__)
@@ -67,11 +68,36 @@ class SaleorShop:
 
         orders = programme_candidates(Order.objects.filter(pk=order_id), program)
         order = (
-            orders.select_related("channel")
+            orders.select_related("channel", "shipping_address")
             .prefetch_related("lines__variant__product", "payments")
             .first()
         )
-        return order_snapshot(order) if order is not None else None
+        if order is None:
+            return None
+        snapshot = order_snapshot(order)
+        if program.customer_binding_new_customers_only:
+            snapshot = replace(snapshot, customer_paid_before=customers.customer_paid_before(order))
+        return snapshot
+
+    def customer_contacts(self, user_id: str) -> CustomerContacts:
+        return customers.customer_contacts(user_id)
+
+    def create_voucher(
+        self,
+        *,
+        name: str,
+        codes: list[str],
+        channel_slug: str,
+        discount_type: str,
+        discount_value: Decimal,
+    ) -> str:
+        return customers.create_voucher(
+            name=name,
+            codes=codes,
+            channel_slug=channel_slug,
+            discount_type=discount_type,
+            discount_value=discount_value,
+        )
 
     def changed_orders(
         self, after: OrderCursor, program: ProgramSettings, *, limit: int
@@ -213,7 +239,7 @@ def programme_candidates(orders: Any, program: ProgramSettings) -> Any:
     from django.db.models import CharField, Exists, OuterRef, Q, Value
     from django.db.models.functions import Cast, Concat, Lower
 
-    from ..models import CustomerBinding, ReferralAttribution
+    from ..models import CustomerBinding, DistributorVoucher, ReferralAttribution
 
     candidates = orders.annotate(
         wfx_user_key=Concat(
@@ -221,9 +247,12 @@ def programme_candidates(orders: Any, program: ProgramSettings) -> Any:
         ),
         wfx_email_key=Concat(Value("email:"), Lower("user_email"), output_field=CharField()),
     )
-    condition = Q(metadata__has_key=program.referral_metadata_key) | Exists(
-        ReferralAttribution.objects.filter(order_id=OuterRef("pk"))
-    )
+    condition = (
+        Q(metadata__has_key=program.referral_metadata_key)
+        | Q(metadata__has_key=program.group_metadata_key)
+    ) | Exists(ReferralAttribution.objects.filter(order_id=OuterRef("pk")))
+    # An order with a distributor's voucher is theirs even without a code in its metadata.
+    condition |= Q(voucher_code__in=DistributorVoucher.objects.values("code"))
     if program.customer_binding:
         condition |= Exists(
             CustomerBinding.objects.filter(customer_key=OuterRef("wfx_user_key"))
@@ -293,6 +322,16 @@ def order_snapshot(order: Any) -> OrderSnapshot:
             gift_cards=gift_card_payments(order),
         ),
         fulfilled_at=fulfilled_at(order),
+        voucher_code=order.voucher_code or None,
+        shipping_address=customers.flat_address(order.shipping_address)
+        if order.shipping_address
+        else None,
+        shipping_phone=str(order.shipping_address.phone)
+        if order.shipping_address and order.shipping_address.phone
+        else None,
+        payment_emails=tuple(
+            payment.billing_email for payment in order.payments.all() if payment.billing_email
+        ),
     )
 
 

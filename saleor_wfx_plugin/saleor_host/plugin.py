@@ -73,8 +73,104 @@ class DistributionPlugin(BasePlugin):
         {"name": "tax_policy", "value": "labour_remuneration"},
         {"name": "tax_flat_rate", "value": "20"},
         {"name": "tax_period", "value": "monthly"},
+        {"name": "customer_binding_mode", "value": "days"},
+        {"name": "customer_binding_protection_days", "value": "0"},
+        {"name": "customer_binding_new_customers_only", "value": False},
+        {"name": "customer_binding_renew_on_repeat", "value": False},
+        {"name": "voucher_beats_referral_code", "value": True},
+        {"name": "fraud_review", "value": False},
+        {"name": "fraud_hold_score", "value": "50"},
+        {"name": "fraud_window_days", "value": "7"},
+        {"name": "fraud_repeat_orders", "value": "3"},
+        {"name": "fraud_new_distributor_days", "value": "30"},
+        {"name": "fraud_conversion_factor", "value": "5"},
+        {"name": "group_metadata_key", "value": "group_code"},
+        {"name": "group_size", "value": "5"},
+        {"name": "group_bonus_rate", "value": "5"},
+        {"name": "group_window_days", "value": "3"},
     ]
     CONFIG_STRUCTURE = {
+        "group_metadata_key": _field(
+            ConfigurationTypeField.STRING,
+            "Checkout metadata key of a group code (拼团)",
+            "The storefront puts the code of the group the shopper joins under this key.",
+        ),
+        "group_size": _field(
+            ConfigurationTypeField.STRING,
+            "Customers that complete a group",
+            "Distinct customers who must buy the group's product within its window. 2-1000.",
+        ),
+        "group_bonus_rate": _field(
+            ConfigurationTypeField.STRING,
+            "Group reward rate (%)",
+            "Extra seller rate on a completed group's orders of the product, within the "
+            "combined cap. 0-100.",
+        ),
+        "group_window_days": _field(
+            ConfigurationTypeField.STRING,
+            "Group window days",
+            "How long a group stays open after the distributor starts it. 1-90.",
+        ),
+        "customer_binding_mode": _field(
+            ConfigurationTypeField.STRING,
+            "Customer binding mode (锁粉)",
+            "days (default): bound for customer_binding_days; permanent; last_referrer: the "
+            "binding moves to whoever referred the customer last.",
+        ),
+        "customer_binding_protection_days": _field(
+            ConfigurationTypeField.STRING,
+            "Binding protection days (保护期)",
+            "For this many days after a customer is bound, another distributor's code neither "
+            "takes their orders nor the customer. 0: off.",
+        ),
+        "customer_binding_new_customers_only": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Bind new customers only",
+            "A customer with an earlier paid order in the shop is not bound.",
+        ),
+        "customer_binding_renew_on_repeat": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Repeat orders renew the binding",
+            "Each order that earns for the bound distributor starts the binding's days again.",
+        ),
+        "voucher_beats_referral_code": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "A distributor's voucher beats a referral code",
+            "On (default): an order with a distributor's exclusive voucher goes to that "
+            "distributor even when its referral code names another one.",
+        ),
+        "fraud_review": _field(
+            ConfigurationTypeField.BOOLEAN,
+            "Fraud review",
+            "Score every referred order for self-dealing and farmed orders; commission of an "
+            "order at or above fraud_hold_score waits for staff in the review queue.",
+        ),
+        "fraud_hold_score": _field(
+            ConfigurationTypeField.STRING,
+            "Fraud score that holds commission",
+            "Self-dealing signals score 60, repeated address or device 30, a new distributor's "
+            "orders to one address 40, a conversion outlier 20.",
+        ),
+        "fraud_window_days": _field(
+            ConfigurationTypeField.STRING,
+            "Fraud window days",
+            "Repeated addresses, devices and conversion are counted over this many days.",
+        ),
+        "fraud_repeat_orders": _field(
+            ConfigurationTypeField.STRING,
+            "Orders that make a pattern",
+            "Referred orders from one address or device in the window that raise a signal.",
+        ),
+        "fraud_new_distributor_days": _field(
+            ConfigurationTypeField.STRING,
+            "New distributor days",
+            "A distributor counts as new for this many days after joining.",
+        ),
+        "fraud_conversion_factor": _field(
+            ConfigurationTypeField.STRING,
+            "Conversion outlier factor",
+            "A distributor converting more than this many times the shop's rate is an outlier.",
+        ),
         "referral_metadata_key": _field(
             ConfigurationTypeField.STRING,
             "Checkout metadata key of the referral code",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from ..domain.commission import GiftCardPayment, OrderLineSnapshot, RefundState, goods_total
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
-from ..shop import OrderCursor, ProductCard, stored_settings
+from ..shop import CustomerContacts, OrderCursor, ProductCard, stored_settings
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,10 @@ class SimulatedShop:
     orders: ClassVar[dict[str, OrderSnapshot]] = {}
     changed_at: ClassVar[dict[str, datetime]] = {}
     products: ClassVar[dict[str, ProductCard]] = {}
+    # Vouchers by id: (name, codes, channel, discount type, value).
+    vouchers: ClassVar[dict[str, tuple[str, tuple[str, ...], str, str, Decimal]]] = {}
+    # Customer accounts' addresses, phones and e-mail, by Saleor user id.
+    contacts: ClassVar[dict[str, CustomerContacts]] = {}
     # The plugin's `active` flag as Saleor stores it. None: the Django setting
     # WFX_PROGRAM_ACTIVE (default on), which a test flips like a switch made with SQL, noticed
     # only when the programme next reads it; `switch_plugin` is Saleor's pluginUpdate.
@@ -79,6 +83,38 @@ class SimulatedShop:
         # One catalogue for every channel: the simulator has no per-channel publishing.
         return self.products.get(product_id)
 
+    def customer_contacts(self, user_id: str) -> CustomerContacts:
+        return self.contacts.get(user_id, CustomerContacts())
+
+    def create_voucher(
+        self,
+        *,
+        name: str,
+        codes: list[str],
+        channel_slug: str,
+        discount_type: str,
+        discount_value: Decimal,
+    ) -> str:
+        from ..errors import DistributorError
+
+        existing = {code for _, held, *_ in self.vouchers.values() for code in held}
+        taken = sorted(existing & set(codes))
+        if taken:
+            raise DistributorError(
+                f"The shop already has voucher code(s) {', '.join(taken)}.",
+                code="voucher_exists",
+                field="code",
+            )
+        voucher_id = str(len(self.vouchers) + 1)
+        self.vouchers[voucher_id] = (
+            name,
+            tuple(codes),
+            channel_slug,
+            discount_type,
+            discount_value,
+        )
+        return voucher_id
+
     def storefront_traffic_allowed(self) -> bool:
         return self.storefront_traffic
 
@@ -113,6 +149,8 @@ class SimulatedShop:
         cls.orders.clear()
         cls.changed_at.clear()
         cls.products.clear()
+        cls.contacts.clear()
+        cls.vouchers.clear()
         cls._numbers = itertools.count(1001)
 
     @classmethod
@@ -136,6 +174,10 @@ class SimulatedShop:
         placed_at: datetime | None = None,
         gift_cards: Sequence[GiftCardPayment] = (),
         notify: bool = True,
+        voucher_code: str | None = None,
+        shipping_address: str | None = None,
+        shipping_phone: str | None = None,
+        payment_emails: Sequence[str] = (),
     ) -> OrderSnapshot:
         """`gift_cards` paid part of the order; as in Saleor, the order's total is what is left
         to charge after them."""
@@ -168,6 +210,11 @@ class SimulatedShop:
             email=email,
             lines=order_lines,
             metadata=all_metadata,
+            voucher_code=voucher_code,
+            shipping_address=shipping_address,
+            shipping_phone=shipping_phone,
+            payment_emails=tuple(payment_emails),
+            customer_paid_before=cls._paid_before(user_id, email, placed_at or timezone.now()),
             refunds=RefundState(
                 order_total=sum((line.gross_amount for line in order_lines), shipping)
                 - paid_by_cards,
@@ -176,6 +223,19 @@ class SimulatedShop:
             ),
         )
         return cls._store(order, "order_created", notify)
+
+    @classmethod
+    def _paid_before(cls, user_id: str | None, email: str | None, at: datetime) -> bool:
+        # As the Saleor adapter: the customer's account, else (a guest) their e-mail.
+        def same_customer(order: OrderSnapshot) -> bool:
+            if user_id:
+                return order.user_id == user_id
+            return bool(email) and order.email == email
+
+        return any(
+            order.is_paid and order.placed_at < at and same_customer(order)
+            for order in cls.orders.values()
+        )
 
     @classmethod
     def pay(cls, order_id: str, *, notify: bool = True) -> OrderSnapshot:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
@@ -19,16 +19,22 @@ from ..domain.attribution import (
     decide_attribution,
     normalize_code,
 )
+from ..domain.binding import BindingView, binding_after_order, protects
 from ..domain.chain import ReferralChain
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
-from ..models import CustomerBinding, Distributor, ReferralAttribution
+from ..models import CustomerBinding, Distributor, DistributorVoucher, ReferralAttribution
 from ..selectors.programme import programme_active_at
+from .fraud import review_attribution
+from .groups import group_named_by
 
 logger = logging.getLogger(__name__)
 
 # The storefront may send when the visitor followed the referral link, for the attribution window.
 REFERRED_AT_SUFFIX = "_at"
+# Orders that may bind, move or renew a binding: through a code or voucher, or the binding
+# itself (a repeat order renews). Staff attributions never do.
+BINDING_SOURCES = (AttributionSource.CODE, AttributionSource.VOUCHER, AttributionSource.BINDING)
 
 
 def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> ReferralAttribution | None:
@@ -43,24 +49,36 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         return existing
 
     raw_code = order.metadata.get(settings.referral_metadata_key)
+    if raw_code is None:
+        # A group's code (拼团) refers the shopper to the distributor who started the group.
+        group = group_named_by(order, settings)
+        if group is not None:
+            raw_code = group.distributor.code
     claim = ReferralClaim(
         code=normalize_code(raw_code),
         referred_at=_parse_referred_at(order, settings.referral_metadata_key),
     )
     key = customer_key(order.user_id, order.email)
+    binding = (
+        _binding_in_force(order.user_id, order.email, order.placed_at)
+        if settings.customer_binding
+        else None
+    )
+    voucher = _distributor_voucher(order.voucher_code)
     decision = decide_attribution(
         claim=claim,
         coded_distributor=_view(Distributor.objects.filter(code=claim.code).first())
         if claim.code
         else None,
-        bound_distributor=_bound_distributor(order.user_id, order.email, order.placed_at)
-        if settings.customer_binding
-        else None,
+        bound_distributor=_view(binding.distributor) if binding is not None else None,
+        binding_protected=binding is not None
+        and protects(_binding_view(binding), order.placed_at, settings),
+        voucher_distributor=_view(voucher.distributor) if voucher is not None else None,
         buyer=Buyer(user_id=order.user_id, email=order.email),
         placed_at=order.placed_at,
         settings=settings,
     )
-    if decision.source is AttributionSource.NONE and claim.code is None:
+    if decision.source is AttributionSource.NONE and claim.code is None and voucher is None:
         return None
     if not programme_active_at(order.placed_at):
         # Placed while the merchant had the programme off (or before it was first on): recorded
@@ -80,7 +98,16 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         )
     try:
         with transaction.atomic():
-            return _create_attribution(order, decision, key, str(raw_code or ""), claim)
+            attribution = _create_attribution(
+                order,
+                decision,
+                key,
+                str(raw_code or ""),
+                claim,
+                voucher.code if voucher is not None else "",
+            )
+            review_attribution(attribution, order, settings)
+            return attribution
     except IntegrityError:
         # Another worker attributed the same order first; theirs stands.
         return ReferralAttribution.objects.get(order_id=order.order_id)
@@ -92,6 +119,7 @@ def _create_attribution(
     key: str | None,
     raw_code: str,
     claim: ReferralClaim,
+    voucher_code: str,
 ) -> ReferralAttribution:
     chain: ReferralChain[int] | None = None
     if decision.distributor_id is not None:
@@ -105,6 +133,7 @@ def _create_attribution(
         currency=order.currency,
         customer_key=key,
         submitted_code=raw_code[:64],
+        voucher_code=voucher_code,
         source=decision.source,
         code_rejection=decision.code_rejection,
         seller_id=chain.seller if chain else None,
@@ -115,37 +144,58 @@ def _create_attribution(
     )
 
 
-def bind_customer(attribution: ReferralAttribution, settings: ProgramSettings) -> None:
-    """Bind the customer to the distributor whose code earned on this order. Called when the order
-    first earns, never before: an unpaid checkout with somebody's e-mail must not capture them."""
+def bind_customer(
+    attribution: ReferralAttribution, settings: ProgramSettings, *, customer_paid_before: bool
+) -> None:
+    """Bind (or move, or renew) the customer's binding after an order that earns, as the
+    binding mode says (domain/binding.py). Called when the order first earns, never before: an
+    unpaid checkout with somebody's e-mail must not capture them."""
     if (
-        attribution.source != AttributionSource.CODE
-        or attribution.seller_id is None
+        attribution.seller_id is None
         or attribution.customer_key is None
-        or not settings.customer_binding
-        or settings.customer_binding_days <= 0
+        or attribution.source not in BINDING_SOURCES
     ):
         return
-    binding = {
-        "distributor_id": attribution.seller_id,
-        "bound_at": attribution.placed_at,
-        "expires_at": attribution.placed_at + timedelta(days=settings.customer_binding_days),
-        "source_order_id": attribution.order_id,
-    }
-    key = attribution.customer_key
-    # A lapsed binding is taken over by the distributor who referred the customer now; one in
-    # force is never replaced (the first referrer keeps the customer).
-    renewed = CustomerBinding.objects.filter(
-        customer_key=key, expires_at__lte=attribution.placed_at
-    ).update(**binding)
-    if not renewed:
-        CustomerBinding.objects.get_or_create(customer_key=key, defaults=binding)
+    current = CustomerBinding.objects.filter(customer_key=attribution.customer_key).first()
+    change = binding_after_order(
+        current=_binding_view(current) if current is not None else None,
+        seller_id=attribution.seller_id,
+        source=AttributionSource(attribution.source),
+        placed_at=attribution.placed_at,
+        buyer_paid_before=customer_paid_before,
+        settings=settings,
+    )
+    if change is None:
+        return
+    CustomerBinding.objects.update_or_create(
+        customer_key=attribution.customer_key,
+        defaults={
+            "distributor_id": change.distributor_id,
+            "bound_at": change.bound_at,
+            "expires_at": change.expires_at,
+            "source_order_id": attribution.order_id,
+        },
+    )
 
 
-def _bound_distributor(
+def _binding_view(binding: CustomerBinding) -> BindingView:
+    return BindingView(
+        distributor_id=binding.distributor_id,
+        bound_at=binding.bound_at,
+        expires_at=binding.expires_at,
+    )
+
+
+def _distributor_voucher(code: str | None) -> DistributorVoucher | None:
+    if not code:
+        return None
+    return DistributorVoucher.objects.select_related("distributor").filter(code=code).first()
+
+
+def _binding_in_force(
     user_id: str | None, email: str | None, at: datetime
-) -> DistributorView | None:
-    """The distributor the customer is bound to at `at`: by their Saleor user, else by e-mail.
+) -> CustomerBinding | None:
+    """The customer's binding in force at `at`: by their Saleor user, else by e-mail.
 
     A guest bound by e-mail who later orders logged in (same e-mail) stays bound: the binding
     is copied to the user, so it follows them if they change their e-mail. The e-mail binding
@@ -158,7 +208,7 @@ def _bound_distributor(
     if user_key is not None:
         binding = in_force.filter(customer_key=user_key).first()
         if binding is not None:
-            return _view(binding.distributor)
+            return binding
     if email_key is None:
         return None
     binding = in_force.filter(customer_key=email_key).first()
@@ -166,7 +216,7 @@ def _bound_distributor(
         return None
     if user_key is not None:
         _carry_binding_to_user(binding, user_key, at)
-    return _view(binding.distributor)
+    return binding
 
 
 def _carry_binding_to_user(binding: CustomerBinding, user_key: str, at: datetime) -> None:

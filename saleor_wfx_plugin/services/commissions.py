@@ -18,6 +18,7 @@ from django.utils import timezone
 from ..domain.attribution import DistributorStatus
 from ..domain.chain import ReferralChain
 from ..domain.commission import PlannedCommission, commission_targets, plan_commissions
+from ..domain.group import with_group_bonus
 from ..domain.orders import OrderSnapshot
 from ..domain.rates import SellerRateBook
 from ..domain.settings import ProgramSettings
@@ -31,6 +32,8 @@ from ..models import (
 )
 from ..shop import ShopBackend
 from .attribution import attribute_order, bind_customer
+from .fraud import is_rejected
+from .groups import GROUP_EVENT, join_group, recount_group
 from .ledger import post_commission, settle_due
 from .refunds import with_recorded_refunds
 
@@ -46,6 +49,8 @@ class ReconcileResult:
     attribution: ReferralAttribution | None
     # The commission entries (accruals and reversals) this reconciliation posted.
     posted: list[LedgerEntry] = field(default_factory=list)
+    # Other orders of the order's group whose group reward changed with this one.
+    group_refresh: list[str] = field(default_factory=list)
 
 
 def reconcile_order(
@@ -58,7 +63,12 @@ def reconcile_order(
         order = shop.load_order(order_id, settings)
         if order is None:
             return ReconcileResult(None)
-        return reconcile_order_commissions(order, settings, event=event)
+        result = reconcile_order_commissions(order, settings, event=event)
+    # A group (拼团) this order completed, or dropped below its size: its other orders' bonus
+    # changed. Each under its own lock, after this order's is released.
+    for other_order_id in result.group_refresh:
+        reconcile_order(shop, other_order_id, settings, event=GROUP_EVENT)
+    return result
 
 
 def reconcile_order_commissions(
@@ -85,13 +95,26 @@ def reconcile_order_commissions(
             # Frozen once, when the order first earns; an empty plan (every member suspended,
             # say) stays empty, so later rule or status changes never reach a paid order.
             plan = _freeze_plan(attribution, order, settings)
-            bind_customer(attribution, settings)
+            join_group(attribution, order, settings)
+            bind_customer(attribution, settings, customer_paid_before=order.customer_paid_before)
         else:
             plan = list(attribution.commission_lines.order_by("level", "id"))
+        group, group_refresh = recount_group(attribution)
+        planned = [line.to_planned() for line in plan]
+        if group is not None and group.rewarded:
+            planned = with_group_bonus(
+                planned,
+                group_line_ids={
+                    line.line_id for line in order.lines if line.product_id == group.product_id
+                },
+                bonus_rate=group.bonus_rate,
+                max_total_rate=settings.max_total_rate,
+            )
         targets = commission_targets(
-            [line.to_planned() for line in plan],
+            planned,
             refunds=order.refunds,
-            cancelled=order.cancelled,
+            # Rejected in fraud review: nothing, whatever the order does later.
+            cancelled=order.cancelled or is_rejected(attribution),
             currency=attribution.currency,
         )
         posted, settlements = post_commission(
@@ -110,7 +133,7 @@ def reconcile_order_commissions(
         ]
         if due_now:
             settle_due(settlement_ids=due_now)
-    return ReconcileResult(attribution, posted)
+    return ReconcileResult(attribution, posted, group_refresh)
 
 
 def _record_order_state(

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from ..domain.calendar import add_business_days
@@ -24,7 +24,7 @@ from ..domain.money import quantize
 from ..domain.settings import ProgramSettings
 from ..errors import LedgerError, UnbalancedMovement
 from ..lock_objects import lock_distributor, lock_settlements, lock_settlements_skipping_held
-from ..models import CommissionLine, LedgerEntry, ReferralAttribution, Settlement
+from ..models import CommissionLine, FraudReview, LedgerEntry, ReferralAttribution, Settlement
 
 ZERO = Decimal(0)
 SYSTEM_ACTOR = "system"
@@ -225,7 +225,7 @@ def settle_due(
     now = now or timezone.now()
     scope = Q() if settlement_ids is None else Q(pk__in=list(settlement_ids))
     confirmed = _advance(
-        scope & Q(confirmed_at__isnull=True, confirm_due_at__lte=now),
+        scope & Q(confirmed_at__isnull=True, confirm_due_at__lte=now) & ~_held_for_review(),
         from_bucket=Bucket.PENDING,
         to_bucket=Bucket.HOLD,
         kind=Kind.CONFIRMATION,
@@ -245,6 +245,16 @@ def settle_due(
         batch_size=batch_size,
     )
     return SettleResult(confirmed=confirmed, released=released)
+
+
+def _held_for_review() -> Exists:
+    """An order held in fraud review is never confirmed (a subquery: FOR UPDATE cannot lock
+    through the outer join a reverse relation would need)."""
+    return Exists(
+        FraudReview.objects.filter(
+            attribution_id=OuterRef("attribution_id"), status=FraudReview.Status.HELD
+        )
+    )
 
 
 def _advance(

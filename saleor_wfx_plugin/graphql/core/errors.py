@@ -82,6 +82,11 @@ ERROR_CODES = (
     "tax_month_not_filed",
     "encryption_not_configured",
     "encryption_key_missing",
+    # Fraud review, bindings and vouchers
+    "not_held",
+    "balance_frozen",
+    "not_bound",
+    "voucher_exists",
 )
 
 

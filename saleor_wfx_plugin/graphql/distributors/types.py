@@ -148,6 +148,10 @@ class DistributorType(graphene.ObjectType):
     erased_at = graphene.DateTime(
         description="When staff erased the personal data (distributorErasePersonalData)."
     )
+    balance_frozen = graphene.Boolean(
+        required=True,
+        description="Staff froze the balance (distributorBalanceFreeze): no payouts meanwhile.",
+    )
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
 

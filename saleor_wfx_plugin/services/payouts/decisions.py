@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ...domain.settings import ProgramSettings
 from ...lock_objects import lock_payout, lock_settlements
-from ...models import LedgerEntry, Payout, Settlement
+from ...models import Distributor, LedgerEntry, Payout, Settlement
 from ...selectors.balances import balance
 from ..duties import (
     refuse_own_money,
@@ -98,6 +98,10 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
     payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:
         raise payout_error(f"A {payout.status} payout cannot be approved.", "invalid_status")
+    if Distributor.objects.filter(pk=payout.distributor_id, balance_frozen=True).exists():
+        raise payout_error(
+            "This distributor's balance is frozen while staff review it.", "balance_frozen"
+        )
     # Lock, then read: the holds must not move between the check and the decision.
     lock_settlements(
         Settlement.objects.filter(

@@ -65,6 +65,10 @@ def request_payout(
         raise payout_error(
             "Only an active distributor can request a payout.", "inactive_distributor"
         )
+    if distributor.balance_frozen:
+        raise payout_error(
+            "This distributor's balance is frozen while staff review it.", "balance_frozen"
+        )
     minimum = program.payout_minimum(currency)
     if minimum is None:
         raise payout_error(
