@@ -1,0 +1,68 @@
+"""Balance reads do not read the ledger's history: every column the balance and earnings query
+touches is in the covering index, so PostgreSQL answers from the index alone (an index-only
+scan), however many rows a heavy seller's ledger holds. And the sums stay the ledger's."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from saleor_wfx_plugin.models import LedgerEntry
+from saleor_wfx_plugin.selectors.balances import balances, ledger_totals, ledger_totals_rows
+from saleor_wfx_plugin.services.ledger import adjust_balance
+from tests.services.conftest import SERUM
+
+pytestmark = pytest.mark.django_db
+
+
+def test_balances_and_earnings_come_from_the_covering_index_alone(shop, tree):
+    order = shop.place_order([SERUM], referral_code="DDD444")
+    shop.pay(order.order_id)
+    with connection.cursor() as cursor:
+        # A tiny test table would be read whole; forbid that to see whether the index can
+        # answer the query by itself.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        plan = ledger_totals_rows([tree[3].pk, tree[2].pk]).explain()
+
+    assert "Index Only Scan using wfx_ledger_totals" in plan, plan
+
+
+def test_the_read_sums_exactly_what_the_ledger_holds(shop, tree):
+    d = tree[3]
+    for _ in range(3):
+        order = shop.place_order([SERUM], referral_code="DDD444")
+        shop.pay(order.order_id)
+    adjust_balance(
+        distributor_id=d.pk, currency="CNY", amount=Decimal("-12.34"), actor="user:1", reason="x"
+    )
+    adjust_balance(
+        distributor_id=d.pk, currency="HKD", amount=Decimal("5.00"), actor="user:1", reason="y"
+    )
+
+    (cny, hkd) = ledger_totals([d.pk])[d.pk]
+
+    # Three sales of 299.00 at 10 %: 89.70 earned, pending until delivery.
+    assert (cny.currency, cny.accrued, cny.reversed, cny.has_commission) == (
+        "CNY",
+        Decimal("89.70"),
+        Decimal("0.00"),
+        True,
+    )
+    assert (cny.balance.pending, cny.balance.available) == (Decimal("89.70"), Decimal("-12.34"))
+    # HKD only saw an adjustment: a balance, but no earnings.
+    assert (hkd.currency, hkd.balance.available, hkd.has_commission) == (
+        "HKD",
+        Decimal("5.00"),
+        False,
+    )
+    by_bucket: dict[tuple[str, str], Decimal] = {}
+    for row in LedgerEntry.objects.filter(distributor=d):
+        key = (row.currency, row.bucket)
+        by_bucket[key] = by_bucket.get(key, Decimal(0)) + row.amount
+    assert by_bucket == {
+        ("CNY", "pending"): cny.balance.pending,
+        ("CNY", "available"): cny.balance.available,
+        ("HKD", "available"): hkd.balance.available,
+    }
+    assert balances(d) == [cny.balance, hkd.balance]
