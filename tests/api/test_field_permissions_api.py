@@ -128,3 +128,24 @@ def test_a_distributor_sees_staff_not_their_ids(api, paid_seller):
     )["payouts"]["edges"][0]["node"]
     assert finance["approvedBy"] == "user:900"
     assert [e["actor"] for e in finance["events"]] == ["user:4", "user:900"]
+
+
+def test_an_applicant_and_a_distributor_see_staff_not_the_reviewer_or_identity_setter(api, tree):
+    from graphql_relay import to_global_id
+
+    from .test_lifecycle_api import ALICE, APPROVE, REVIEWER, apply
+
+    applied = apply(api, inviteCode="aaa111")
+    approved = api.ok(APPROVE, {"id": applied["application"]["id"]}, viewer=REVIEWER)
+    assert approved["distributorApprove"]["application"]["reviewedBy"] == "user:900"
+    own = api.ok("{ me { application { status reviewedBy } } }", viewer=ALICE)["me"]
+    assert own["application"] == {"status": "APPROVED", "reviewedBy": "staff"}
+
+    api.ok(
+        """mutation($id: ID!) { distributorSetIdentity(id: $id, legalName: "丁大伟",
+             idNumber: "11010519491231002X") { errors { code } } }""",
+        {"id": to_global_id("Distributor", tree[3].pk)},
+        viewer=staff("MANAGE_USERS"),
+    )
+    identity = api.ok("{ me { distributor { identity { setBy } } } }", viewer=D)
+    assert identity["me"]["distributor"]["identity"] == {"setBy": "staff"}

@@ -1,12 +1,15 @@
 """Separation of duties: apps never decide about money, nobody decides about their own, and the
 second-approval threshold cannot be dodged by splitting a payout or an adjustment."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import close_old_connections
 from django.utils import timezone
 
+from saleor_wfx_plugin.errors import LedgerError
 from saleor_wfx_plugin.models import BalanceAdjustment, DistributorEvent, LedgerEntry, Payout
 from saleor_wfx_plugin.selectors.balances import balance
 from saleor_wfx_plugin.services.adjustments import adjust, approve_adjustment, reject_adjustment
@@ -191,3 +194,28 @@ def test_small_adjustments_add_up_over_24_hours_in_either_direction(tree):
     BalanceAdjustment.objects.update(created_at=timezone.now() - timedelta(hours=25))
     assert adjusting(d, "600").status == "applied"
     assert balance(d, "CNY").available == Decimal("2100.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_approving_one_pending_adjustment_at_once_post_it_once(tree):
+    d = tree[3]
+    pending = adjusting(d, "8000")
+    outcomes = []
+
+    def approve(actor):
+        try:
+            approve_adjustment(pending, actor=actor)
+            outcomes.append("applied")
+        except LedgerError as error:
+            outcomes.append(error.code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=approve, args=(f"user:90{n}",)) for n in (1, 2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["applied", "invalid_status", "invalid_status"]
+    assert LedgerEntry.objects.filter(kind="adjustment").count() == 1
+    assert balance(d, "CNY").available == Decimal("8000.00")

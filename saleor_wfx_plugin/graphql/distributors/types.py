@@ -17,7 +17,7 @@ from ...models import (
     DistributorEvent,
 )
 from ..core.connection import CountableConnection, paginate
-from ..core.context import context, is_staff_with, viewer
+from ..core.context import context, is_staff_with, shown_actor, viewer
 from ..core.types import Money, money
 from ..programme.types import GradeType
 from .field_permissions import PERSONAL, require_personal_data_access
@@ -264,6 +264,10 @@ class DistributorApplicationType(graphene.ObjectType):
     created_at = graphene.DateTime(required=True)
 
     @staticmethod
+    def resolve_reviewed_by(root: DistributorApplication, info: Any) -> str:
+        return shown_actor(info, root.reviewed_by)
+
+    @staticmethod
     def resolve_recruiter(root: DistributorApplication, info: Any) -> Distributor | None:
         if not is_staff_with(info, Permission.MANAGE_USERS):
             return None
@@ -434,6 +438,10 @@ class DistributorIdentityType(graphene.ObjectType):
     @staticmethod
     def resolve_id_number(root: Any, info: Any) -> str:
         return str(root.id_number_masked)
+
+    @staticmethod
+    def resolve_set_by(root: Any, info: Any) -> str:
+        return shown_actor(info, str(root.set_by))
 
 
 def resolve_distributor_identity(root: Distributor, info: Any) -> Any:
