@@ -220,3 +220,19 @@ def test_a_multipart_map_path_with_a_non_ascii_digit_is_a_bad_request(client, ap
 
     assert response.status_code == 400
     assert "Bad path" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("payout_id", ["²", "99999999999999999999"])
+def test_a_bank_file_row_naming_no_possible_payout_is_an_invalid_row(tree, payout_id):
+    from saleor_wfx_plugin.services.payouts.bulk import reconcile_bank_file
+
+    data = f"payout_id,reference\n{payout_id},ICBC-0001\n".encode()
+
+    [row] = reconcile_bank_file(data, actor="user:900")
+
+    assert (row.line, row.outcome, row.error.code, row.error.field) == (
+        2,
+        "error",
+        "invalid",
+        "payout_id",
+    )

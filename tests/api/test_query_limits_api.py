@@ -156,3 +156,17 @@ def test_a_query_longer_than_the_limit_is_refused_unparsed(client, api, settings
     assert response.status_code == 400
     assert _codes(response.json()) == ["QueryTooLong"]
     assert _post(client, {"query": padded.strip()}, USERS).status_code == 200
+
+
+def test_every_cost_map_entry_names_a_field_of_the_schema():
+    # As Saleor's validate_cost_map: a renamed field must not silently fall back to cost 1.
+    from saleor_wfx_plugin.graphql.api import schema
+    from saleor_wfx_plugin.graphql.core.validators.query_cost import COST_MAP
+
+    missing = [
+        f"{type_name}.{field}"
+        for type_name, fields in COST_MAP.items()
+        for field in fields
+        if schema.get_type(type_name) is None or field not in schema.get_type(type_name).fields
+    ]
+    assert missing == []

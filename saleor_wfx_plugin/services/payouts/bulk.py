@@ -81,22 +81,27 @@ def reconcile_bank_file(data: bytes, *, actor: str) -> list[RowResult]:
         optional=RECONCILIATION_OPTIONAL_COLUMNS,
         max_rows=MAX_RECONCILIATION_ROWS,
     )
-    wanted = {
-        int(record.cells["payout_id"]) for record in records if record.cells["payout_id"].isdigit()
-    }
+    wanted = {pk for record in records if (pk := _payout_pk(record.cells["payout_id"])) is not None}
     found = {payout.pk: payout for payout in Payout.objects.filter(pk__in=wanted)}
     return [_reconcile_row(record.line, record.cells, found, actor) for record in records]
+
+
+def _payout_pk(raw_id: str) -> int | None:
+    # ASCII digits only (str.isdigit accepts "²", which int() refuses) and within PostgreSQL's
+    # bigint, or the lookup itself fails.
+    if not (raw_id.isascii() and raw_id.isdigit()) or int(raw_id) > 2**63 - 1:
+        return None
+    return int(raw_id)
 
 
 def _reconcile_row(
     line: int, cells: dict[str, str], found: dict[int, Payout], actor: str
 ) -> RowResult:
-    raw_id = cells["payout_id"]
-    if not raw_id.isdigit():
+    payout_id = _payout_pk(cells["payout_id"])
+    if payout_id is None:
         return RowResult(
             line, None, "error", error=payout_error("Not a payout id.", "invalid", "payout_id")
         )
-    payout_id = int(raw_id)
     payout = found.get(payout_id)
     if payout is None:
         return RowResult(

@@ -26,7 +26,7 @@ COST_MAP: dict[str, dict[str, int]] = {
         "orderCommission": 5,
     },
     "Me": {"balances": 3, "earnings": 5, "team": 10, "clicks": 5, "sales": 10},
-    "Distributor": {"earnings": 5, "balances": 3},
+    "Distributor": {"earnings": 5},
     "TeamSummary": {"sales": 10},
 }
 DEFAULT_COMPLEXITY = 1
