@@ -39,6 +39,7 @@ from ..models import (
     Distributor,
     DistributorEvent,
     FraudReview,
+    GroupMember,
     ReferralAttribution,
     ReferralClick,
     Settlement,
@@ -224,13 +225,23 @@ def allow_held_order(order_id: str, *, actor: str, reason: str = "") -> FraudRev
     return review
 
 
-@transaction.atomic
 def reject_held_order(
     order_id: str, *, actor: str, reason: str, settings: ProgramSettings
 ) -> FraudReview:
     """Reverse a held order's commission, every level of it, with the reason on the order's
     audit trail. Later events of the order post nothing again (reconciliation sees the
-    rejection)."""
+    rejection). An order of a group (拼团) no longer counts for it: the group is recounted, and
+    its other orders lose the reward when it drops below its size."""
+    with transaction.atomic():
+        review = _reject(order_id, actor=actor, reason=reason, settings=settings)
+    if GroupMember.objects.filter(attribution_id=review.attribution_id).exists():
+        from .commissions import reconcile_order
+
+        reconcile_order(get_shop(), order_id, settings, event=REJECTED_EVENT)
+    return review
+
+
+def _reject(order_id: str, *, actor: str, reason: str, settings: ProgramSettings) -> FraudReview:
     if not reason.strip():
         raise OrderError(
             "Say why the commission is rejected.", code="reason_required", field="reason"

@@ -91,3 +91,19 @@ def test_the_bonus_stays_within_the_combined_cap(shop, tree, program):
     # 10 + 5 + 2 = 17 %: 3 of the 5 fit under 20 %, 299.00 x 13 % = 38.87.
     assert seller_amounts(orders) == [Decimal("38.87")] * 5
     assert entry_count(orders[0]) == 4  # 3 levels, and one top-up of the seller's line
+
+
+def test_an_order_rejected_in_fraud_review_leaves_the_group(shop, tree, group, program):
+    from saleor_wfx_plugin.services.fraud import reject_held_order
+    from saleor_wfx_plugin.shop import CustomerContacts
+
+    settings = program(fraud_review="true")
+    shop.contacts["4"] = CustomerContacts(addresses=("9 Home Rd, Suzhou",))
+    orders = [buy(shop, group, f"c{i}") for i in range(4)]
+    # The fifth ships to D's own home: held, but it completes the group for now.
+    orders.append(buy(shop, group, "c4", shipping_address="9 home rd suzhou"))
+    assert seller_amounts(orders) == [Decimal("44.85")] * 5
+    reject_held_order(orders[4].order_id, actor="user:staff", reason="D's own", settings=settings)
+    # Four honest customers are not a group of five: back to 10 %, the rejected one at 0.
+    assert seller_amounts(orders) == [Decimal("29.90")] * 4 + [Decimal("0.00")]
+    assert not GroupBuy.objects.get().rewarded
