@@ -15,6 +15,7 @@ from .commissions.schema import (
     CommissionsQueries,
     RefundsQuery,
 )
+from .dashboard.schema import DashboardMutations, DashboardQueries
 from .distributors.schema import DistributorsMutations, DistributorsQueries
 from .money.schema import BatchQuery, MoneyMutations, MoneyQuery, TaxQuery
 from .programme.schema import ProgrammeMutations, ProgrammeQueries
@@ -29,6 +30,7 @@ class Query(
     BatchQuery,
     TaxQuery,
     ProgrammeQueries,
+    DashboardQueries,
     graphene.ObjectType,
 ):
     pass
@@ -39,6 +41,7 @@ class Mutation(
     CommissionsMutations,
     MoneyMutations,
     ProgrammeMutations,
+    DashboardMutations,
     graphene.ObjectType,
 ):
     pass

@@ -69,6 +69,9 @@ class CommissionFilterInput(graphene.InputObjectType):
     distributor = graphene.ID(description="Distributor id (staff only, or the viewer's own).")
     status = graphene.List(graphene.NonNull(CommissionStatusEnum))
     date_range = graphene.Field(DateTimeRangeInput, description="When the order was placed.")
+    level = graphene.List(
+        graphene.NonNull(graphene.Int), description="1 = seller, 2 = upline, 3 = its upline."
+    )
 
 
 def _filter_commissions(queryset: QuerySet[CommissionLine], where: Any) -> QuerySet[CommissionLine]:
@@ -80,6 +83,8 @@ def _filter_commissions(queryset: QuerySet[CommissionLine], where: Any) -> Query
         queryset = queryset.filter(distributor_id=_pk(where["distributor"], "Distributor"))
     if where.get("status"):
         queryset = queryset.filter(commission_status__in=list(where["status"]))
+    if where.get("level"):
+        queryset = queryset.filter(level__in=list(where["level"]))
     date_range = where.get("date_range") or {}
     if date_range.get("gte"):
         queryset = queryset.filter(attribution__placed_at__gte=date_range["gte"])

@@ -19,6 +19,7 @@ from ..core.context import (
     require_permission,
 )
 from ..core.ids import _pk
+from ..core.sorting import CommissionSortingInput, sort_order
 from ..programme.types import ProgrammeSwitchConnection
 from .filters import (
     CommissionFilterInput,
@@ -35,6 +36,11 @@ from .types import (
     OrderAttributionType,
     OrderCommissionType,
 )
+
+COMMISSION_SORT = {
+    "created_at": ("attribution__placed_at", "attribution_id", "level", "id"),
+    "amount": ("net_amount", "id"),
+}
 
 
 class RefundsQuery:
@@ -121,6 +127,7 @@ class CommissionsQueries(graphene.ObjectType):
         first=graphene.Int(),
         after=graphene.String(),
         filter=CommissionFilterInput(),
+        sort_by=CommissionSortingInput(description="Default: newest order first."),
         description="Staff with MANAGE_ORDERS see every commission; a distributor sees their own.",
     )
 
@@ -131,6 +138,7 @@ class CommissionsQueries(graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         queryset = commission_lines()
         where = dict(filter or {})
@@ -141,7 +149,10 @@ class CommissionsQueries(graphene.ObjectType):
             if where.get("distributor") and _pk(where["distributor"], "Distributor") != own.pk:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
             queryset = queryset.filter(distributor=own)
-        return paginate(_filter_commissions(queryset, where), CommissionConnection, first, after)
+        queryset = _filter_commissions(queryset, where)
+        if sort_by:
+            queryset = queryset.order_by(*sort_order(sort_by, COMMISSION_SORT, ()))
+        return paginate(queryset, CommissionConnection, first, after)
 
 
 class CommissionsMutations(graphene.ObjectType):

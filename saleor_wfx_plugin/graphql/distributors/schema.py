@@ -4,13 +4,20 @@ from datetime import date
 from typing import Any
 
 import graphene
-from django.db.models import Count, Q
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from ...auth import Permission
 from ...domain.attribution import normalize_code
 from ...errors import InputError
 from ...models import Distributor, DistributorApplication
 from ...selectors.commissions import commission_lines
+from ...selectors.distributors import (
+    DistributorQuery,
+    DistributorSort,
+    distributor_by_user,
+    staff_distributors,
+)
 from ..commissions.filters import CommissionFilterInput, _filter_commissions
 from ..commissions.types import CommissionConnection
 from ..core.connection import paginate
@@ -22,8 +29,10 @@ from ..core.context import (
     require_permission,
     viewer,
 )
-from ..core.ids import _pk
+from ..core.ids import _pk, decode_id
+from ..core.sorting import ApplicationSortingInput, DistributorSortingInput, sort_order
 from ..money.schema import MoneyMeFields
+from .figures import share_connection_page
 from .filters import ApplicationFilterInput, DistributorFilterInput
 from .mutations.applications import DistributorApply, DistributorApprove, DistributorReject
 from .mutations.identity import DistributorSetIdentity
@@ -159,6 +168,28 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
+def _distributor_query(where: Any, sort_by: Any) -> DistributorQuery:
+    joined = where.get("joined_at") or {}
+    return DistributorQuery(
+        search=where.get("search") or "",
+        statuses=tuple(where.get("status") or ()),
+        grade_id=_pk(where["grade"], "Grade") if where.get("grade") else None,
+        upline_id=_pk(where["upline"], "Distributor") if where.get("upline") else None,
+        joined_from=joined.get("gte"),
+        joined_to=joined.get("lte"),
+        sort=DistributorSort(sort_by.get("field") or DistributorSort.JOINED_AT),
+        descending=(sort_by.get("direction") or "desc") == "desc",
+        sort_currency=sort_by.get("currency") or "",
+    )
+
+
+def _saleor_user_pk(user_id: str) -> str:
+    """Saleor's User global id as the dashboard has it, or the bare primary key."""
+    if user_id.strip().isdigit():
+        return user_id.strip()
+    return decode_id(user_id, "User", field="userId")
+
+
 class DistributorsQueries(graphene.ObjectType):
     """Fields mixed into `Query`."""
 
@@ -168,19 +199,25 @@ class DistributorsQueries(graphene.ObjectType):
         first=graphene.Int(),
         after=graphene.String(),
         filter=DistributorFilterInput(),
+        sort_by=DistributorSortingInput(description="Default: newest first (JOINED_AT DESC)."),
         description="Requires MANAGE_USERS.",
     )
     distributor = graphene.Field(
         DistributorType,
         id=graphene.ID(),
         code=graphene.String(),
-        description="By id or code. Staff with MANAGE_USERS, or the distributor themself.",
+        user_id=graphene.ID(
+            description="The Saleor account's User id (global id, or its primary key), e.g. "
+            "the customer on a dashboard customer page. Null when that customer is not one."
+        ),
+        description="By id, code or userId. Staff with MANAGE_USERS, or the distributor themself.",
     )
     applications = graphene.Field(
         DistributorApplicationConnection,
         first=graphene.Int(),
         after=graphene.String(),
         filter=ApplicationFilterInput(),
+        sort_by=ApplicationSortingInput(description="Default: newest first."),
         description="Requires MANAGE_USERS.",
     )
     poster = graphene.Field(
@@ -201,42 +238,32 @@ class DistributorsQueries(graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
-        queryset = Distributor.objects.select_related("grade", "upline").annotate(
-            direct_downline_count=Count("downline", distinct=True)
-        )
-        where = filter or {}
-        if where.get("search"):
-            term = where["search"].strip()
-            queryset = queryset.filter(
-                Q(code__icontains=term)
-                | Q(name__icontains=term)
-                | Q(email__icontains=term)
-                | Q(phone__icontains=term)
-            )
-        if where.get("status"):
-            queryset = queryset.filter(status__in=list(where["status"]))
-        if where.get("grade"):
-            queryset = queryset.filter(grade_id=_pk(where["grade"], "Grade"))
-        if where.get("upline"):
-            queryset = queryset.filter(upline_id=_pk(where["upline"], "Distributor"))
-        return paginate(
-            queryset.order_by("-created_at", "-id"), DistributorConnection, first, after
-        )
+        query = _distributor_query(filter or {}, sort_by or {})
+        page = paginate(staff_distributors(query), DistributorConnection, first, after)
+        return share_connection_page(page)
 
     @staticmethod
     def resolve_distributor(
-        root: Any, info: Any, id: str | None = None, code: str | None = None
+        root: Any,
+        info: Any,
+        id: str | None = None,
+        code: str | None = None,
+        user_id: str | None = None,
     ) -> Distributor | None:
-        if (id is None) == (code is None):
-            raise InputError("Give either id or code.", code="graphql_error")
-        queryset = Distributor.objects.select_related("grade", "upline")
-        found = (
-            queryset.filter(pk=_pk(id, "Distributor")).first()
-            if id is not None
-            else queryset.filter(code=normalize_code(code or "") or "").first()
-        )
+        if sum(value is not None for value in (id, code, user_id)) != 1:
+            raise InputError(_("Give one of id, code or userId."), code="graphql_error")
+        if user_id is not None:
+            found = distributor_by_user(_saleor_user_pk(user_id))
+        else:
+            queryset = Distributor.objects.select_related("grade", "upline", "upline__upline")
+            found = (
+                queryset.filter(pk=_pk(id, "Distributor")).first()
+                if id is not None
+                else queryset.filter(code=normalize_code(code or "") or "").first()
+            )
         if is_staff_with(info, Permission.MANAGE_USERS):
             return found
         own = context(info).own_distributor()
@@ -252,6 +279,7 @@ class DistributorsQueries(graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
         queryset = DistributorApplication.objects.select_related("recruiter", "distributor")
@@ -263,8 +291,9 @@ class DistributorsQueries(graphene.ObjectType):
             )
         if where.get("status"):
             queryset = queryset.filter(status__in=list(where["status"]))
+        order = sort_order(sort_by, {"created_at": ("created_at", "id")}, ("-created_at", "-id"))
         return paginate(
-            queryset.order_by("-created_at", "-id"),
+            queryset.order_by(*order),
             DistributorApplicationConnection,
             first,
             after,

@@ -21,6 +21,7 @@ from ..core.connection import CountableConnection, paginate
 from ..core.context import context, is_staff_with, viewer
 from ..core.types import Money, money
 from ..programme.types import GradeType
+from .figures import StaffDistributorFields
 
 ZERO = Decimal(0)
 
@@ -94,7 +95,7 @@ class DistributorEventConnection(CountableConnection):
         node = DistributorEventType
 
 
-class DistributorType(graphene.ObjectType):
+class DistributorType(StaffDistributorFields, graphene.ObjectType):
     class Meta:
         name = "Distributor"
         interfaces = (graphene.relay.Node,)

@@ -21,6 +21,7 @@ from ..core.context import (
     require_permission,
 )
 from ..core.ids import get_by_id
+from ..core.sorting import PayoutSortingInput, sort_order
 from ..core.types import CsvExport
 from .filters import PayoutFilterInput, _ledger_of, _payouts_of
 from .mutations.adjustments import BalanceAdjust
@@ -48,6 +49,8 @@ from .types import (
     TaxExportConnection,
     _csv,
 )
+
+PAYOUT_SORT = {"requested_at": ("created_at", "id"), "amount": ("amount", "id")}
 
 
 class MoneyMeFields:
@@ -100,6 +103,7 @@ class MoneyQuery:
         first=graphene.Int(),
         after=graphene.String(),
         filter=PayoutFilterInput(),
+        sort_by=PayoutSortingInput(description="Default: newest request first."),
         description="Requires HANDLE_PAYMENTS.",
     )
     ledger = graphene.Field(
@@ -113,10 +117,18 @@ class MoneyQuery:
 
     @staticmethod
     def resolve_payouts(
-        root: Any, info: Any, first: int | None = None, after: str | None = None, filter: Any = None
+        root: Any,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        return paginate(_payouts_of(Payout.objects.all(), filter), PayoutConnection, first, after)
+        payouts = _payouts_of(Payout.objects.all(), filter)
+        if sort_by:
+            payouts = payouts.order_by(*sort_order(sort_by, PAYOUT_SORT, ()))
+        return paginate(payouts, PayoutConnection, first, after)
 
     @staticmethod
     def resolve_ledger(
