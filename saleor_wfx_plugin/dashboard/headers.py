@@ -8,10 +8,13 @@ own origin may frame them, which suits a dashboard served from the same host.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 
 def dashboard_origins() -> list[str]:
@@ -34,6 +37,12 @@ def _origin(value: str) -> str:
 
 
 def frame_ancestors_policy() -> str:
-    """The `Content-Security-Policy` value for every dashboard page and asset."""
-    sources = ["'self'", *dashboard_origins()]
-    return "frame-ancestors " + " ".join(dict.fromkeys(sources))
+    """The `Content-Security-Policy` value for every dashboard page and asset. A setting that
+    cannot be read fails closed (only the API's own origin), never with an error page; the
+    start-up check wfx.E001 names the mistake."""
+    try:
+        origins = dashboard_origins()
+    except ImproperlyConfigured:
+        logger.exception("wfx.distribution: WFX_DASHBOARD_ORIGINS is not valid")
+        origins = []
+    return "frame-ancestors " + " ".join(dict.fromkeys(["'self'", *origins]))
