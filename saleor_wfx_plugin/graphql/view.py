@@ -10,11 +10,15 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
 from ..errors import ProgrammeError
+from ..i18n import request_language
 from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
 
@@ -62,12 +66,20 @@ def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
+    with translation.override(request_language(request)):
+        response = _graphql_response(request, base_url)
+    # Caches must keep the English and the Chinese answer apart.
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
+
+
+def _graphql_response(request: HttpRequest, base_url: str) -> HttpResponse:
     if request.method == "OPTIONS":
         return _cors(request, HttpResponse(status=200))
     if request.method == "GET" and "query" not in request.GET:
         return HttpResponse(GRAPHIQL_PAGE, content_type="text/html; charset=utf-8")
     if request.method not in {"GET", "POST"}:
-        return _cors(request, _error_response("Use POST (or GET for queries).", 405))
+        return _cors(request, _error_response(_("Use POST (or GET for queries)."), 405))
     try:
         viewer = get_authenticator().viewer_from_request(request)
     except InvalidToken as error:
@@ -76,7 +88,7 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
         return _cors(request, response)
     if viewer.is_storefront_traffic and not get_shop().storefront_traffic_allowed():
         response = _error_response(
-            "Storefront traffic is not allowed.", 401, code=STOREFRONT_TRAFFIC_NOT_ALLOWED
+            _("Storefront traffic is not allowed."), 401, code=STOREFRONT_TRAFFIC_NOT_ALLOWED
         )
         return _cors(request, response)
     try:
@@ -86,7 +98,12 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
     context = RequestContext(request=request, viewer=viewer, base_url=base_url)
     if isinstance(payload, list):
         if len(payload) > MAX_BATCH:
-            return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
+            return _cors(
+                request,
+                _error_response(
+                    _("At most %(max_batch)s operations.") % {"max_batch": MAX_BATCH}, 400
+                ),
+            )
         results = [_execute(item, context, request) for item in payload]
         return _cors(request, JsonResponse(results, safe=False))
     return _cors(request, JsonResponse(_execute(payload, context, request)))
@@ -111,7 +128,7 @@ def _read_operations(request: HttpRequest) -> Any:
     if content_type == "multipart/form-data":
         return _read_multipart(request)
     if content_type not in {"application/json", ""}:
-        raise BadRequest("Send application/json or multipart/form-data.")
+        raise BadRequest(_("Send application/json or multipart/form-data."))
     return _json(request.body.decode("utf-8", errors="replace") or "null", "body")
 
 
@@ -120,12 +137,14 @@ def _read_multipart(request: HttpRequest) -> Any:
     operations = _json(request.POST.get("operations") or "null", "operations")
     files_map = _json(request.POST.get("map") or "{}", "map")
     if not isinstance(files_map, dict):
-        raise BadRequest("`map` must be an object.")
+        raise BadRequest(_("`map` must be an object."))
     for file_key, paths in files_map.items():
         if file_key not in request.FILES:
-            raise BadRequest(f"File {file_key!r} named in `map` was not sent.")
+            raise BadRequest(
+                _("File %(file_key)r named in `map` was not sent.") % {"file_key": file_key}
+            )
         if not isinstance(paths, list):
-            raise BadRequest("`map` values must be lists of paths.")
+            raise BadRequest(_("`map` values must be lists of paths."))
         for path in paths:
             _place_file(operations, str(path), request.FILES[file_key])
     return operations
@@ -136,10 +155,10 @@ def _place_file(operations: Any, path: str, upload: Any) -> None:
     target = operations
     if isinstance(operations, list):
         if not parts[0].isdigit() or int(parts[0]) >= len(operations):
-            raise BadRequest(f"Bad path {path!r} in `map`.")
+            raise BadRequest(_("Bad path %(path)r in `map`.") % {"path": path})
         target = operations[int(parts.pop(0))]
     if not parts or parts[0] != "variables":
-        raise BadRequest(f"Bad path {path!r} in `map`.")
+        raise BadRequest(_("Bad path %(path)r in `map`.") % {"path": path})
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         key: Any = int(part) if isinstance(target, list) and part.isdigit() else part
@@ -149,27 +168,27 @@ def _place_file(operations: Any, path: str, upload: Any) -> None:
             else:
                 target = target[key]
         except (KeyError, IndexError, TypeError):
-            raise BadRequest(f"Bad path {path!r} in `map`.") from None
+            raise BadRequest(_("Bad path %(path)r in `map`.") % {"path": path}) from None
 
 
 def _json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        raise BadRequest(f"`{what}` is not valid JSON.") from None
+        raise BadRequest(_("`%(what)s` is not valid JSON.") % {"what": what}) from None
 
 
 def _execute(payload: Any, context: RequestContext, request: HttpRequest) -> dict[str, Any]:
     from .api import schema
 
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return {"errors": [{"message": "Send a `query` string."}]}
+        return {"errors": [{"message": _("Send a `query` string.")}]}
     variables = payload.get("variables") or {}
     if not isinstance(variables, dict):
-        return {"errors": [{"message": "`variables` must be an object."}]}
+        return {"errors": [{"message": _("`variables` must be an object.")}]}
     query = payload["query"]
     if payload.get("_get") and "mutation" in query.split("{", 1)[0]:
-        return {"errors": [{"message": "Mutations need POST."}]}
+        return {"errors": [{"message": _("Mutations need POST.")}]}
     result = schema.execute(
         query,
         variable_values=variables,
@@ -201,7 +220,7 @@ def _format(error: Exception) -> dict[str, Any]:
     else:
         # Never show a stack trace's message to the client; the log has it.
         logger.error("wfx API error", exc_info=original)
-        formatted["message"] = "Internal Server Error"
+        formatted["message"] = _("Internal Server Error")
         code = type(original).__name__
     formatted["extensions"] = {"exception": {"code": code}}
     return formatted

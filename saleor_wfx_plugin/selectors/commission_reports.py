@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Case as CaseWhen
 from django.db.models import CharField, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from ..domain.money import quantize
 from ..errors import InputError
@@ -101,7 +102,11 @@ def commissions_csv(lines: QuerySet[CommissionLine]) -> str:
     """Every row of `lines` (as `commission_lines()` annotates them), newest order first."""
     if lines.count() > MAX_CSV_ROWS:
         raise InputError(
-            f"More than {MAX_CSV_ROWS} commissions match: narrow the filter (a date range, say).",
+            _(
+                "More than %(max_csv_rows)s commissions match: narrow the filter (a date "
+                "range, say)."
+            )
+            % {"max_csv_rows": MAX_CSV_ROWS},
             code="too_large",
             field="filter",
         )

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..domain.attribution import DistributorStatus
 from ..domain.money import quantize
@@ -51,10 +52,13 @@ class Period:
     @classmethod
     def of(cls, first: date, last: date) -> Period:
         if last < first:
-            raise InputError("dateTo is before dateFrom.", code="invalid", field="dateTo")
+            raise InputError(_("dateTo is before dateFrom."), code="invalid", field="dateTo")
         if (last - first).days + 1 > MAX_PERIOD_DAYS:
             raise InputError(
-                f"A period covers at most {MAX_PERIOD_DAYS} days.", code="invalid", field="dateTo"
+                _("A period covers at most %(max_period_days)s days.")
+                % {"max_period_days": MAX_PERIOD_DAYS},
+                code="invalid",
+                field="dateTo",
             )
         return cls(first, last)
 
@@ -195,7 +199,7 @@ def top_distributors(currency: str, first: date, last: date, limit: int) -> list
     """The sellers with the most sales in the period (own sales, as the sales figures count
     them), with the commission they accrued in it at every level; ties by code."""
     if not 1 <= limit <= 100:
-        raise InputError("first must be between 1 and 100.", code="invalid", field="first")
+        raise InputError(_("first must be between 1 and 100."), code="invalid", field="first")
     period = Period.of(first, last)
     currency = currency.strip().upper()
     sales = dict(

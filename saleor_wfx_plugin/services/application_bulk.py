@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ..errors import DistributorError, ProgrammeError
 from ..models import Distributor, DistributorApplication
 from .applications import approve_application
@@ -32,10 +34,13 @@ class ApplicationResult:
 
 def approve_applications(application_ids: Sequence[int], *, actor: str) -> list[ApplicationResult]:
     if not application_ids:
-        raise DistributorError("List at least one application.", code="required", field="ids")
+        raise DistributorError(_("List at least one application."), code="required", field="ids")
     if len(application_ids) > MAX_BULK_APPLICATIONS:
         raise DistributorError(
-            f"At most {MAX_BULK_APPLICATIONS} applications at once.", code="too_large", field="ids"
+            _("At most %(max_bulk_applications)s applications at once.")
+            % {"max_bulk_applications": MAX_BULK_APPLICATIONS},
+            code="too_large",
+            field="ids",
         )
     found = DistributorApplication.objects.in_bulk(list(application_ids))
     results: list[ApplicationResult] = []
@@ -43,11 +48,11 @@ def approve_applications(application_ids: Sequence[int], *, actor: str) -> list[
     for application_id in application_ids:
         application = found.get(application_id)
         if application is None:
-            error = DistributorError("No such application.", code="not_found", field="ids")
+            error = DistributorError(_("No such application."), code="not_found", field="ids")
             results.append(ApplicationResult(application_id, error=error))
             continue
         if application_id in seen:
-            error = DistributorError("Listed twice; approved once.", code="invalid", field="ids")
+            error = DistributorError(_("Listed twice; approved once."), code="invalid", field="ids")
             results.append(ApplicationResult(application_id, application, error=error))
             continue
         seen.add(application_id)

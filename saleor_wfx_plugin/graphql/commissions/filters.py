@@ -5,6 +5,7 @@ from typing import Any
 
 import graphene
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from ...errors import InputError
 from ...models import (
@@ -28,13 +29,15 @@ def _order_uuid(order_id: str) -> str:
         return str(uuid.UUID(pk))
     except ValueError:
         raise InputError(
-            f"No order with id {order_id!r}.", code="not_found", field="orderId"
+            _("No order with id %(order_id)r.") % {"order_id": order_id},
+            code="not_found",
+            field="orderId",
         ) from None
 
 
 def _find(order_id: str | None, order_number: str | None) -> ReferralAttribution | None:
     if (order_id is None) == (order_number is None):
-        raise InputError("Give either orderId or orderNumber.", code="graphql_error")
+        raise InputError(_("Give either orderId or orderNumber."), code="graphql_error")
     if order_id is not None:
         return find_order(order_id=_order_uuid(order_id))
     return find_order(order_number=order_number)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ...auth import Permission
 from ...errors import InputError
@@ -94,7 +95,7 @@ class AttributionQuery:
 
         require_permission(info, Permission.MANAGE_ORDERS)
         if (order_id is None) == (order_number is None):
-            raise InputError("Give either orderId or orderNumber.", code="graphql_error")
+            raise InputError(_("Give either orderId or orderNumber."), code="graphql_error")
         queryset = ReferralAttribution.objects.select_related("seller")
         if order_id is not None:
             return queryset.filter(order_id=order_id).first()
