@@ -32,8 +32,14 @@ def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
         return None
     try:
         rate = parse_rate(value, field=field)
-    except InvalidRate as error:
-        raise ProgrammeConfigError(str(error), code="invalid", field=field) from None
+    except InvalidRate:
+        # The domain's own wording is English only; this one is translated.
+        raise ProgrammeConfigError(
+            _('%(value)r is not a rate: give a percentage from 0 to 100, e.g. "10" or "2.5".')
+            % {"value": value},
+            code="invalid",
+            field=field,
+        ) from None
     if rate != rate.quantize(Decimal("0.01")):
         raise ProgrammeConfigError(
             _("A rate has at most two decimals."), code="invalid", field=field
