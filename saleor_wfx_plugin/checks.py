@@ -24,3 +24,22 @@ def encryption_keys_check(app_configs: Any = None, **kwargs: Any) -> list[checks
             id="wfx.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def dashboard_origins_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .dashboard.headers import dashboard_origins
+
+    try:
+        dashboard_origins()
+    except ImproperlyConfigured as problem:
+        return [
+            checks.Error(
+                str(problem),
+                hint="Until it is fixed the dashboard pages cannot be framed by any dashboard.",
+                id="wfx.E001",
+            )
+        ]
+    return []

@@ -31,6 +31,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .services.distributors import DistributorError
 
@@ -53,8 +54,11 @@ class UnreadablePersonalData(DistributorError):
 
     def __init__(self) -> None:
         super().__init__(
-            "A stored ID number or account was encrypted with a key that is no longer in "
-            f"{SETTING}. Put the old key back (after the new one) and run wfx_rotate_keys.",
+            _(
+                "A stored ID number or account was encrypted with a key that is no longer in "
+                "%(setting)s. Put the old key back (after the new one) and run wfx_rotate_keys."
+            )
+            % {"setting": SETTING},
             code="encryption_key_missing",
         )
 
@@ -82,9 +86,12 @@ def key_problem() -> str | None:
 def _keys(keys: tuple[str, ...]) -> tuple[Fernet, ...]:
     if not keys:
         raise EncryptionNotConfigured(
-            f"Personal data cannot be stored: {SETTING} is not set. Generate a key with "
-            '`python -c "from cryptography.fernet import Fernet; '
-            'print(Fernet.generate_key().decode())"` and put it in the setting.'
+            _(
+                "Personal data cannot be stored: %(setting)s is not set. Generate a key with "
+                '`python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"` and put it in the setting.'
+            )
+            % {"setting": SETTING}
         )
     fernets = []
     for position, key in enumerate(keys, start=1):
@@ -92,8 +99,11 @@ def _keys(keys: tuple[str, ...]) -> tuple[Fernet, ...]:
             fernets.append(Fernet(key))
         except (ValueError, binascii.Error):
             raise EncryptionNotConfigured(
-                f"Key {position} of {SETTING} is not a Fernet key (32 url-safe base64-encoded "
-                "bytes, as Fernet.generate_key() makes)."
+                _(
+                    "Key %(position)s of %(setting)s is not a Fernet key (32 url-safe "
+                    "base64-encoded bytes, as Fernet.generate_key() makes)."
+                )
+                % {"position": position, "setting": SETTING}
             ) from None
     return tuple(fernets)
 

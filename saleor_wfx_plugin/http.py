@@ -7,6 +7,7 @@ mounts this function at both prefixes). Every link made uses the kept prefix:
     r/<code>                 referral link: counts the visit, redirects to the storefront
     posters/<key>.png        a generated share poster
     documents/<signed id>    an applicant's document, for staff holding a link from the API
+    dashboard/manifest.json  the App manifest Saleor's `appInstall` reads (dashboard/manifest.py)
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
             # prefix are answered where they are (a redirect would lose a POST's body in some).
             return HttpResponseRedirect(kept)
         return graphql_view(request, public_base_url(request))
+    if path == "/dashboard/manifest.json":
+        from .dashboard.views import manifest_view
+
+        return manifest_view(request, public_base_url(request))
     if match := _REFERRAL.fullmatch(path):
         from .links import referral_redirect
 

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from .domain.money import Money, quantize
@@ -125,12 +126,12 @@ def get_or_create_poster(
 ) -> PosterResult:
     if not distributor.is_active:
         raise DistributorError(
-            "Only an active distributor can share posters.", code="inactive_distributor"
+            _("Only an active distributor can share posters."), code="inactive_distributor"
         )
     card = get_shop().product_card(product_id, channel_slug)
     if card is None:
         raise DistributorError(
-            "This product does not exist or is not published in this channel.",
+            _("This product does not exist or is not published in this channel."),
             code="product_not_found",
             field="productId",
         )

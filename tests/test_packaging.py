@@ -69,5 +69,6 @@ def test_the_wheel_ships_migrations_as_the_apps_migrations_package(tmp_path):
     entry_points_txt = next(name for name in names if name.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points_txt).decode()
     assert "[saleor.plugins]" in text
+    assert "saleor_wfx_plugin/locale/zh_Hans/LC_MESSAGES/django.mo" in names
     # No test code or sandbox database leaks into what merchants install.
     assert not any(name.startswith("tests/") for name in names)

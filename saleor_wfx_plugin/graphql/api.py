@@ -16,6 +16,7 @@ from .commissions.schema import (
     RefundsQuery,
 )
 from .core.scalars import tighten_decimal_scalar
+from .dashboard.schema import DashboardMutations, DashboardQueries
 from .distributors.schema import DistributorsMutations, DistributorsQueries
 from .fraud.schema import FraudMutations, FraudQueries
 from .money.schema import BatchQuery, MoneyMutations, MoneyQuery, TaxQuery
@@ -32,6 +33,7 @@ class Query(
     TaxQuery,
     ProgrammeQueries,
     FraudQueries,
+    DashboardQueries,
     graphene.ObjectType,
 ):
     pass
@@ -43,6 +45,7 @@ class Mutation(
     MoneyMutations,
     ProgrammeMutations,
     FraudMutations,
+    DashboardMutations,
     graphene.ObjectType,
 ):
     pass

@@ -14,11 +14,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from graphql import GraphQLError, parse
 from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
 from ..errors import ProgrammeError
+from ..i18n import request_language
 from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
 from .core.validators import (
@@ -74,12 +78,20 @@ def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
+    with translation.override(request_language(request)):
+        response = _graphql_response(request, base_url)
+    # Caches must keep the English and the Chinese answer apart.
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
+
+
+def _graphql_response(request: HttpRequest, base_url: str) -> HttpResponse:
     if request.method == "OPTIONS":
         return _cors(request, HttpResponse(status=200))
     if request.method == "GET" and "query" not in request.GET:
         return _graphiql()
     if request.method not in {"GET", "POST"}:
-        return _cors(request, _error_response("Use POST (or GET for queries).", 405))
+        return _cors(request, _error_response(_("Use POST (or GET for queries)."), 405))
     try:
         payload = _read_operations(request)
     except BadRequest as error:
@@ -88,11 +100,14 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
         return _cors(request, _error_response(str(error), 413, code="RequestTooLarge"))
     except RequestDataTooBig:
         # Django's own cap on what it holds in memory (DATA_UPLOAD_MAX_MEMORY_SIZE).
-        message = "The request body is too large."
+        message = _("The request body is too large.")
         return _cors(request, _error_response(message, 413, code="RequestTooLarge"))
     batched = isinstance(payload, list)
     if batched and len(payload) > MAX_BATCH:
-        return _cors(request, _error_response(f"At most {MAX_BATCH} operations.", 400))
+        return _cors(
+            request,
+            _error_response(_("At most %(max_batch)s operations.") % {"max_batch": MAX_BATCH}, 400),
+        )
     operations, refusal = _prepare_all(payload if batched else [payload])
     if refusal is not None:
         return _cors(
@@ -106,7 +121,7 @@ def graphql_view(request: HttpRequest, base_url: str) -> HttpResponse:
         return _cors(request, response)
     if viewer.is_storefront_traffic and not get_shop().storefront_traffic_allowed():
         response = _error_response(
-            "Storefront traffic is not allowed.", 401, code=STOREFRONT_TRAFFIC_NOT_ALLOWED
+            _("Storefront traffic is not allowed."), 401, code=STOREFRONT_TRAFFIC_NOT_ALLOWED
         )
         return _cors(request, response)
     context = RequestContext(request=request, viewer=viewer, base_url=base_url)
@@ -131,10 +146,10 @@ def _prepare(payload: Any) -> _Operation:
     from .api import schema
 
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-        return _Operation(answer={"errors": [{"message": "Send a `query` string."}]})
+        return _Operation(answer={"errors": [{"message": _("Send a `query` string.")}]})
     variables = payload.get("variables") or {}
     if not isinstance(variables, dict):
-        return _Operation(answer={"errors": [{"message": "`variables` must be an object."}]})
+        return _Operation(answer={"errors": [{"message": _("`variables` must be an object.")}]})
     operation_name = payload.get("operationName")
     if not isinstance(operation_name, str | None):
         return _Operation(answer={"errors": [{"message": "`operationName` must be a string."}]})
@@ -228,7 +243,7 @@ def _read_operations(request: HttpRequest) -> Any:
     if content_type == "multipart/form-data":
         return _read_multipart(request)
     if content_type not in {"application/json", ""}:
-        raise BadRequest("Send application/json or multipart/form-data.")
+        raise BadRequest(_("Send application/json or multipart/form-data."))
     return _json(request.body.decode("utf-8", errors="replace") or "null", "body")
 
 
@@ -242,12 +257,14 @@ def _read_multipart(request: HttpRequest) -> Any:
     operations = _json(request.POST.get("operations") or "null", "operations")
     files_map = _json(request.POST.get("map") or "{}", "map")
     if not isinstance(files_map, dict):
-        raise BadRequest("`map` must be an object.")
+        raise BadRequest(_("`map` must be an object."))
     for file_key, paths in files_map.items():
         if file_key not in request.FILES:
-            raise BadRequest(f"File {file_key!r} named in `map` was not sent.")
+            raise BadRequest(
+                _("File %(file_key)r named in `map` was not sent.") % {"file_key": file_key}
+            )
         if not isinstance(paths, list):
-            raise BadRequest("`map` values must be lists of paths.")
+            raise BadRequest(_("`map` values must be lists of paths."))
         for path in paths:
             _place_file(operations, str(path), request.FILES[file_key])
     return operations
@@ -258,10 +275,10 @@ def _place_file(operations: Any, path: str, upload: Any) -> None:
     target = operations
     if isinstance(operations, list):
         if not _is_index(parts[0]) or int(parts[0]) >= len(operations):
-            raise BadRequest(f"Bad path {path!r} in `map`.")
+            raise BadRequest(_("Bad path %(path)r in `map`.") % {"path": path})
         target = operations[int(parts.pop(0))]
     if not parts or parts[0] != "variables":
-        raise BadRequest(f"Bad path {path!r} in `map`.")
+        raise BadRequest(_("Bad path %(path)r in `map`.") % {"path": path})
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         key: Any = int(part) if isinstance(target, list) and _is_index(part) else part
@@ -271,7 +288,7 @@ def _place_file(operations: Any, path: str, upload: Any) -> None:
             else:
                 target = target[key]
         except (KeyError, IndexError, TypeError):
-            raise BadRequest(f"Bad path {path!r} in `map`.") from None
+            raise BadRequest(_("Bad path %(path)r in `map`.") % {"path": path}) from None
 
 
 def _is_index(part: str) -> bool:
@@ -283,7 +300,7 @@ def _json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        raise BadRequest(f"`{what}` is not valid JSON.") from None
+        raise BadRequest(_("`%(what)s` is not valid JSON.") % {"what": what}) from None
 
 
 def _execute(operation: _Operation, context: RequestContext) -> dict[str, Any]:
@@ -322,7 +339,7 @@ def _format(error: Exception) -> dict[str, Any]:
     else:
         # Never show a stack trace's message to the client; the log has it.
         logger.error("wfx API error", exc_info=original)
-        formatted["message"] = "Internal Server Error"
+        formatted["message"] = _("Internal Server Error")
         code = type(original).__name__
     formatted["extensions"] = {"exception": {"code": code}}
     return formatted

@@ -27,6 +27,8 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..auth import ANONYMOUS, InvalidToken, Viewer
 
@@ -39,9 +41,12 @@ logger = logging.getLogger(__name__)
 # Saleor generates app tokens of exactly this length and looks up no other as an app's.
 APP_TOKEN_LENGTH = 30
 
-EXPIRED_MESSAGE = "The token has expired. Refresh it with tokenRefresh or sign in again."
-INVALID_MESSAGE = "The token is invalid or has been revoked. Sign in again."
-APP_TOKEN_MESSAGE = "The app token is invalid, or its app is inactive or removed."
+# Lazy: put into the response in the language of the request that was refused.
+EXPIRED_MESSAGE = gettext_lazy(
+    "The token has expired. Refresh it with tokenRefresh or sign in again."
+)
+INVALID_MESSAGE = gettext_lazy("The token is invalid or has been revoked. Sign in again.")
+APP_TOKEN_MESSAGE = gettext_lazy("The app token is invalid, or its app is inactive or removed.")
 
 
 class SaleorAuthenticator:
@@ -98,7 +103,9 @@ def _refusal_message(token: str, error: Exception) -> str:
     token_type = _unverified_claims(token).get("type")
     if token_type is not None and token_type not in (JWT_ACCESS_TYPE, JWT_THIRDPARTY_ACCESS_TYPE):
         # A refresh token lives for weeks and is meant only for tokenRefresh.
-        return f"A {token_type!r} token cannot authenticate a request; send an access token."
+        return _("A %(token_type)r token cannot authenticate a request; send an access token.") % {
+            "token_type": token_type
+        }
     # Saleor's own wording ("The authentication method is disabled.", …), as its API gives it.
     return str(error) or INVALID_MESSAGE
 
@@ -127,7 +134,7 @@ def _require_active_app(app_global_id: Any) -> None:
     if type_name != "App" or not str(app_pk).isdigit():
         raise InvalidToken(INVALID_MESSAGE)
     if not App.objects.filter(pk=int(app_pk), is_active=True, removed_at__isnull=True).exists():
-        raise InvalidToken("The app this token was issued to is inactive or removed.")
+        raise InvalidToken(_("The app this token was issued to is inactive or removed."))
 
 
 def _user_viewer(user: User) -> Viewer:

@@ -4,7 +4,7 @@ sum a distributor's rows from the index alone, without reading the table."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -124,6 +124,20 @@ def ledger_totals_rows(distributor_ids: Iterable[int]) -> QuerySet[LedgerEntry, 
         )
         .order_by("distributor_id", "currency")
     )
+
+
+def balances_of_many(distributor_ids: Collection[int]) -> dict[int, list[Balance]]:
+    """`balances` for many distributors (a page of a staff list) in one query."""
+    result: dict[int, list[Balance]] = {pk: [] for pk in distributor_ids}
+    rows = (
+        LedgerEntry.objects.filter(distributor_id__in=list(result))
+        .values("distributor_id", "currency")
+        .annotate(**_sums())
+        .order_by("distributor_id", "currency")
+    )
+    for row in rows:
+        result[row["distributor_id"]].append(_balance(row["currency"], row))
+    return result
 
 
 def balance(distributor: Distributor | int, currency: str) -> Balance:

@@ -156,11 +156,15 @@ def filter_commission_lines(
     order_number: str = "",
     distributor_id: int | None = None,
     statuses: Iterable[str] = (),
+    levels: Iterable[int] = (),
     placed_from: datetime | None = None,
     placed_to: datetime | None = None,
 ) -> QuerySet[CommissionLine]:
     if order_number:
         queryset = queryset.filter(attribution__order_number=order_number)
+    levels = list(levels)
+    if levels:
+        queryset = queryset.filter(level__in=levels)
     if distributor_id is not None:
         queryset = queryset.filter(distributor_id=distributor_id)
     statuses = list(statuses)

@@ -26,33 +26,6 @@ class TeamCounts:
     indirect: int  # recruited by those
 
 
-def staff_distributors(
-    *,
-    search: str = "",
-    statuses: Iterable[str] = (),
-    grade_id: Any = None,
-    upline_id: Any = None,
-) -> QuerySet[Distributor]:
-    """Newest first (index `wfx_distributor_newest`); counts and earnings come per page from
-    the loaders, never per row of the whole table."""
-    queryset = Distributor.objects.select_related("grade", "upline", "identity")
-    if search:
-        queryset = queryset.filter(
-            Q(code__icontains=search)
-            | Q(name__icontains=search)
-            | Q(email__icontains=search)
-            | Q(phone__icontains=search)
-        )
-    statuses = list(statuses)
-    if statuses:
-        queryset = queryset.filter(status__in=statuses)
-    if grade_id is not None:
-        queryset = queryset.filter(grade_id=grade_id)
-    if upline_id is not None:
-        queryset = queryset.filter(upline_id=upline_id)
-    return queryset.order_by("-created_at", "-id")
-
-
 def distributors() -> QuerySet[Distributor]:
     return Distributor.objects.all()
 
@@ -130,7 +103,12 @@ def team_members(distributor: Distributor) -> QuerySet[Distributor]:
     )
 
 
-def staff_applications(*, search: str = "", statuses: Iterable[str] = ()) -> QuerySet[Any]:
+def staff_applications(
+    *,
+    search: str = "",
+    statuses: Iterable[str] = (),
+    order: Iterable[str] = ("-created_at", "-id"),
+) -> QuerySet[Any]:
     queryset = DistributorApplication.objects.select_related("recruiter", "distributor")
     if search:
         queryset = queryset.filter(
@@ -139,7 +117,7 @@ def staff_applications(*, search: str = "", statuses: Iterable[str] = ()) -> Que
     statuses = list(statuses)
     if statuses:
         queryset = queryset.filter(status__in=statuses)
-    return queryset.order_by("-created_at", "-id")
+    return queryset.order_by(*order)
 
 
 def latest_application(user_id: str | None) -> DistributorApplication | None:

@@ -32,7 +32,7 @@ Whichever the month, the value is the same:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -154,6 +154,21 @@ def distributor_sales_summary(
     )
 
 
+def sales_summaries(
+    distributor_ids: Collection[int], month: date, *, basis: SalesBasis
+) -> dict[int, list[SalesFigures]]:
+    """`distributor_sales_summary` for many distributors (a page of a staff list) in one query."""
+    wanted = set(distributor_ids)
+    result: dict[int, list[SalesFigures]] = {pk: [] for pk in wanted}
+    if not wanted:
+        return result
+    figures = _figures_by_currency(month, basis, members=wanted)
+    for (_, member_id), item in sorted(figures.items()):
+        if member_id in wanted:
+            result[member_id].append(item)
+    return result
+
+
 @dataclass(frozen=True)
 class DownlineSales:
     """What the two levels below a distributor sold in a month (their own sales excluded)."""
@@ -171,7 +186,7 @@ def downline_sales(
     orders = dict(
         orders_of_month(month, basis)
         .filter(Q(upline=distributor) | Q(grand_upline=distributor))
-        .filter(_kept_by_customer())
+        .filter(kept_by_customer())
         .values("currency")
         .annotate(count=Count("pk"))
         .values_list("currency", "count")
@@ -193,6 +208,7 @@ def _figures_by_currency(
     *,
     currency: str | None = None,
     member: Distributor | None = None,
+    members: Collection[int] | None = None,
     team_levels: int = MAX_COMMISSION_LEVELS,
 ) -> dict[tuple[str, int], SalesFigures]:
     if not 1 <= team_levels <= MAX_COMMISSION_LEVELS:
@@ -202,14 +218,19 @@ def _figures_by_currency(
         orders = orders.filter(currency=currency)
     if member is not None:
         orders = orders.filter(Q(seller=member) | Q(upline=member) | Q(grand_upline=member))
+    if members is not None:
+        ids = list(members)
+        orders = orders.filter(
+            Q(seller_id__in=ids) | Q(upline_id__in=ids) | Q(grand_upline_id__in=ids)
+        )
     # Grouped by chain, not by order: a distributor sells along few distinct chains, so the rows
     # stay few while every order is summed in the database.
     rows = (
-        orders.annotate(net_sales=_net_goods_value())
+        orders.annotate(net_sales=net_goods_value())
         .values("currency", "seller_id", "upline_id", "grand_upline_id")
         .annotate(
             sales=Coalesce(Sum("net_sales"), Value(ZERO), output_field=_MONEY),
-            kept_orders=Count("pk", filter=_kept_by_customer()),
+            kept_orders=Count("pk", filter=kept_by_customer()),
         )
         .order_by()
     )
@@ -280,14 +301,14 @@ def _kept_share() -> Case:
     )
 
 
-def _net_goods_value() -> ExpressionWrapper:
+def net_goods_value() -> ExpressionWrapper:
     return ExpressionWrapper(
         Coalesce(_goods_value(), Value(ZERO), output_field=_MONEY) * _kept_share(),
         output_field=_SHARE,
     )
 
 
-def _kept_by_customer() -> Q:
+def kept_by_customer() -> Q:
     """Not cancelled and not refunded in full."""
     return Q(cancelled=False) & (
         Q(order_total__gt=0, refunded_amount__lt=F("order_total"))

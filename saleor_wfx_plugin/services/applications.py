@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, normalize_code
@@ -93,20 +94,23 @@ def apply(
     are saved together or not at all."""
     if not viewer.is_customer:
         raise DistributorError(
-            "Sign in with a customer account to apply.", code="not_authenticated"
+            _("Sign in with a customer account to apply."), code="not_authenticated"
         )
     assert viewer.user_id is not None
     # Also links a distributor staff created for this confirmed e-mail address: that customer
     # is already in the programme and must not end up with a second distributor.
     if link_account(viewer) is not None:
-        raise DistributorError("You are already a distributor.", code="already_distributor")
+        raise DistributorError(_("You are already a distributor."), code="already_distributor")
     if _has_pending_application(viewer.user_id):
         raise _pending_error()
     normalized_phone = clean_phone(phone)
     name = (name or viewer.name).strip()
     if len(name) > MAX_NAME_LENGTH:
         raise DistributorError(
-            f"A name is at most {MAX_NAME_LENGTH} characters.", code="name_too_long", field="name"
+            _("A name is at most %(max_name_length)s characters.")
+            % {"max_name_length": MAX_NAME_LENGTH},
+            code="name_too_long",
+            field="name",
         )
     recruiter = _recruiter(invite_code)
     checked_documents = _check_documents(documents, program)
@@ -157,7 +161,7 @@ def _has_pending_application(user_id: str) -> bool:
 
 def _pending_error() -> DistributorError:
     return DistributorError(
-        "Your application is already waiting for review.", code="application_pending"
+        _("Your application is already waiting for review."), code="application_pending"
     )
 
 
@@ -169,7 +173,7 @@ def _recruiter(invite_code: str | None) -> Distributor | None:
     if recruiter is None or not recruiter.is_active:
         # One message for both: an applicant has no business knowing who is suspended.
         raise DistributorError(
-            "That invitation code is not valid.", code="invalid_invite_code", field="inviteCode"
+            _("That invitation code is not valid."), code="invalid_invite_code", field="inviteCode"
         )
     return recruiter
 
@@ -179,13 +183,13 @@ def _check_documents(
 ) -> list[_CheckedDocument]:
     if program.require_documents and not documents:
         raise DistributorError(
-            "Upload your ID card or business licence to apply.",
+            _("Upload your ID card or business licence to apply."),
             code="documents_required",
             field="documents",
         )
     if len(documents) > MAX_DOCUMENTS:
         raise DistributorError(
-            f"Upload at most {MAX_DOCUMENTS} documents.",
+            _("Upload at most %(max_documents)s documents.") % {"max_documents": MAX_DOCUMENTS},
             code="too_many_documents",
             field="documents",
         )
@@ -193,20 +197,22 @@ def _check_documents(
     for upload in documents:
         if upload.kind not in DOCUMENT_KINDS:
             raise DistributorError(
-                f"A document is one of: {', '.join(sorted(DOCUMENT_KINDS))}.",
+                _("A document is one of: %(value)s.")
+                % {"value": ", ".join(sorted(DOCUMENT_KINDS))},
                 code="invalid_document_kind",
                 field="documents",
             )
         if len(upload.content) > MAX_DOCUMENT_BYTES:
             raise DistributorError(
-                f"A document is at most {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB.",
+                _("A document is at most %(value)s MB.")
+                % {"value": MAX_DOCUMENT_BYTES // (1024 * 1024)},
                 code="document_too_large",
                 field="documents",
             )
         content_type = sniff_content_type(upload.content)
         if content_type is None:
             raise DistributorError(
-                "A document must be a JPEG, PNG or WebP photo or a PDF.",
+                _("A document must be a JPEG, PNG or WebP photo or a PDF."),
                 code="invalid_document_type",
                 field="documents",
             )
@@ -254,7 +260,7 @@ def approve_application(
         locked = _locked_pending(application)
         if Distributor.objects.filter(user_id=locked.user_id).exists():
             raise DistributorError(
-                "This customer is already a distributor; reject the application instead.",
+                _("This customer is already a distributor; reject the application instead."),
                 code="already_distributor",
             )
         upline = None
@@ -316,6 +322,7 @@ def _locked_pending(application: DistributorApplication) -> DistributorApplicati
     locked = lock_application(application.pk)
     if locked.status != DistributorApplication.Status.PENDING:
         raise DistributorError(
-            f"This application was already {locked.status}.", code="already_reviewed"
+            _("This application was already %(status)s.") % {"status": locked.status},
+            code="already_reviewed",
         )
     return locked

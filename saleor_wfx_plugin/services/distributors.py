@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..auth import Viewer
 from ..domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
@@ -71,7 +72,7 @@ def create_distributor(
         code = normalize_code(code)
         if code is None or not is_well_formed_code(code):
             raise DistributorError(
-                "A code is 3-32 letters, digits, '-' or '_', starting with a letter or digit.",
+                _("A code is 3-32 letters, digits, '-' or '_', starting with a letter or digit."),
                 code="invalid_code",
                 field="code",
             )
@@ -98,7 +99,7 @@ def create_distributor(
 
 
 def _insert_with_free_code(*, code: str | None, user_id: str | None, **fields: Any) -> Distributor:
-    for _ in range(10):
+    for _attempt in range(10):
         candidate = code or generate_code()
         try:
             with transaction.atomic():
@@ -109,9 +110,9 @@ def _insert_with_free_code(*, code: str | None, user_id: str | None, **fields: A
             )
             if code is not None or user_taken:
                 raise DistributorError(
-                    "This code or user already belongs to a distributor.", code="unique"
+                    _("This code or user already belongs to a distributor."), code="unique"
                 ) from None
-    raise DistributorError("Could not generate a free code; try again.", code="code_exhausted")
+    raise DistributorError(_("Could not generate a free code; try again."), code="code_exhausted")
 
 
 @transaction.atomic
@@ -134,19 +135,22 @@ def create_distributor_by_staff(
     normalized_phone = clean_phone(phone)
     if len(name) > MAX_NAME_LENGTH:
         raise DistributorError(
-            f"A name is at most {MAX_NAME_LENGTH} characters.", code="name_too_long", field="name"
+            _("A name is at most %(max_name_length)s characters.")
+            % {"max_name_length": MAX_NAME_LENGTH},
+            code="name_too_long",
+            field="name",
         )
     user_id = (user_id or "").strip() or None
     lock_distributor_tree()
     if user_id is not None and Distributor.objects.filter(user_id=user_id).exists():
         raise DistributorError(
-            "This customer account already has a distributor.",
+            _("This customer account already has a distributor."),
             code="already_distributor",
             field="userId",
         )
     normalized_code = normalize_code(code)
     if normalized_code is not None and Distributor.objects.filter(code=normalized_code).exists():
-        raise DistributorError("This code is taken.", code="unique", field="code")
+        raise DistributorError(_("This code is taken."), code="unique", field="code")
     upline = _active_upline(upline_code) if normalize_code(upline_code) else None
     grade = _grade(grade_slug) if grade_slug else default_grade()
     return create_distributor(
@@ -169,7 +173,7 @@ def _check_email(email: str) -> None:
             raise ValidationError("too long")
     except ValidationError:
         raise DistributorError(
-            "Enter a valid e-mail address.", code="invalid_email", field="email"
+            _("Enter a valid e-mail address."), code="invalid_email", field="email"
         ) from None
 
 
@@ -178,8 +182,10 @@ def clean_phone(phone: str) -> str:
     normalized = normalize_phone(phone)
     if normalized is None:
         raise DistributorError(
-            "Enter a mainland mobile number (11 digits) or an international number starting "
-            "with +.",
+            _(
+                "Enter a mainland mobile number (11 digits) or an international number "
+                "starting with +."
+            ),
             code="invalid_phone",
             field="phone",
         )
@@ -190,11 +196,11 @@ def _active_upline(upline_code: str | None) -> Distributor:
     upline = lock_distributor_by_code(normalize_code(upline_code) or "")
     if upline is None:
         raise DistributorError(
-            "No distributor has that code.", code="upline_not_found", field="uplineCode"
+            _("No distributor has that code."), code="upline_not_found", field="uplineCode"
         )
     if not upline.is_active:
         raise DistributorError(
-            "That distributor is not active and cannot recruit.",
+            _("That distributor is not active and cannot recruit."),
             code="upline_inactive",
             field="uplineCode",
         )
@@ -204,7 +210,7 @@ def _active_upline(upline_code: str | None) -> Distributor:
 def _grade(slug: str) -> Grade:
     grade = Grade.objects.filter(slug=slug.strip().lower()).first()
     if grade is None:
-        raise DistributorError("There is no such grade.", code="grade_not_found", field="grade")
+        raise DistributorError(_("There is no such grade."), code="grade_not_found", field="grade")
     return grade
 
 
@@ -231,7 +237,7 @@ def change_upline(
         while ancestor_id is not None:
             if ancestor_id == distributor.pk:
                 raise DistributorError(
-                    "That upline is in this distributor's own downline.",
+                    _("That upline is in this distributor's own downline."),
                     code="upline_cycle",
                     field="upline",
                 )
@@ -243,7 +249,7 @@ def change_upline(
         new_upline = locked[new_upline.pk]
         if not new_upline.is_active:
             raise DistributorError(
-                "That distributor is not active and cannot take on a downline.",
+                _("That distributor is not active and cannot take on a downline."),
                 code="upline_inactive",
                 field="upline",
             )
@@ -279,7 +285,8 @@ def suspend_distributor(distributor: Distributor, *, actor: str, reason: str) ->
     locked = lock_distributor(distributor.pk)
     if locked.status != DistributorStatus.ACTIVE:
         raise DistributorError(
-            f"Only an active distributor can be suspended; this one is {locked.status}.",
+            _("Only an active distributor can be suspended; this one is %(status)s.")
+            % {"status": locked.status},
             code="invalid_status",
         )
     locked.status = DistributorStatus.SUSPENDED
@@ -300,12 +307,13 @@ def reactivate_distributor(
     locked = lock_distributor(distributor.pk)
     if locked.erased_at is not None:
         raise DistributorError(
-            "This distributor's personal data was erased; the account cannot be used again.",
+            _("This distributor's personal data was erased; the account cannot be used again."),
             code="erased",
         )
     if locked.status != DistributorStatus.SUSPENDED:
         raise DistributorError(
-            f"Only a suspended distributor can be reactivated; this one is {locked.status}.",
+            _("Only a suspended distributor can be reactivated; this one is %(status)s.")
+            % {"status": locked.status},
             code="invalid_status",
         )
     locked.status = DistributorStatus.ACTIVE

@@ -34,6 +34,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..domain.attribution import DistributorStatus
 from ..domain.masking import ERASED
@@ -99,7 +100,7 @@ def erase_personal_data(distributor: Distributor, *, actor: str, reason: str) ->
         # Linked to a customer account between the read and the lock: that account's
         # applications are not locked. Rare; the next try sees the link.
         raise DistributorError(
-            "The distributor changed meanwhile; try again.", code="invalid_status"
+            _("The distributor changed meanwhile; try again."), code="invalid_status"
         )
     _refuse_unless_departed(locked, applications)
     payouts = lock_payouts_of_distributor(locked.pk)
@@ -212,12 +213,12 @@ def _refuse_unless_departed(
 ) -> None:
     if distributor.status == DistributorStatus.ACTIVE:
         raise DistributorError(
-            "Suspend the distributor first: an active distributor is still in the programme.",
+            _("Suspend the distributor first: an active distributor is still in the programme."),
             code="invalid_status",
         )
     if any(a.status == DistributorApplication.Status.PENDING for a in applications):
         raise DistributorError(
-            "An application of this person is waiting for review; decide it first.",
+            _("An application of this person is waiting for review; decide it first."),
             code="application_pending",
         )
 
@@ -226,8 +227,11 @@ def _refuse_unless_settled(distributor: Distributor, payouts: list[Payout]) -> N
     unfinished = [payout.pk for payout in payouts if payout.status in UNFINISHED]
     if unfinished:
         raise DistributorError(
-            f"Payouts {', '.join(map(str, unfinished))} are not finished: pay, reject or fail "
-            "them first (they need the payee's details).",
+            _(
+                "Payouts %(value)s are not finished: pay, reject or fail them first (they need "
+                "the payee's details)."
+            )
+            % {"value": ", ".join(map(str, unfinished))},
             code="open_payouts",
         )
     owed = []
@@ -242,19 +246,24 @@ def _refuse_unless_settled(distributor: Distributor, payouts: list[Payout]) -> N
                 owed.append(f"{amount} {row.currency} {label}")
     if owed:
         raise DistributorError(
-            "Money is still owed either way: "
-            + ", ".join(owed)
-            + ". Pay it out, or adjust the balance (a negative one is the shop's claim), and "
-            "wait for pending and held commission to settle or be reversed.",
+            _(
+                "Money is still owed either way: %(owed)s. Pay it out, or adjust the balance (a "
+                "negative one is the shop's claim), and wait for pending and held commission to "
+                "settle or be reversed."
+            )
+            % {"owed": ", ".join(owed)},
             code="balance_not_settled",
         )
     unfiled = _tax_months_not_filed(payouts)
     if unfiled:
         months = ", ".join(f"{month:%Y-%m}" for month in unfiled)
         raise DistributorError(
-            f"The withholding return of {months} has not been exported since this "
-            "distributor's payouts in it last changed; it needs their name and ID number. "
-            "Export it (taxWithholdingExport) once the month is over, then erase.",
+            _(
+                "The withholding return of %(months)s has not been exported since this "
+                "distributor's payouts in it last changed; it needs their name and ID number. "
+                "Export it (taxWithholdingExport) once the month is over, then erase."
+            )
+            % {"months": months},
             code="tax_month_not_filed",
         )
 

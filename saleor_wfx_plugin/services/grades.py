@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..domain.attribution import DistributorStatus
 from ..domain.settings import ProgramSettings
@@ -70,7 +71,7 @@ def parse_month(text: str) -> date:
         return date(year, month, 1)
     except ValueError:
         raise ProgrammeConfigError(
-            f"{text!r} is not a month; write it as YYYY-MM, e.g. 2025-03.",
+            _("%(text)r is not a month; write it as YYYY-MM, e.g. 2025-03.") % {"text": text},
             code="invalid_month",
             field="month",
         ) from None
@@ -87,18 +88,19 @@ def set_grade(
     reason = reason.strip()
     if not reason:
         raise ProgrammeConfigError(
-            "Say why the grade changes: the reason is kept in the distributor's history.",
+            _("Say why the grade changes: the reason is kept in the distributor's history."),
             code="reason_required",
             field="reason",
         )
     if len(reason) > REASON_MAX_LENGTH:
         raise ProgrammeConfigError(
-            f"Keep the reason to {REASON_MAX_LENGTH} characters.",
+            _("Keep the reason to %(reason_max_length)s characters.")
+            % {"reason_max_length": REASON_MAX_LENGTH},
             code="reason_too_long",
             field="reason",
         )
     if grade is None:
-        raise ProgrammeConfigError("Choose a grade.", code="grade_required", field="grade")
+        raise ProgrammeConfigError(_("Choose a grade."), code="grade_required", field="grade")
     if not actor:
         raise ValueError("a grade change needs the actor who made it")
     with transaction.atomic():

@@ -23,6 +23,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import encryption
 from ..domain.masking import mask_identity_number
@@ -109,7 +110,10 @@ def clean_id_number(value: str, *, code: str = "invalid_id_number") -> str:
     number = value.strip().upper()
     if not is_valid_resident_id(number):
         raise DistributorError(
-            "That resident ID number is not valid (18 characters, with a correct check character).",
+            _(
+                "That resident ID number is not valid (18 characters, with a correct check "
+                "character)."
+            ),
             code=code,
             field="idNumber",
         )
@@ -119,10 +123,13 @@ def clean_id_number(value: str, *, code: str = "invalid_id_number") -> str:
 def _clean_legal_name(value: str) -> str:
     name = value.strip()
     if not name:
-        raise DistributorError("Enter the name on the ID card.", code="required", field="legalName")
+        raise DistributorError(
+            _("Enter the name on the ID card."), code="required", field="legalName"
+        )
     if len(name) > MAX_LEGAL_NAME_LENGTH:
         raise DistributorError(
-            f"A name has at most {MAX_LEGAL_NAME_LENGTH} characters.",
+            _("A name has at most %(max_legal_name_length)s characters.")
+            % {"max_legal_name_length": MAX_LEGAL_NAME_LENGTH},
             code="name_too_long",
             field="legalName",
         )
@@ -191,7 +198,7 @@ def set_identity(
         return distributor  # a retried call: nothing changes, nothing is recorded
     if current is not None and not reason:
         raise DistributorError(
-            "Say why the identity changes.", code="reason_required", field="reason"
+            _("Say why the identity changes."), code="reason_required", field="reason"
         )
     identity = _person(number, name)
     if identity.legal_name != name:
@@ -223,7 +230,7 @@ def identity_for_payout_request(
     if current is not None:
         if sent and not is_number_of(current, sent):
             raise DistributorError(
-                "This is not the resident ID number on file. Staff change it on request.",
+                _("This is not the resident ID number on file. Staff change it on request."),
                 code="identity_mismatch",
                 field="idNumber",
             )
@@ -232,7 +239,7 @@ def identity_for_payout_request(
         if required:
             # The merchant files the withholding under the payee's resident ID.
             raise DistributorError(
-                "A resident ID number is required for tax.",
+                _("A resident ID number is required for tax."),
                 code="id_number_required",
                 field="idNumber",
             )
@@ -241,7 +248,7 @@ def identity_for_payout_request(
     if identity.legal_name != payee_name.strip():
         # Somebody else's number, or a different name than staff verified: only staff decide.
         raise DistributorError(
-            "This resident ID number is on file under another name. Ask staff to check it.",
+            _("This resident ID number is on file under another name. Ask staff to check it."),
             code="identity_mismatch",
             field="idNumber",
         )
@@ -252,6 +259,6 @@ def identity_for_payout_request(
 def refuse_if_erased(distributor: Distributor) -> None:
     if distributor.erased_at is not None:
         raise DistributorError(
-            "This distributor's personal data was erased; the account cannot be used again.",
+            _("This distributor's personal data was erased; the account cannot be used again."),
             code="erased",
         )

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from ..domain.attribution import DistributorStatus, is_well_formed_code, normalize_code
 from ..domain.phones import normalize_phone
@@ -141,7 +142,7 @@ def _report(
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _FileRejected(
-            _file_error("encoding", "This file is UTF-16; save it as 'CSV UTF-8' instead.")
+            _file_error("encoding", _("This file is UTF-16; save it as 'CSV UTF-8' instead."))
         )
     try:
         return data.decode("utf-8-sig")
@@ -151,18 +152,21 @@ def _decode(data: bytes) -> str:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise _FileRejected(
-            _file_error("encoding", "The file is neither UTF-8 nor GB18030; save it as CSV.")
+            _file_error("encoding", _("The file is neither UTF-8 nor GB18030; save it as CSV."))
         ) from None
 
 
 def _read_rows(data: bytes) -> list[_Row]:
     if len(data) > MAX_BYTES:
         raise _FileRejected(
-            _file_error("too_large", f"The file is over {MAX_BYTES // (1024 * 1024)} MB.")
+            _file_error(
+                "too_large",
+                _("The file is over %(value)s MB.") % {"value": MAX_BYTES // (1024 * 1024)},
+            )
         )
     text = _decode(data)
     if not text.strip():
-        raise _FileRejected(_file_error("empty", "The file is empty."))
+        raise _FileRejected(_file_error("empty", _("The file is empty.")))
     header_line = next(line for line in text.splitlines() if line.strip())
     # Column names never contain either separator, so the header alone tells which one is used.
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
@@ -180,19 +184,28 @@ def _read_rows(data: bytes) -> list[_Row]:
                 records.append((first_line, [cell.strip() for cell in cells]))
     except csv.Error as error:
         raise _FileRejected(
-            ImportRowError(reader.line_num, "", "malformed", f"The CSV cannot be read: {error}.")
+            ImportRowError(
+                reader.line_num,
+                "",
+                "malformed",
+                _("The CSV cannot be read: %(error)s.") % {"error": error},
+            )
         ) from None
     if not records:
-        raise _FileRejected(_file_error("empty", "The file has no header row."))
+        raise _FileRejected(_file_error("empty", _("The file has no header row.")))
     (header_at, header), *data_records = records
     if len(data_records) > MAX_ROWS:
         raise _FileRejected(
-            _file_error("too_large", f"The file has {len(data_records)} rows; at most {MAX_ROWS}."),
+            _file_error(
+                "too_large",
+                _("The file has %(len)s rows; at most %(max_rows)s.")
+                % {"len": len(data_records), "max_rows": MAX_ROWS},
+            ),
             rows=len(data_records),
         )
     columns = _read_header(header_at, header)
     if not data_records:
-        raise _FileRejected(_file_error("empty", "The file has a header but no rows."))
+        raise _FileRejected(_file_error("empty", _("The file has a header but no rows.")))
     return [_parse_record(line, cells, columns) for line, cells in data_records]
 
 
@@ -203,14 +216,26 @@ def _read_header(line: int, header: list[str]) -> list[str]:
         # A misspelt column would otherwise be dropped silently, e.g. every upline lost.
         problems.append(
             ImportRowError(
-                line, name, "unknown_column", f"Unknown column '{name}'; known: {KNOWN_COLUMNS}."
+                line,
+                name,
+                "unknown_column",
+                _("Unknown column '%(name)s'; known: %(known_columns)s.")
+                % {"name": name, "known_columns": KNOWN_COLUMNS},
             )
         )
     for name in sorted({c for c in columns if columns.count(c) > 1}):
-        problems.append(ImportRowError(line, name, "duplicate_column", f"'{name}' appears twice."))
+        problems.append(
+            ImportRowError(
+                line, name, "duplicate_column", _("'%(name)s' appears twice.") % {"name": name}
+            )
+        )
     for name in REQUIRED_COLUMNS:
         if name not in columns:
-            problems.append(ImportRowError(line, name, "missing_column", f"No '{name}' column."))
+            problems.append(
+                ImportRowError(
+                    line, name, "missing_column", _("No '%(name)s' column.") % {"name": name}
+                )
+            )
     if problems:
         raise _FileRejected(*problems)
     return columns
@@ -272,30 +297,41 @@ def _check_row(
             row,
             "",
             "extra_cells",
-            f"This row has {row.extra_cells} cells but the header fewer; put values that contain "
-            "the separator in double quotes.",
+            _(
+                "This row has %(extra_cells)s cells but the header fewer; put values that "
+                "contain the separator in double quotes."
+            )
+            % {"extra_cells": row.extra_cells},
         )
     for column in row.unreadable:
         problems.add(
-            row, column, "invalid", "This cell contains a NUL character (\\x00); retype it."
+            row, column, "invalid", _("This cell contains a NUL character (\\x00); retype it.")
         )
     if "email" in row.unreadable:
         pass
     elif not row.email:
-        problems.add(row, "email", "required", "An e-mail address is required.")
+        problems.add(row, "email", "required", _("An e-mail address is required."))
     elif not _is_valid_email(row.email):
-        problems.add(row, "email", "invalid_email", f"'{row.email}' is not a valid e-mail address.")
+        problems.add(
+            row,
+            "email",
+            "invalid_email",
+            _("'%(email)s' is not a valid e-mail address.") % {"email": row.email},
+        )
     if "phone" in row.unreadable:
         pass
     elif not row.phone:
-        problems.add(row, "phone", "required", "A phone number is required.")
+        problems.add(row, "phone", "required", _("A phone number is required."))
     elif (phone := normalize_phone(row.phone)) is None:
         problems.add(
             row,
             "phone",
             "invalid_phone",
-            f"'{row.phone}' is neither a mainland mobile number (11 digits starting 13-19) nor "
-            "an international number starting with +.",
+            _(
+                "'%(phone)s' is neither a mainland mobile number (11 digits starting 13-19) "
+                "nor an international number starting with +."
+            )
+            % {"phone": row.phone},
         )
     else:
         row.phone = phone
@@ -304,8 +340,11 @@ def _check_row(
             row,
             "code",
             "invalid_code",
-            f"'{row.code}' is not a valid code: 3-32 letters, digits, '-' or '_', starting with "
-            "a letter or digit.",
+            _(
+                "'%(code)s' is not a valid code: 3-32 letters, digits, '-' or '_', starting "
+                "with a letter or digit."
+            )
+            % {"code": row.code},
         )
     if row.grade_slug is None:
         row.grade = lowest_grade
@@ -314,20 +353,26 @@ def _check_row(
             row,
             "grade",
             "grade_not_found",
-            f"No grade '{row.grade_slug}'; the grades are: {', '.join(sorted(grades))}.",
+            _("No grade '%(grade_slug)s'; the grades are: %(value)s.")
+            % {"grade_slug": row.grade_slug, "value": ", ".join(sorted(grades))},
         )
     else:
         row.grade = grade
     if len(row.name) > MAX_NAME_LENGTH:
         problems.add(
-            row, "name", "name_too_long", f"A name has at most {MAX_NAME_LENGTH} characters."
+            row,
+            "name",
+            "name_too_long",
+            _("A name has at most %(max_name_length)s characters.")
+            % {"max_name_length": MAX_NAME_LENGTH},
         )
     if row.user_id is not None and len(row.user_id) > MAX_USER_ID_LENGTH:
         problems.add(
             row,
             "user_id",
             "user_id_too_long",
-            f"A user id has at most {MAX_USER_ID_LENGTH} characters.",
+            _("A user id has at most %(max_user_id_length)s characters.")
+            % {"max_user_id_length": MAX_USER_ID_LENGTH},
         )
 
 
@@ -374,21 +419,29 @@ def _check_unique(rows: list[_Row], problems: _Problems) -> None:
                 continue
             earlier = first_line.setdefault((field, key), row.line)
             if earlier != row.line:
-                problems.add(row, field, "duplicate_in_file", f"Same {field} as line {earlier}.")
+                problems.add(
+                    row,
+                    field,
+                    "duplicate_in_file",
+                    _("Same %(field)s as line %(earlier)s.") % {"field": field, "earlier": earlier},
+                )
         if row.email and row.email.lower() in taken_emails:
             problems.add(
-                row, "email", "already_distributor", "This e-mail is already a distributor's."
+                row, "email", "already_distributor", _("This e-mail is already a distributor's.")
             )
         if row.code and row.code in taken_codes:
             problems.add(
-                row, "code", "unique", f"Code {row.code} already belongs to a distributor."
+                row,
+                "code",
+                "unique",
+                _("Code %(code)s already belongs to a distributor.") % {"code": row.code},
             )
         if row.user_id and row.user_id in taken_user_ids:
             problems.add(
                 row,
                 "user_id",
                 "already_distributor",
-                f"User {row.user_id} is already a distributor.",
+                _("User %(user_id)s is already a distributor.") % {"user_id": row.user_id},
             )
 
 
@@ -414,14 +467,16 @@ def _resolve_uplines(rows: list[_Row], problems: _Problems, *, lock: bool) -> No
                 row,
                 "upline_code",
                 "upline_not_found",
-                f"No distributor or row of this file has code {row.upline_code}.",
+                _("No distributor or row of this file has code %(upline_code)s.")
+                % {"upline_code": row.upline_code},
             )
         elif not upline.is_active:
             problems.add(
                 row,
                 "upline_code",
                 "upline_inactive",
-                f"Upline {upline.code} is {upline.status}; only an active distributor can recruit.",
+                _("Upline %(code)s is %(status)s; only an active distributor can recruit.")
+                % {"code": upline.code, "status": upline.status},
             )
         else:
             row.existing_upline = upline
@@ -446,7 +501,8 @@ def _find_cycles(rows: list[_Row], problems: _Problems) -> None:
                     by_line[member],
                     "upline_code",
                     "upline_cycle",
-                    f"The rows on lines {described} are each other's uplines.",
+                    _("The rows on lines %(described)s are each other's uplines.")
+                    % {"described": described},
                 )
         for visited in path:
             state[visited] = finished

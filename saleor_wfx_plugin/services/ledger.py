@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..domain.calendar import add_business_days
 from ..domain.money import quantize
@@ -358,15 +359,19 @@ def clean_adjustment(currency: str, amount: Decimal, reason: str) -> tuple[str, 
     currency = currency.strip().upper()
     if not CURRENCY_CODE.fullmatch(currency):
         raise LedgerError(
-            "A currency is a 3-letter ISO 4217 code such as CNY.", code="invalid", field="currency"
+            _("A currency is a 3-letter ISO 4217 code such as CNY."),
+            code="invalid",
+            field="currency",
         )
     if not reason.strip():
-        raise LedgerError("Say why the balance changes.", code="reason_required", field="reason")
+        raise LedgerError(_("Say why the balance changes."), code="reason_required", field="reason")
     if not amount.is_finite() or not amount:
-        raise LedgerError("An adjustment needs an amount.", code="invalid", field="amount")
+        raise LedgerError(_("An adjustment needs an amount."), code="invalid", field="amount")
     if amount != quantize(amount, currency):
         raise LedgerError(
-            f"Too many decimals for {currency}.", code="invalid_amount", field="amount"
+            _("Too many decimals for %(currency)s.") % {"currency": currency},
+            code="invalid_amount",
+            field="amount",
         )
     return currency, reason.strip()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..domain.attribution import (
     AttributionSource,
@@ -57,14 +58,16 @@ def find_attribution(
     """The attribution of one order, by Saleor's order id or its number; a clear error otherwise."""
     if (order_id is None) == (order_number is None):
         raise OrderError(
-            "Give either the order's id or its number.", code="required", field="orderNumber"
+            _("Give either the order's id or its number."), code="required", field="orderNumber"
         )
     if order_id is not None:
         try:
             UUID(str(order_id))
         except ValueError:
             raise OrderError(
-                f"{order_id!r} is not a Saleor order id.", code="not_found", field="orderId"
+                _("%(order_id)r is not a Saleor order id.") % {"order_id": order_id},
+                code="not_found",
+                field="orderId",
             ) from None
         found = ReferralAttribution.objects.filter(order_id=order_id).first()
         field = "orderId"
@@ -73,8 +76,10 @@ def find_attribution(
         field = "orderNumber"
     if found is None:
         raise OrderError(
-            "The programme has no record of that order: it carried no referral code and no "
-            "bound customer.",
+            _(
+                "The programme has no record of that order: it carried no referral code and no "
+                "bound customer."
+            ),
             code="not_found",
             field=field,
         )
@@ -98,7 +103,7 @@ def attribute_by_hand(
     program = shop.program_settings()
     if program is None:
         raise OrderError(
-            "The programme is switched off: switch it on to attribute orders.",
+            _("The programme is switched off: switch it on to attribute orders."),
             code="program_inactive",
         )
     with transaction.atomic():
@@ -107,23 +112,29 @@ def attribute_by_hand(
         assert current is not None  # attributions are never deleted
         if current.code_rejection != RejectionReason.PROGRAMME_OFF:
             raise OrderError(
-                f"Order {current.order_number} was not placed while the programme was off "
-                f"({current.code_rejection or current.source}); only such orders are attributed "
-                "by hand.",
+                _(
+                    "Order %(order_number)s was not placed while the programme was off "
+                    "(%(value)s); only such orders are attributed by hand."
+                )
+                % {
+                    "order_number": current.order_number,
+                    "value": current.code_rejection or current.source,
+                },
                 code="not_programme_off",
                 field="orderNumber",
             )
         code = normalize_code(distributor_code) or normalize_code(current.submitted_code)
         if code is None:
             raise OrderError(
-                "The order carries no referral code: name the distributor.",
+                _("The order carries no referral code: name the distributor."),
                 code="required",
                 field="distributorCode",
             )
         order = shop.load_order(str(current.order_id), program)
         if order is None:
             raise OrderError(
-                f"Saleor no longer has order {current.order_number}.",
+                _("Saleor no longer has order %(order_number)s.")
+                % {"order_number": current.order_number},
                 code="not_found",
                 field="orderNumber",
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ..domain.rate_cap import RateSource
 from ..domain.rates import InvalidRate, parse_rate
@@ -27,14 +28,22 @@ _UNSET = object()
 def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
     if value is None:
         if required:
-            raise ProgrammeConfigError("A rate is required.", code="required", field=field)
+            raise ProgrammeConfigError(_("A rate is required."), code="required", field=field)
         return None
     try:
         rate = parse_rate(value, field=field)
-    except InvalidRate as error:
-        raise ProgrammeConfigError(str(error), code="invalid", field=field) from None
+    except InvalidRate:
+        # The domain's own wording is English only; this one is translated.
+        raise ProgrammeConfigError(
+            _('%(value)r is not a rate: give a percentage from 0 to 100, e.g. "10" or "2.5".')
+            % {"value": value},
+            code="invalid",
+            field=field,
+        ) from None
     if rate != rate.quantize(Decimal("0.01")):
-        raise ProgrammeConfigError("A rate has at most two decimals.", code="invalid", field=field)
+        raise ProgrammeConfigError(
+            _("A rate has at most two decimals."), code="invalid", field=field
+        )
     return rate
 
 
@@ -66,7 +75,9 @@ def _amount(value: Any, field: str) -> Decimal | None:
         return None
     amount = Decimal(str(value))
     if not amount.is_finite() or amount <= 0:
-        raise ProgrammeConfigError("A threshold is a positive amount.", code="invalid", field=field)
+        raise ProgrammeConfigError(
+            _("A threshold is a positive amount."), code="invalid", field=field
+        )
     return amount
 
 
@@ -80,13 +91,13 @@ def _apply_grade_input(
     if "name" in data:
         name = (data["name"] or "").strip()
         if not name:
-            raise ProgrammeConfigError("A grade needs a name.", code="required", field="name")
+            raise ProgrammeConfigError(_("A grade needs a name."), code="required", field="name")
         grade.name = name[:100]
     if "slug" in data or not grade.slug:
         slug = slugify(data.get("slug") or grade.name, allow_unicode=False)
         if not slug:
             raise ProgrammeConfigError(
-                "Give the grade a slug of latin letters, digits or '-'.",
+                _("Give the grade a slug of latin letters, digits or '-'."),
                 code="required",
                 field="slug",
             )
@@ -96,7 +107,7 @@ def _apply_grade_input(
         _check_rate_cap(grade.seller_rate, f"grade {grade.name}", program)
     if "rank" in data and data["rank"] is not None:
         if data["rank"] < 0:
-            raise ProgrammeConfigError("Rank is 0 or more.", code="invalid", field="rank")
+            raise ProgrammeConfigError(_("Rank is 0 or more."), code="invalid", field="rank")
         grade.rank = data["rank"]
     for key, field in (
         ("upgrade_min_sales", "upgradeMinSales"),
@@ -109,19 +120,22 @@ def _apply_grade_input(
         orders = data["upgrade_min_orders"]
         if orders is not None and orders < 1:
             raise ProgrammeConfigError(
-                "A minimum order count is 1 or more.", code="invalid", field="upgradeMinOrders"
+                _("A minimum order count is 1 or more."), code="invalid", field="upgradeMinOrders"
             )
         grade.upgrade_min_orders = orders
     if "upgrade_currency" in data:
         grade.upgrade_currency = (data["upgrade_currency"] or "").strip().upper()
     if grade.upgrade_currency and not re.fullmatch("[A-Z]{3}", grade.upgrade_currency):
         raise ProgrammeConfigError(
-            f"Unknown currency {grade.upgrade_currency!r}.", code="invalid", field="upgradeCurrency"
+            _("Unknown currency %(upgrade_currency)r.")
+            % {"upgrade_currency": grade.upgrade_currency},
+            code="invalid",
+            field="upgradeCurrency",
         )
     has_threshold = grade.upgrade_min_sales is not None or grade.upgrade_min_team_sales is not None
     if has_threshold and not grade.upgrade_currency:
         raise ProgrammeConfigError(
-            "A sales threshold needs its currency.", code="required", field="upgradeCurrency"
+            _("A sales threshold needs its currency."), code="required", field="upgradeCurrency"
         )
 
 
@@ -138,9 +152,12 @@ def _check_team_sales_rules_allowed(
     if program is not None and program.grade_team_sales_rules:
         return
     raise ProgrammeConfigError(
-        "Grade criteria on team sales are switched off. Pay computed from a downline's sales "
-        "(团队计酬) is a pyramid-selling behaviour under 禁止传销条例 art. 7(3); if your "
-        "programme may use it, switch on grade_team_sales_rules in the plugin's settings first.",
+        _(
+            "Grade criteria on team sales are switched off. Pay computed from a downline's "
+            "sales (团队计酬) is a pyramid-selling behaviour under 禁止传销条例 art. 7(3); if your "
+            "programme may use it, switch on grade_team_sales_rules in the plugin's "
+            "settings first."
+        ),
         code="team_sales_rules_off",
         field="upgradeMinTeamSales",
     )
@@ -152,7 +169,9 @@ def _save_grade(grade: Grade) -> Grade:
             grade.save()
     except IntegrityError:
         raise ProgrammeConfigError(
-            f"A grade with slug {grade.slug!r} exists.", code="unique", field="slug"
+            _("A grade with slug %(slug)r exists.") % {"slug": grade.slug},
+            code="unique",
+            field="slug",
         ) from None
     return grade
 
@@ -183,7 +202,8 @@ def delete_grade(grade: Grade) -> None:
     in_use = Distributor.objects.filter(grade=grade).count()
     if in_use:
         raise ProgrammeConfigError(
-            f"{in_use} distributor(s) hold this grade; move them to another grade first.",
+            _("%(in_use)s distributor(s) hold this grade; move them to another grade first.")
+            % {"in_use": in_use},
             code="grade_in_use",
             field="id",
         )
@@ -203,7 +223,9 @@ def create_rule(*, scope: str, saleor_id: str, seller_rate: Any, note: str = "")
             rule.save()
     except IntegrityError:
         raise ProgrammeConfigError(
-            f"That {scope} already has a rule; update it instead.", code="unique", field="target"
+            _("That %(scope)s already has a rule; update it instead.") % {"scope": scope},
+            code="unique",
+            field="target",
         ) from None
     return rule
 

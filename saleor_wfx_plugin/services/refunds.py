@@ -13,6 +13,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..domain.money import quantize
 from ..domain.orders import OrderSnapshot
@@ -77,10 +78,12 @@ def reverse_order_commission(
     reason = clean_reason(reason, error=OrderError)
     key = _clean_key(idempotency_key)
     if everything and amount is not None:
-        raise OrderError("Give an amount or everything, not both.", code="invalid", field="amount")
+        raise OrderError(
+            _("Give an amount or everything, not both."), code="invalid", field="amount"
+        )
     if not everything and amount is None:
         raise OrderError(
-            "Give the amount refunded, or everything.", code="required", field="amount"
+            _("Give the amount refunded, or everything."), code="required", field="amount"
         )
 
     from .commissions import reconcile_order_commissions
@@ -91,7 +94,9 @@ def reverse_order_commission(
         lock_order(order_id)
         attribution = ReferralAttribution.objects.filter(order_id=order_id).first()
         if attribution is None or attribution.seller_id is None:
-            raise OrderError("This order earns no commission.", code="not_found", field="orderId")
+            raise OrderError(
+                _("This order earns no commission."), code="not_found", field="orderId"
+            )
         if amount is not None:
             amount = _clean_amount(amount, currency, attribution.currency)
         existing = attribution.external_refunds.filter(idempotency_key=key).first()
@@ -102,7 +107,7 @@ def reverse_order_commission(
                 reason,
             ):
                 raise OrderError(
-                    "This idempotency key was used for another reversal.",
+                    _("This idempotency key was used for another reversal."),
                     code="idempotency_conflict",
                     field="idempotencyKey",
                 )
@@ -110,18 +115,24 @@ def reverse_order_commission(
 
         order = shop.load_order(order_id, settings)
         if order is None:
-            raise OrderError("Saleor no longer has this order.", code="not_found", field="orderId")
+            raise OrderError(
+                _("Saleor no longer has this order."), code="not_found", field="orderId"
+            )
         refunds = with_recorded_refunds(order, attribution, settings).refunds
         if order.cancelled or refunds.fully_refunded:
             raise OrderError(
-                "The order is cancelled or refunded in full: its commission is already reversed.",
+                _(
+                    "The order is cancelled or refunded in full: its commission is already "
+                    "reversed."
+                ),
                 code="nothing_to_reverse",
                 field="everything" if everything else "amount",
             )
         left = quantize(refunds.refundable_left, attribution.currency)
         if amount is not None and amount > left:
             raise OrderError(
-                f"Only {left} {attribution.currency} of the order is left to give back.",
+                _("Only %(left)s %(currency)s of the order is left to give back.")
+                % {"left": left, "currency": attribution.currency},
                 code="exceeds_remaining",
                 field="amount",
             )
@@ -141,10 +152,11 @@ def reverse_order_commission(
 def _clean_key(idempotency_key: str) -> str:
     key = (idempotency_key or "").strip()
     if not key:
-        raise OrderError("Give an idempotency key.", code="required", field="idempotencyKey")
+        raise OrderError(_("Give an idempotency key."), code="required", field="idempotencyKey")
     if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
         raise OrderError(
-            f"An idempotency key is at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters.",
+            _("An idempotency key is at most %(max_idempotency_key_length)s characters.")
+            % {"max_idempotency_key_length": MAX_IDEMPOTENCY_KEY_LENGTH},
             code="invalid",
             field="idempotencyKey",
         )
@@ -154,10 +166,11 @@ def _clean_key(idempotency_key: str) -> str:
 def _clean_amount(amount: Decimal, currency: str | None, order_currency: str) -> Decimal:
     given = (currency or "").strip().upper()
     if not given:
-        raise OrderError("Give the currency of the amount.", code="required", field="currency")
+        raise OrderError(_("Give the currency of the amount."), code="required", field="currency")
     if given != order_currency:
         raise OrderError(
-            f"The order is in {order_currency}, not {given}.",
+            _("The order is in %(order_currency)s, not %(given)s.")
+            % {"order_currency": order_currency, "given": given},
             code="currency_mismatch",
             field="currency",
         )
@@ -168,10 +181,12 @@ def _clean_amount(amount: Decimal, currency: str | None, order_currency: str) ->
         finite = False
     if not finite or amount <= 0:
         raise OrderError(
-            "The amount must be more than zero.", code="invalid_amount", field="amount"
+            _("The amount must be more than zero."), code="invalid_amount", field="amount"
         )
     if amount != quantize(amount, order_currency):
         raise OrderError(
-            f"Too many decimals for {order_currency}.", code="invalid_amount", field="amount"
+            _("Too many decimals for %(order_currency)s.") % {"order_currency": order_currency},
+            code="invalid_amount",
+            field="amount",
         )
     return quantize(amount, order_currency)

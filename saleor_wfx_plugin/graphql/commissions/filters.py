@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ...errors import InputError
 from ...models import ReferralAttribution
@@ -24,13 +25,15 @@ def _order_uuid(order_id: str) -> str:
         return str(uuid.UUID(pk))
     except ValueError:
         raise InputError(
-            f"No order with id {order_id!r}.", code="not_found", field="orderId"
+            _("No order with id %(order_id)r.") % {"order_id": order_id},
+            code="not_found",
+            field="orderId",
         ) from None
 
 
 def _find(order_id: str | None, order_number: str | None) -> ReferralAttribution | None:
     if (order_id is None) == (order_number is None):
-        raise InputError("Give either orderId or orderNumber.", code="graphql_error")
+        raise InputError(_("Give either orderId or orderNumber."), code="graphql_error")
     if order_id is not None:
         return find_order(order_id=_order_uuid(order_id))
     return find_order(order_number=order_number)
@@ -61,6 +64,9 @@ class CommissionFilterInput(graphene.InputObjectType):
     distributor = graphene.ID(description="Distributor id (staff only, or the viewer's own).")
     status = graphene.List(graphene.NonNull(CommissionStatusEnum))
     date_range = graphene.Field(DateTimeRangeInput, description="When the order was placed.")
+    level = graphene.List(
+        graphene.NonNull(graphene.Int), description="1 = seller, 2 = upline, 3 = its upline."
+    )
 
 
 def commission_filter(where: Any) -> dict[str, Any]:
@@ -70,6 +76,7 @@ def commission_filter(where: Any) -> dict[str, Any]:
     arguments: dict[str, Any] = {
         "order_number": (where.get("order_number") or "").strip(),
         "statuses": where.get("status") or (),
+        "levels": where.get("level") or (),
         "placed_from": date_range.get("gte"),
         "placed_to": date_range.get("lte"),
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ...auth import Permission
 from ...errors import InputError
@@ -24,6 +25,7 @@ from ..core.context import (
     require_permission,
 )
 from ..core.ids import _pk
+from ..core.sorting import CommissionSortingInput, sort_order
 from ..programme.types import ProgrammeSwitchConnection
 from .filters import (
     CommissionFilterInput,
@@ -40,6 +42,11 @@ from .types import (
     OrderAttributionType,
     OrderCommissionType,
 )
+
+COMMISSION_SORT = {
+    "created_at": ("attribution__placed_at", "attribution_id", "level", "id"),
+    "amount": ("net_amount", "id"),
+}
 
 
 class RefundsQuery:
@@ -93,7 +100,7 @@ class AttributionQuery:
 
         require_permission(info, Permission.MANAGE_ORDERS)
         if (order_id is None) == (order_number is None):
-            raise InputError("Give either orderId or orderNumber.", code="graphql_error")
+            raise InputError(_("Give either orderId or orderNumber."), code="graphql_error")
         return order_attribution(order_id=order_id, order_number=order_number)
 
     @staticmethod
@@ -124,6 +131,7 @@ class CommissionsQueries(graphene.ObjectType):
         first=graphene.Int(),
         after=graphene.String(),
         filter=CommissionFilterInput(),
+        sort_by=CommissionSortingInput(description="Default: newest order first."),
         description="Staff with MANAGE_ORDERS see every commission; a distributor sees their own.",
     )
 
@@ -134,6 +142,7 @@ class CommissionsQueries(graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         where = dict(filter or {})
         if is_staff_with(info, Permission.MANAGE_ORDERS):
@@ -145,6 +154,8 @@ class CommissionsQueries(graphene.ObjectType):
             if where.get("distributor") and _pk(where["distributor"], "Distributor") != own.pk:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
             queryset = distributor_commission_lines(own, **commission_filter(where))
+        if sort_by:
+            queryset = queryset.order_by(*sort_order(sort_by, COMMISSION_SORT, ()))
         return paginate(queryset, CommissionConnection, first, after)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import graphene
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
 DEFAULT_PAGE_SIZE = 20
@@ -34,7 +35,7 @@ def _encode_cursor(offset: int) -> str:
 
 def _decode_cursor(cursor: str) -> int:
     try:
-        prefix, _, number = base64.b64decode(cursor, validate=True).decode().partition(":")
+        prefix, _colon, number = base64.b64decode(cursor, validate=True).decode().partition(":")
         offset = int(number)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise GraphQLError(f"Invalid cursor {cursor!r}.") from None
@@ -52,7 +53,9 @@ def paginate(
     if first is None:
         first = DEFAULT_PAGE_SIZE
     if first < 0 or first > MAX_PAGE_SIZE:
-        raise GraphQLError(f"`first` must be between 0 and {MAX_PAGE_SIZE}.")
+        raise GraphQLError(
+            _("`first` must be between 0 and %(max_page_size)s.") % {"max_page_size": MAX_PAGE_SIZE}
+        )
     start = _decode_cursor(after) + 1 if after else 0
     rows = list(queryset[start : start + first + 1])
     has_next = len(rows) > first

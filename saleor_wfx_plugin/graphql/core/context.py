@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ...auth import Permission, Viewer
 from ...errors import InputError
@@ -16,9 +17,9 @@ class PermissionDenied(Exception):
     def __init__(self, permissions: tuple[Permission, ...] = ()):
         if permissions:
             names = ", ".join(permission.value for permission in permissions)
-            message = f"You need one of the following permissions: {names}"
+            message = _("You need one of the following permissions: %(names)s") % {"names": names}
         else:
-            message = "You do not have permission to perform this action"
+            message = _("You do not have permission to perform this action")
         super().__init__(message)
 
 
@@ -91,7 +92,7 @@ def active_program() -> Any:
 
     program = get_shop().program_settings()
     if program is None:
-        raise InputError("The programme is switched off.", code="program_inactive")
+        raise InputError(_("The programme is switched off."), code="program_inactive")
     return program
 
 

@@ -4,6 +4,7 @@ import binascii
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 from graphql_relay import from_global_id
 
 from ...errors import InputError, ProgrammeError
@@ -33,7 +34,8 @@ def decode_id(global_id: str, expected_type: str, *, field: str = "id") -> str:
         type_name, pk = "", ""
     if type_name != expected_type or not pk:
         raise InputError(
-            f"Couldn't resolve id {global_id!r}: expected a {expected_type} id.",
+            _("Couldn't resolve id %(global_id)r: expected a %(expected_type)s id.")
+            % {"global_id": global_id, "expected_type": expected_type},
             code="not_found",
             field=field,
         )
@@ -48,10 +50,20 @@ def get_by_id(
         queryset = queryset._default_manager.all()
     pk = parse_pk(decode_id(global_id, type_name, field=field))
     if pk is None:
-        raise InputError(f"No {type_name} with id {global_id!r}.", code="not_found", field=field)
+        raise InputError(
+            _("No %(type_name)s with id %(global_id)r.")
+            % {"type_name": type_name, "global_id": global_id},
+            code="not_found",
+            field=field,
+        )
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise InputError(f"No {type_name} with id {global_id!r}.", code="not_found", field=field)
+        raise InputError(
+            _("No %(type_name)s with id %(global_id)r.")
+            % {"type_name": type_name, "global_id": global_id},
+            code="not_found",
+            field=field,
+        )
     return found
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import graphene
 
+from ..core.sorting import DateRangeInput
 from .types import ApplicationStatusEnum, DistributorStatusEnum
 
 
@@ -10,6 +11,7 @@ class DistributorFilterInput(graphene.InputObjectType):
     status = graphene.List(graphene.NonNull(DistributorStatusEnum))
     grade = graphene.ID(description="Grade id.")
     upline = graphene.ID(description="Distributor id of the recruiter.")
+    joined_at = graphene.Field(DateRangeInput, description="When the distributor joined.")
 
 
 class ApplicationFilterInput(graphene.InputObjectType):

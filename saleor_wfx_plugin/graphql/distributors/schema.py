@@ -4,18 +4,24 @@ from datetime import date
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ...auth import Permission
 from ...domain.attribution import normalize_code
 from ...errors import InputError
 from ...models import Distributor, DistributorApplication
 from ...selectors.commissions import distributor_commission_lines
+from ...selectors.distributor_lists import (
+    DistributorQuery,
+    DistributorSort,
+    distributor_by_user,
+    staff_distributors,
+)
 from ...selectors.distributors import (
     distributor_by_code,
     distributor_by_id,
     latest_application,
     staff_applications,
-    staff_distributors,
 )
 from ..commissions.filters import CommissionFilterInput, commission_filter
 from ..commissions.types import CommissionConnection
@@ -29,8 +35,10 @@ from ..core.context import (
     require_permission,
     viewer,
 )
-from ..core.ids import _pk
+from ..core.ids import _pk, decode_id
+from ..core.sorting import ApplicationSortingInput, DistributorSortingInput, sort_order
 from ..money.schema import MoneyMeFields
+from .figures import share_connection_page
 from .filters import ApplicationFilterInput, DistributorFilterInput
 from .mutations.applications import DistributorApply, DistributorApprove, DistributorReject
 from .mutations.identity import DistributorSetIdentity
@@ -162,6 +170,28 @@ class Me(MoneyMeFields, graphene.ObjectType):
         ]
 
 
+def _distributor_query(where: Any, sort_by: Any) -> DistributorQuery:
+    joined = where.get("joined_at") or {}
+    return DistributorQuery(
+        search=where.get("search") or "",
+        statuses=tuple(where.get("status") or ()),
+        grade_id=_pk(where["grade"], "Grade") if where.get("grade") else None,
+        upline_id=_pk(where["upline"], "Distributor") if where.get("upline") else None,
+        joined_from=joined.get("gte"),
+        joined_to=joined.get("lte"),
+        sort=DistributorSort(sort_by.get("field") or DistributorSort.JOINED_AT),
+        descending=(sort_by.get("direction") or "desc") == "desc",
+        sort_currency=sort_by.get("currency") or "",
+    )
+
+
+def _saleor_user_pk(user_id: str) -> str:
+    """Saleor's User global id as the dashboard has it, or the bare primary key."""
+    if user_id.strip().isdigit():
+        return user_id.strip()
+    return decode_id(user_id, "User", field="userId")
+
+
 class DistributorsQueries(graphene.ObjectType):
     """Fields mixed into `Query`."""
 
@@ -171,19 +201,25 @@ class DistributorsQueries(graphene.ObjectType):
         first=graphene.Int(),
         after=graphene.String(),
         filter=DistributorFilterInput(),
+        sort_by=DistributorSortingInput(description="Default: newest first (JOINED_AT DESC)."),
         description="Requires MANAGE_USERS.",
     )
     distributor = graphene.Field(
         DistributorType,
         id=graphene.ID(),
         code=graphene.String(),
-        description="By id or code. Staff with MANAGE_USERS, or the distributor themself.",
+        user_id=graphene.ID(
+            description="The Saleor account's User id (global id, or its primary key), e.g. "
+            "the customer on a dashboard customer page. Null when that customer is not one."
+        ),
+        description="By id, code or userId. Staff with MANAGE_USERS, or the distributor themself.",
     )
     applications = graphene.Field(
         DistributorApplicationConnection,
         first=graphene.Int(),
         after=graphene.String(),
         filter=ApplicationFilterInput(),
+        sort_by=ApplicationSortingInput(description="Default: newest first."),
         description="Requires MANAGE_USERS.",
     )
     poster = graphene.Field(
@@ -204,28 +240,29 @@ class DistributorsQueries(graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
-        where = filter or {}
-        queryset = staff_distributors(
-            search=(where.get("search") or "").strip(),
-            statuses=where.get("status") or (),
-            grade_id=_pk(where["grade"], "Grade") if where.get("grade") else None,
-            upline_id=_pk(where["upline"], "Distributor") if where.get("upline") else None,
-        )
-        return paginate(queryset, DistributorConnection, first, after)
+        query = _distributor_query(filter or {}, sort_by or {})
+        page = paginate(staff_distributors(query), DistributorConnection, first, after)
+        return share_connection_page(page)
 
     @staticmethod
     def resolve_distributor(
-        root: Any, info: Any, id: str | None = None, code: str | None = None
+        root: Any,
+        info: Any,
+        id: str | None = None,
+        code: str | None = None,
+        user_id: str | None = None,
     ) -> Distributor | None:
-        if (id is None) == (code is None):
-            raise InputError("Give either id or code.", code="graphql_error")
-        found = (
-            distributor_by_id(_pk(id, "Distributor"))
-            if id is not None
-            else distributor_by_code(normalize_code(code or "") or "")
-        )
+        if sum(value is not None for value in (id, code, user_id)) != 1:
+            raise InputError(_("Give one of id, code or userId."), code="graphql_error")
+        if user_id is not None:
+            found = distributor_by_user(_saleor_user_pk(user_id))
+        elif id is not None:
+            found = distributor_by_id(_pk(id, "Distributor"))
+        else:
+            found = distributor_by_code(normalize_code(code or "") or "")
         if is_staff_with(info, Permission.MANAGE_USERS):
             return found
         own = context(info).own_distributor()
@@ -241,11 +278,15 @@ class DistributorsQueries(graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
         where = filter or {}
+        order = sort_order(sort_by, {"created_at": ("created_at", "id")}, ("-created_at", "-id"))
         queryset = staff_applications(
-            search=(where.get("search") or "").strip(), statuses=where.get("status") or ()
+            search=(where.get("search") or "").strip(),
+            statuses=where.get("status") or (),
+            order=order,
         )
         return paginate(queryset, DistributorApplicationConnection, first, after)
 

@@ -21,6 +21,7 @@ from ..core.context import context, is_staff_with, shown_actor, viewer
 from ..core.types import Money, money
 from ..programme.types import GradeType
 from .field_permissions import PERSONAL, require_personal_data_access
+from .figures import StaffDistributorFields
 
 ZERO = Decimal(0)
 
@@ -109,7 +110,7 @@ class DistributorEventConnection(CountableConnection):
         node = DistributorEventType
 
 
-class DistributorType(graphene.ObjectType):
+class DistributorType(StaffDistributorFields, graphene.ObjectType):
     class Meta:
         name = "Distributor"
         interfaces = (graphene.relay.Node,)

@@ -25,6 +25,7 @@ from ..core.context import (
     require_staff_user_with,
 )
 from ..core.ids import get_by_id
+from ..core.sorting import PayoutSortingInput, sort_order
 from ..core.types import CsvExport
 from .adjustment_types import BalanceAdjustmentConnection, BalanceAdjustmentStatusEnum
 from .dataloaders import LedgerTotalsByDistributorIdLoader
@@ -55,6 +56,8 @@ from .types import (
     TaxExportConnection,
     _csv,
 )
+
+PAYOUT_SORT = {"requested_at": ("created_at", "id"), "amount": ("amount", "id")}
 
 
 class MoneyMeFields(StatementMeFields):
@@ -110,6 +113,7 @@ class MoneyQuery(StatementQuery):
         first=graphene.Int(),
         after=graphene.String(),
         filter=PayoutFilterInput(),
+        sort_by=PayoutSortingInput(description="Default: newest request first."),
         description="Requires HANDLE_PAYMENTS.",
     )
     ledger = graphene.Field(
@@ -130,10 +134,18 @@ class MoneyQuery(StatementQuery):
 
     @staticmethod
     def resolve_payouts(
-        root: Any, info: Any, first: int | None = None, after: str | None = None, filter: Any = None
+        root: Any,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        filter: Any = None,
+        sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        return paginate(payouts(**_payouts_of(filter)), PayoutConnection, first, after)
+        found = payouts(**_payouts_of(filter))
+        if sort_by:
+            found = found.order_by(*sort_order(sort_by, PAYOUT_SORT, ()))
+        return paginate(found, PayoutConnection, first, after)
 
     @staticmethod
     def resolve_ledger(

@@ -12,6 +12,7 @@ import hashlib
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ...lock_objects import lock_payout, lock_payout_batching
 from ...models import Payout, PayoutBatch, PayoutEvent
@@ -31,10 +32,10 @@ def create_batch(
     makes no empty batch: it says so (`nothing_to_export`)."""
     require_staff_user(actor, "Exporting payouts to the bank")
     if method and method not in Payout.Method.values:
-        raise payout_error("Choose bank, wechat or alipay.", "invalid", "method")
+        raise payout_error(_("Choose bank, wechat or alipay."), "invalid", "method")
     currency = (currency or "").strip().upper()
     if currency and (len(currency) != 3 or not currency.isalpha()):
-        raise payout_error("A currency is a 3-letter code.", "invalid", "currency")
+        raise payout_error(_("A currency is a 3-letter code."), "invalid", "currency")
     lock_payout_batching()
     waiting = Payout.objects.filter(status=Status.APPROVED, batch__isnull=True)
     if method:
@@ -44,7 +45,7 @@ def create_batch(
     ids = list(waiting.values_list("pk", flat=True))
     if not ids:
         raise payout_error(
-            "No approved payouts are waiting for the bank: every one is in a batch already.",
+            _("No approved payouts are waiting for the bank: every one is in a batch already."),
             "nothing_to_export",
         )
     now = timezone.now()
@@ -62,7 +63,7 @@ def create_batch(
     )
     if not moved:
         raise payout_error(
-            "Those payouts were decided meanwhile; nothing to export.", "nothing_to_export"
+            _("Those payouts were decided meanwhile; nothing to export."), "nothing_to_export"
         )
     content = transfers_csv(batch.payouts.all())
     batch.payout_count = moved
@@ -96,10 +97,12 @@ def mark_failed(payout: Payout, *, actor: str, reason: str) -> Payout:
     require_may_mark_paid(actor)
     reason = reason.strip()
     if not reason:
-        raise payout_error("Enter the bank's reason for the failure.", "reason_required", "reason")
+        raise payout_error(
+            _("Enter the bank's reason for the failure."), "reason_required", "reason"
+        )
     payout = lock_payout(payout.pk)
     if payout.status == Status.FAILED:
-        raise payout_error("This payout is already marked failed.", "invalid_status")
+        raise payout_error(_("This payout is already marked failed."), "invalid_status")
     if payout.status != Status.EXPORTED:
         raise payout_error(
             f"Only a payout exported to the bank can fail; this one is {payout.status}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ...domain.settings import ProgramSettings
 from ...errors import PayoutError
 from ...models import Payout
@@ -42,9 +44,14 @@ def approve_payouts(
 ) -> list[RowResult]:
     require_staff_user(actor, "Approving payouts")
     if not payout_ids:
-        raise payout_error("List at least one payout.", "required", "ids")
+        raise payout_error(_("List at least one payout."), "required", "ids")
     if len(payout_ids) > MAX_BULK_APPROVALS:
-        raise payout_error(f"At most {MAX_BULK_APPROVALS} payouts at once.", "too_large", "ids")
+        raise payout_error(
+            _("At most %(max_bulk_approvals)s payouts at once.")
+            % {"max_bulk_approvals": MAX_BULK_APPROVALS},
+            "too_large",
+            "ids",
+        )
     found = {payout.pk: payout for payout in Payout.objects.filter(pk__in=payout_ids)}
     results = []
     seen: set[int] = set()
@@ -52,9 +59,9 @@ def approve_payouts(
         payout = found.get(payout_id)
         if payout is None or payout_id in seen:
             problem = (
-                payout_error("No such payout.", "not_found", "ids")
+                payout_error(_("No such payout."), "not_found", "ids")
                 if payout is None
-                else payout_error("Listed twice; approved once.", "invalid", "ids")
+                else payout_error(_("Listed twice; approved once."), "invalid", "ids")
             )
             results.append(RowResult(position, payout_id, "error", error=problem))
             continue
@@ -100,7 +107,7 @@ def _reconcile_row(
     payout_id = _payout_pk(cells["payout_id"])
     if payout_id is None:
         return RowResult(
-            line, None, "error", error=payout_error("Not a payout id.", "invalid", "payout_id")
+            line, None, "error", error=payout_error(_("Not a payout id."), "invalid", "payout_id")
         )
     payout = found.get(payout_id)
     if payout is None:
@@ -108,7 +115,7 @@ def _reconcile_row(
             line,
             payout_id,
             "error",
-            error=payout_error("No such payout.", "not_found", "payout_id"),
+            error=payout_error(_("No such payout."), "not_found", "payout_id"),
         )
     status = (cells.get("status") or "paid").strip().lower()
     reference = cells["reference"]
@@ -121,7 +128,7 @@ def _reconcile_row(
         return payout.status == Status.FAILED and payout.failure_reason == reason.strip()[:500]
 
     if status not in ("paid", "failed"):
-        error = payout_error("The status is paid or failed.", "invalid", "status")
+        error = payout_error(_("The status is paid or failed."), "invalid", "status")
         return RowResult(line, payout_id, "error", payout, error)
     if applied_before():
         return RowResult(line, payout_id, "unchanged", payout)

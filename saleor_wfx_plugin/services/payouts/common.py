@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ...domain.money import minor_unit, quantize
 from ...domain.payees import normalize_account
 from ...domain.settings import ProgramSettings
@@ -54,13 +56,13 @@ def parse_payout_amount(value: Any, currency: str) -> Decimal:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise payout_error("The amount is not a number.", "invalid_amount", "amount") from None
+        raise payout_error(_("The amount is not a number."), "invalid_amount", "amount") from None
     if not amount.is_finite() or amount <= 0:
-        raise payout_error("The amount must be more than zero.", "invalid_amount", "amount")
+        raise payout_error(_("The amount must be more than zero."), "invalid_amount", "amount")
     if amount != quantize(amount, currency):
         raise payout_error(
-            f"{currency} amounts have at most {abs(minor_unit(currency).as_tuple().exponent)} "
-            "decimals.",
+            _("%(currency)s amounts have at most %(abs)s decimals.")
+            % {"currency": currency, "abs": abs(minor_unit(currency).as_tuple().exponent)},
             "invalid_amount",
             "amount",
         )
@@ -69,15 +71,15 @@ def parse_payout_amount(value: Any, currency: str) -> Decimal:
 
 def clean_payee(payee: PayeeDetails, currency: str, program: ProgramSettings) -> PayeeDetails:
     if payee.method not in Payout.Method.values:
-        raise payout_error("Choose bank, wechat or alipay.", "invalid_payee", "method")
+        raise payout_error(_("Choose bank, wechat or alipay."), "invalid_payee", "method")
     name = payee.name.strip()
     if not name or len(name) > 128:
-        raise payout_error("The account holder's name is required.", "invalid_payee", "name")
+        raise payout_error(_("The account holder's name is required."), "invalid_payee", "name")
     account = normalize_account(payee.method, payee.account)
     if account is None:
         raise payout_error(_ACCOUNT_FORMS[payee.method], "invalid_payee", "account")
     bank = payee.bank.strip()
     if payee.method == Payout.Method.BANK and not bank:
-        raise payout_error("Name the bank of the card.", "invalid_payee", "bank")
+        raise payout_error(_("Name the bank of the card."), "invalid_payee", "bank")
     # The resident ID is the profile's (services/identity.py checks and records it).
     return PayeeDetails(payee.method, name, account, bank[:128], payee.id_number.strip().upper())

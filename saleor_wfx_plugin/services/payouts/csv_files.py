@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ...errors import PayoutError
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -67,21 +69,26 @@ def read_csv_upload(
     locale; comma or semicolon), keyed by lower-case column name. A problem with the file as a
     whole is a `PayoutError` on `file`; rows are for the caller to judge one by one."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _file_error(f"The file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+        raise _file_error(
+            _("The file is over %(value)s MB.") % {"value": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            "too_large",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise _file_error("Save the file as CSV (UTF-8).", "invalid_file") from None
+            raise _file_error(_("Save the file as CSV (UTF-8)."), "invalid_file") from None
     if "\x00" in text:
         # No text column holds it; a row carrying it would fail at the database, not here.
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise _file_error(f"Line {line} contains a NUL character (\\x00).", "invalid_file")
+        raise _file_error(
+            _("Line %(line)s contains a NUL character (\\x00).") % {"line": line}, "invalid_file"
+        )
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
-        raise _file_error("The file is empty.", "invalid_file")
+        raise _file_error(_("The file is empty."), "invalid_file")
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
@@ -95,8 +102,10 @@ def read_csv_upload(
             if any(cell.strip() for cell in cells):
                 records.append((line, [cell.strip() for cell in cells]))
     except csv.Error as error:
-        raise _file_error(f"The CSV cannot be read: {error}.", "invalid_file") from None
-    (_, header), *rows = records
+        raise _file_error(
+            _("The CSV cannot be read: %(error)s.") % {"error": error}, "invalid_file"
+        ) from None
+    (_header_line, header), *rows = records
     columns = [re.sub(r"[\s\-]+", "_", name.lower()) for name in header]
     missing = [name for name in required if name not in columns]
     unknown = [name for name in columns if name not in (*required, *optional)]
@@ -108,9 +117,13 @@ def read_csv_upload(
             "invalid_file",
         )
     if not rows:
-        raise _file_error("The file has a header but no rows.", "invalid_file")
+        raise _file_error(_("The file has a header but no rows."), "invalid_file")
     if len(rows) > max_rows:
-        raise _file_error(f"The file has {len(rows)} rows; at most {max_rows}.", "too_large")
+        raise _file_error(
+            _("The file has %(len)s rows; at most %(max_rows)s.")
+            % {"len": len(rows), "max_rows": max_rows},
+            "too_large",
+        )
     return [
         CsvRecord(
             line, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(columns)}

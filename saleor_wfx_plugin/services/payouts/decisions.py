@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ...domain.settings import ProgramSettings
 from ...lock_objects import lock_payout, lock_settlements
@@ -36,7 +37,7 @@ def cancel_payout(payout: Payout, *, actor: str) -> Payout:
     """The distributor withdraws the request before it is approved."""
     payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:
-        raise payout_error("Only a request not yet approved can be cancelled.", "invalid_status")
+        raise payout_error(_("Only a request not yet approved can be cancelled."), "invalid_status")
     _return_reservation(payout, actor)
     payout.status = Status.CANCELLED
     payout.closed_at = timezone.now()
@@ -51,15 +52,21 @@ def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
     refuse_own_money(actor, payout.distributor_id, "reject")
     reason = reason.strip()
     if not reason:
-        raise payout_error("Say why the payout is rejected.", "reason_required", "reason")
+        raise payout_error(_("Say why the payout is rejected."), "reason_required", "reason")
     payout = lock_payout(payout.pk)
     if payout.status == Status.EXPORTED:
         raise payout_error(
-            "This payout is in a batch the bank has; mark it paid or failed as the bank reports.",
+            _(
+                "This payout is in a batch the bank has; mark it paid or failed as the bank "
+                "reports."
+            ),
             "invalid_status",
         )
     if payout.status not in (*OPEN_STATUSES, Status.APPROVED):
-        raise payout_error(f"A {payout.status} payout cannot be rejected.", "invalid_status")
+        raise payout_error(
+            _("A %(status)s payout cannot be rejected.") % {"status": payout.status},
+            "invalid_status",
+        )
     refuse_if_tax_month_filed(payout)
     was_taxed = payout.status == Status.APPROVED
     _return_reservation(payout, actor)
@@ -97,10 +104,13 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
     refuse_own_money(actor, payout.distributor_id, "approve")
     payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:
-        raise payout_error(f"A {payout.status} payout cannot be approved.", "invalid_status")
+        raise payout_error(
+            _("A %(status)s payout cannot be approved.") % {"status": payout.status},
+            "invalid_status",
+        )
     if Distributor.objects.filter(pk=payout.distributor_id, balance_frozen=True).exists():
         raise payout_error(
-            "This distributor's balance is frozen while staff review it.", "balance_frozen"
+            _("This distributor's balance is frozen while staff review it."), "balance_frozen"
         )
     # Lock, then read: the holds must not move between the check and the decision.
     lock_settlements(
@@ -112,8 +122,10 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
         # This payout's money is reserved already: a negative net position is money paid out
         # (or reserved) beyond what was earned, since a refund took back commission.
         raise payout_error(
-            "A refund after an earlier payout left a negative balance; payouts wait until later "
-            "commission covers it.",
+            _(
+                "A refund after an earlier payout left a negative balance; payouts wait until "
+                "later commission covers it."
+            ),
             "negative_balance",
         )
     now = timezone.now()
@@ -129,7 +141,7 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
         return payout
     if payout.status == Status.FIRST_APPROVED and actor == payout.first_approved_by:
         raise payout_error(
-            "A second approver, different from the first, must approve this payout.",
+            _("A second approver, different from the first, must approve this payout."),
             "same_approver",
         )
     fix_tax(payout, program, now)
@@ -160,14 +172,15 @@ def mark_paid(payout: Payout, *, actor: str, transfer_reference: str) -> Payout:
     reference = transfer_reference.strip()
     if not reference:
         raise payout_error(
-            "Enter the bank or wallet transfer reference.", "required", "transferReference"
+            _("Enter the bank or wallet transfer reference."), "required", "transferReference"
         )
     payout = lock_payout(payout.pk)
     if payout.status == Status.PAID:
-        raise payout_error("This payout is already paid.", "already_paid")
+        raise payout_error(_("This payout is already paid."), "already_paid")
     if payout.status not in (Status.APPROVED, Status.EXPORTED):
         raise payout_error(
-            f"A {payout.status} payout cannot be paid; approve it first.", "invalid_status"
+            _("A %(status)s payout cannot be paid; approve it first.") % {"status": payout.status},
+            "invalid_status",
         )
     tax = payout.tax or ZERO
     net = payout.amount - payout.fee - tax

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ...domain.money import quantize
 from ...domain.settings import ProgramSettings
@@ -49,21 +50,21 @@ def request_payout(
     key = idempotency_key.strip()
     if not key or len(key) > 64:
         raise payout_error(
-            "Send an idempotency key of 1-64 characters.", "invalid", "idempotencyKey"
+            _("Send an idempotency key of 1-64 characters."), "invalid", "idempotencyKey"
         )
     distributor = lock_distributor(distributor.pk)
     existing = Payout.objects.filter(distributor=distributor, idempotency_key=key).first()
     if existing is not None:
         if (existing.amount, existing.currency) != (amount, currency):
             raise payout_error(
-                "This idempotency key was used for a different request.",
+                _("This idempotency key was used for a different request."),
                 "idempotency_conflict",
                 "idempotencyKey",
             )
         return existing
     if not distributor.is_active:
         raise payout_error(
-            "Only an active distributor can request a payout.", "inactive_distributor"
+            _("Only an active distributor can request a payout."), "inactive_distributor"
         )
     if distributor.balance_frozen:
         raise payout_error(
@@ -72,18 +73,24 @@ def request_payout(
     minimum = program.payout_minimum(currency)
     if minimum is None:
         raise payout_error(
-            f"Payouts in {currency} are not offered: the shop's payout_min_amount setting has "
-            f"no {currency} entry.",
+            _(
+                "Payouts in %(currency)s are not offered: the shop's payout_min_amount setting "
+                "has no %(currency)s entry."
+            )
+            % {"currency": currency},
             "currency_not_payable",
             "currency",
         )
     if amount < minimum:
         raise payout_error(
-            f"The minimum payout is {minimum} {currency}.", "below_minimum", "amount"
+            _("The minimum payout is %(minimum)s %(currency)s.")
+            % {"minimum": minimum, "currency": currency},
+            "below_minimum",
+            "amount",
         )
     if early and not program.early_withdrawal:
         raise payout_error(
-            "Early withdrawal is switched off.", "early_withdrawal_disabled", "early"
+            _("Early withdrawal is switched off."), "early_withdrawal_disabled", "early"
         )
     payee = clean_payee(payee, currency, program)
     identity_for_payout_request(
@@ -145,8 +152,11 @@ def _split_against_net_position(
     net = current.net_position
     if net < 0 or (current.available < 0 and not early):
         raise payout_error(
-            f"A refund after an earlier payout left {max(-net, current.negative_carry)} "
-            f"{currency} to offset; payouts wait until later commission covers it.",
+            _(
+                "A refund after an earlier payout left %(max)s %(currency)s to offset; payouts "
+                "wait until later commission covers it."
+            )
+            % {"max": max(-net, current.negative_carry), "currency": currency},
             "negative_balance",
         )
     reachable = net if early else min(current.available, net)

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ...domain.money import quantize
 from ...domain.settings import ProgramSettings
@@ -74,8 +75,10 @@ def fix_tax(payout: Payout, program: ProgramSettings, now: datetime) -> None:
     identity = payout.distributor.identity
     if identity is None and needs_resident_id(program, payout.currency):
         raise payout_error(
-            "Record the payee's resident ID number (distributorSetIdentity) before approving: "
-            "the tax is filed under it.",
+            _(
+                "Record the payee's resident ID number (distributorSetIdentity) before "
+                "approving: the tax is filed under it."
+            ),
             "id_number_required",
         )
     payout.tax_identity = identity
@@ -145,7 +148,10 @@ def tax_month_filed(month: date | None) -> bool:
 def refuse_if_tax_month_filed(payout: Payout) -> None:
     if tax_month_filed(payout.tax_month):
         raise payout_error(
-            f"The withholding return for {payout.tax_month:%Y-%m} was exported for filing with "
-            "this payout in it; it can no longer be rejected.",
+            _(
+                "The withholding return for %(tax_month)s was exported for filing with this "
+                "payout in it; it can no longer be rejected."
+            )
+            % {"tax_month": format(payout.tax_month, "%Y-%m")},
             "tax_month_exported",
         )

@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ...domain.money import quantize
 from ...domain.tax import LABOUR_REMUNERATION_CURRENCY, labour_remuneration_tax
@@ -150,8 +151,11 @@ def export_withholding_return(
     this_month = tax_month_of(now or timezone.now())
     if month >= this_month:
         raise payout_error(
-            f"{month:%Y-%m} is not over yet: payouts approved in it until its last day are part "
-            "of its return. Export it from the 1st of the next month.",
+            _(
+                "%(month)s is not over yet: payouts approved in it until its last day are part "
+                "of its return. Export it from the 1st of the next month."
+            )
+            % {"month": format(month, "%Y-%m")},
             "month_not_over",
             "month",
         )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ....auth import Permission
 from ....errors import InputError
@@ -57,7 +58,7 @@ class OrderCommissionReverse(BaseMutation):
         attribution = _find(order_id, order_number)
         if attribution is None:
             raise InputError(
-                "The programme has no record of this order.",
+                _("The programme has no record of this order."),
                 code="not_found",
                 field="orderId" if order_id is not None else "orderNumber",
             )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ....auth import Permission
 from ....errors import InputError
@@ -57,7 +58,7 @@ class DistributorApply(BaseMutation):
             upload = document["file"]
             if not hasattr(upload, "read"):
                 raise InputError(
-                    "Send the file with the GraphQL multipart request.",
+                    _("Send the file with the GraphQL multipart request."),
                     code="invalid_file",
                     field=f"documents.{index}.file",
                 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ....auth import Permission
 from ....errors import InputError
@@ -54,7 +55,7 @@ class DistributorImport(BaseMutation):
 
         if not hasattr(file, "read"):
             raise InputError(
-                "Send the file with the GraphQL multipart request.",
+                _("Send the file with the GraphQL multipart request."),
                 code="invalid_file",
                 field="file",
             )

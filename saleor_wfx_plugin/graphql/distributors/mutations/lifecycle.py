@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ....auth import Permission
 from ....errors import InputError
@@ -139,7 +140,9 @@ class DistributorSetUpline(BaseMutation):
         from ....services.distributors import change_upline
 
         if not (reason or "").strip():
-            raise InputError("Say why the upline changes.", code="reason_required", field="reason")
+            raise InputError(
+                _("Say why the upline changes."), code="reason_required", field="reason"
+            )
         distributor = _distributor(id)
         new_upline = _distributor(upline, field="upline") if upline else None
         distributor = change_upline(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext as _
 
 from ....auth import Permission
 from ....errors import InputError, ProgrammeError
@@ -31,7 +32,10 @@ def _saleor_target(scope: str, global_id: str) -> str:
         return decode_id(global_id, expected, field="target")
     except ProgrammeError:
         raise InputError(
-            f"Expected a Saleor {expected} id, got {global_id!r}.", code="invalid", field="target"
+            _("Expected a Saleor %(expected)s id, got %(global_id)r.")
+            % {"expected": expected, "global_id": global_id},
+            code="invalid",
+            field="target",
         ) from None
 
 

@@ -1,0 +1,437 @@
+"""What the dashboard's screens read: the overview's statistics, a distributor's figures for
+staff, lookups by Saleor user id, sorting and filters, counts per status, commission totals and
+CSV, and bulk approval of applications. Worked numbers: the article's rates (10 % / 5 % / 2 %),
+Serum at 299.00, the tree A ← B ← C ← D."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from graphql_relay import to_global_id
+
+from saleor_wfx_plugin.models import Distributor, DistributorApplication
+from saleor_wfx_plugin.services.distributors import create_distributor
+from saleor_wfx_plugin.services.ledger import adjust_balance
+from saleor_wfx_plugin.shop import shop_time_zone
+from tests.services.conftest import SERUM
+
+from .conftest import customer, permission_denied, staff
+
+pytestmark = pytest.mark.django_db
+
+MANAGER = staff("MANAGE_USERS", "MANAGE_ORDERS", "HANDLE_PAYMENTS", user_id="900")
+USERS_ONLY = staff("MANAGE_USERS", user_id="901")
+CASHIER = staff("HANDLE_PAYMENTS", user_id="902")
+PLUGINS_ONLY = staff("MANAGE_PLUGINS", user_id="903")
+D = customer("4", "d@example.com")
+
+STATISTICS = """query($from: Date!, $to: Date!) {
+  statistics(currency: "cny", dateFrom: $from, dateTo: $to) {
+    activeDistributors newApplications referredOrders
+    referredSales { amount currency } commissionAccrued { amount } commissionReversed { amount }
+    commissionPaid { amount } payoutsWaitingCount payoutsWaitingAmount { amount }
+    daily { date referredSales { amount } commission { amount } }
+    topDistributors(first: 5) { distributor { code } sales { amount } commission { amount } }
+    todo { queue count }
+  } }"""
+
+
+def gid(distributor):
+    return to_global_id("Distributor", distributor.pk)
+
+
+def today():
+    return timezone.localdate(timezone=shop_time_zone())
+
+
+def fund(distributor, amount):
+    adjust_balance(
+        distributor_id=distributor.pk,
+        currency="CNY",
+        amount=Decimal(amount),
+        actor="user:1",
+        reason="opening balance",
+    )
+
+
+def request_payout(api, amount, key):
+    return api.ok(
+        """mutation($input: PayoutRequestInput!) { payoutRequest(input: $input) {
+             payout { id } errors { code } } }""",
+        {
+            "input": {
+                "currency": "CNY",
+                "amount": amount,
+                "method": "BANK",
+                "payeeName": "王小明",
+                "account": "6222 0212 3456 7890 123",
+                "bank": "ICBC",
+                "idNumber": "11010519491231002X",
+                "idempotencyKey": key,
+            }
+        },
+        viewer=D,
+    )["payoutRequest"]["payout"]["id"]
+
+
+def pay_out(api, payout_id):
+    api.ok(
+        "mutation($id: ID!) { payoutApprove(id: $id) { errors { code } } }",
+        {"id": payout_id},
+        viewer=CASHIER,
+    )
+    api.ok(
+        'mutation($id: ID!) { payoutMarkPaid(id: $id, transferReference: "ICBC-1") '
+        "{ errors { code } } }",
+        {"id": payout_id},
+        viewer=CASHIER,
+    )
+
+
+@pytest.fixture
+def month_of_sales(shop, tree):
+    """D sells a Serum (paid); C sells one that is then cancelled."""
+    kept = shop.place_order([SERUM], referral_code="DDD444")
+    shop.pay(kept.order_id)
+    cancelled = shop.place_order([SERUM], referral_code="CCC333")
+    shop.pay(cancelled.order_id)
+    shop.cancel(cancelled.order_id)
+    return kept, cancelled
+
+
+def test_the_overview_adds_up_a_period(api, tree, month_of_sales):
+    fund(tree[3], "1000")
+    pay_out(api, request_payout(api, "300", "p-1"))
+    request_payout(api, "200", "p-2")
+
+    stats = api.ok(
+        STATISTICS,
+        {"from": str(today() - timedelta(days=1)), "to": str(today())},
+        viewer=MANAGER,
+    )["statistics"]
+
+    # The cancelled order is no order and no sale; its commission was accrued and reversed.
+    assert stats["activeDistributors"] == 4
+    assert stats["referredOrders"] == 1
+    assert stats["referredSales"] == {"amount": "299.00", "currency": "CNY"}
+    # Two orders × (29.90 + 14.95 + 5.98) accrued; the cancelled one's 50.83 given back.
+    assert stats["commissionAccrued"] == {"amount": "101.66"}
+    assert stats["commissionReversed"] == {"amount": "-50.83"}
+    # 300 paid (no tax under 800); the 200 request waits for approval.
+    assert stats["commissionPaid"] == {"amount": "300.00"}
+    assert (stats["payoutsWaitingCount"], stats["payoutsWaitingAmount"]) == (
+        1,
+        {"amount": "200.00"},
+    )
+    assert stats["daily"] == [
+        {
+            "date": str(today() - timedelta(days=1)),
+            "referredSales": {"amount": "0.00"},
+            "commission": {"amount": "0.00"},
+        },
+        {
+            "date": str(today()),
+            "referredSales": {"amount": "299.00"},
+            "commission": {"amount": "101.66"},
+        },
+    ]
+    # D sold 299.00 and earned 29.90 on it; C sold nothing that was kept, and earned
+    # 29.90 + 14.95 accrued on the two orders (accruals, before the reversal).
+    assert stats["topDistributors"] == [
+        {
+            "distributor": {"code": "DDD444"},
+            "sales": {"amount": "299.00"},
+            "commission": {"amount": "29.90"},
+        },
+        {
+            "distributor": {"code": "CCC333"},
+            "sales": {"amount": "0.00"},
+            "commission": {"amount": "44.85"},
+        },
+    ]
+    assert {item["queue"]: item["count"] for item in stats["todo"]} == {
+        "APPLICATIONS": 0,
+        "PAYOUTS_TO_APPROVE": 1,
+        "PAYOUTS_TO_PAY": 0,
+        "FRAUD_REVIEW": 0,
+    }
+
+
+def test_the_overview_of_a_period_before_the_sales_is_empty(api, tree, month_of_sales):
+    last_week = today() - timedelta(days=7)
+    stats = api.ok(STATISTICS, {"from": str(last_week), "to": str(last_week)}, viewer=CASHIER)[
+        "statistics"
+    ]
+    assert stats["referredOrders"] == 0
+    assert stats["commissionAccrued"] == {"amount": "0.00"}
+    assert stats["topDistributors"] == []
+    assert len(stats["daily"]) == 1
+
+
+def test_the_overview_refuses_a_backwards_or_overlong_period_and_strangers(api, tree):
+    body = api(
+        STATISTICS, {"from": str(today()), "to": str(today() - timedelta(days=1))}, viewer=MANAGER
+    )
+    assert body["data"]["statistics"] is None
+    assert body["errors"][0]["message"] == "dateTo is before dateFrom."
+    assert body["errors"][0]["extensions"]["exception"]["code"] == "INVALID"
+    body = api(STATISTICS, {"from": "2025-01-01", "to": "2026-06-01"}, viewer=MANAGER)
+    assert "at most 366 days" in body["errors"][0]["message"]
+    for stranger in (D, PLUGINS_ONLY):
+        assert permission_denied(
+            api(STATISTICS, {"from": str(today()), "to": str(today())}, viewer=stranger)
+        )
+
+
+LIST = """query($sort: DistributorSortingInput, $filter: DistributorFilterInput) {
+  distributors(first: 20, sortBy: $sort, filter: $filter) { totalCount edges { node {
+    code teamSize uplineChain { code }
+    balances { currency available { amount } }
+    monthSales { currency ownSales { amount } teamSales { amount } orders }
+  } } } }"""
+
+
+def codes(data):
+    return [edge["node"]["code"] for edge in data["distributors"]["edges"]]
+
+
+def test_staff_see_each_distributors_figures_and_two_levels_of_team(api, tree, month_of_sales):
+    fund(tree[1], "80")
+    rows = {
+        edge["node"]["code"]: edge["node"]
+        for edge in api.ok(LIST, viewer=USERS_ONLY)["distributors"]["edges"]
+    }
+    # A's team is B and C: D is a third level down and never part of a team.
+    assert {code: row["teamSize"] for code, row in rows.items()} == {
+        "AAA111": 2,
+        "BBB222": 2,
+        "CCC333": 1,
+        "DDD444": 0,
+    }
+    assert [u["code"] for u in rows["DDD444"]["uplineChain"]] == ["CCC333", "BBB222"]
+    assert rows["AAA111"]["uplineChain"] == []
+    assert rows["DDD444"]["monthSales"] == [
+        {
+            "currency": "CNY",
+            "ownSales": {"amount": "299.00"},
+            "teamSales": {"amount": "299.00"},
+            "orders": 1,
+        }
+    ]
+    # C's own Serum was cancelled: C's sales are the 299.00 D sold below them.
+    assert rows["CCC333"]["monthSales"] == [
+        {
+            "currency": "CNY",
+            "ownSales": {"amount": "0.00"},
+            "teamSales": {"amount": "299.00"},
+            "orders": 0,
+        }
+    ]
+    assert rows["BBB222"]["balances"] == [{"currency": "CNY", "available": {"amount": "80.00"}}]
+    # A earned 5.98 on C's Serum and gave it back when it was cancelled.
+    assert rows["AAA111"]["balances"] == [{"currency": "CNY", "available": {"amount": "0.00"}}]
+
+
+def test_a_page_of_figures_costs_the_same_queries_for_more_rows(api, tree, month_of_sales):
+    def statements():
+        with CaptureQueriesContext(connection) as queries:
+            api.ok(LIST, viewer=USERS_ONLY)
+        return len(queries)
+
+    few = statements()
+    for n in range(12):
+        create_distributor(code=f"EXTRA{n:02d}", email=f"x{n}@example.com", upline=tree[n % 4])
+    assert Distributor.objects.count() == 16
+    assert statements() == few
+
+
+def test_sorting_by_this_months_sales_balance_and_code(api, tree, month_of_sales):
+    fund(tree[0], "10")
+    fund(tree[2], "500")
+    by_sales = api.ok(
+        LIST, {"sort": {"field": "MONTH_SALES", "currency": "CNY"}}, viewer=USERS_ONLY
+    )
+    assert codes(by_sales)[0] == "DDD444"  # the only one with own sales kept this month
+    by_balance = api.ok(
+        LIST,
+        {"sort": {"field": "AVAILABLE_BALANCE", "direction": "DESC", "currency": "CNY"}},
+        viewer=USERS_ONLY,
+    )
+    assert codes(by_balance)[:2] == ["CCC333", "AAA111"]
+    by_code = api.ok(LIST, {"sort": {"field": "CODE", "direction": "ASC"}}, viewer=USERS_ONLY)
+    assert codes(by_code) == ["AAA111", "BBB222", "CCC333", "DDD444"]
+
+
+def test_joined_between_counts_whole_days_in_the_shop_time_zone(api, tree):
+    long_ago = timezone.now() - timedelta(days=40)
+    Distributor.objects.filter(pk=tree[0].pk).update(created_at=long_ago)
+    recent = {"joinedAt": {"gte": str(today() - timedelta(days=1)), "lte": str(today())}}
+    assert codes(api.ok(LIST, {"filter": recent}, viewer=USERS_ONLY)) == [
+        "DDD444",
+        "CCC333",
+        "BBB222",
+    ]
+    old = {"joinedAt": {"lte": str(today() - timedelta(days=30))}}
+    assert codes(api.ok(LIST, {"filter": old}, viewer=USERS_ONLY)) == ["AAA111"]
+
+
+BY_USER = """query($user: ID) { distributor(userId: $user) { code } }"""
+
+
+def test_a_distributor_by_saleor_user_id(api, tree):
+    # The customer page's id as the dashboard has it, or the bare primary key.
+    assert api.ok(BY_USER, {"user": to_global_id("User", "4")}, viewer=USERS_ONLY) == {
+        "distributor": {"code": "DDD444"}
+    }
+    assert api.ok(BY_USER, {"user": "3"}, viewer=USERS_ONLY) == {"distributor": {"code": "CCC333"}}
+    assert api.ok(BY_USER, {"user": "77"}, viewer=USERS_ONLY) == {"distributor": None}
+    assert api.ok(BY_USER, {"user": "4"}, viewer=D) == {"distributor": {"code": "DDD444"}}
+    assert permission_denied(api(BY_USER, {"user": "3"}, viewer=D))
+    body = api(BY_USER, {"user": to_global_id("Order", "4")}, viewer=USERS_ONLY)
+    assert "expected a User id" in body["errors"][0]["message"]
+
+
+def test_the_team_connection_is_the_two_levels_below(api, tree):
+    team = api.ok(
+        """query($id: ID) { distributor(id: $id) { team(first: 10) { totalCount
+             edges { node { code teamLevel teamSize } } } } }""",
+        {"id": gid(tree[0])},
+        viewer=USERS_ONLY,
+    )["distributor"]["team"]
+    assert team["totalCount"] == 2
+    assert [
+        (e["node"]["code"], e["node"]["teamLevel"], e["node"]["teamSize"]) for e in team["edges"]
+    ] == [("BBB222", 1, 2), ("CCC333", 2, 1)]
+
+
+def test_a_distributors_own_figures_but_not_their_team_or_upline(api, tree, month_of_sales):
+    own = api.ok(
+        """query($id: ID) { distributor(id: $id) { teamSize uplineChain { code }
+             team { totalCount } balances { currency } ledger { totalCount }
+             commissions { totalCount } } }""",
+        {"id": gid(tree[3])},
+        viewer=D,
+    )["distributor"]
+    assert own == {
+        "teamSize": 0,
+        "uplineChain": [],
+        "team": None,
+        "balances": [{"currency": "CNY"}],
+        "ledger": {"totalCount": 1},
+        "commissions": {"totalCount": 1},
+    }
+    # A staff member who only manages users sees no ledger or payouts (HANDLE_PAYMENTS).
+    staff_view = api.ok(
+        "query($id: ID) { distributor(id: $id) { ledger { totalCount } payouts { totalCount } } }",
+        {"id": gid(tree[3])},
+        viewer=USERS_ONLY,
+    )["distributor"]
+    assert staff_view == {"ledger": None, "payouts": None}
+
+
+def test_counts_per_status_include_zeros(api, tree):
+    fund(tree[3], "1000")
+    pay_out(api, request_payout(api, "300", "p-1"))
+    request_payout(api, "100", "p-2")
+    assert api.ok("{ applicationCounts { status count } }", viewer=USERS_ONLY) == {
+        "applicationCounts": [
+            {"status": "PENDING", "count": 0},
+            {"status": "APPROVED", "count": 0},
+            {"status": "REJECTED", "count": 0},
+        ]
+    }
+    counts = api.ok('{ payoutCounts(currency: "CNY") { status count } }', viewer=CASHIER)
+    by_status = {row["status"]: row["count"] for row in counts["payoutCounts"]}
+    assert by_status["PAID"] == 1 and by_status["REQUESTED"] == 1
+    assert by_status["FIRST_APPROVED"] == 0
+    assert permission_denied(api("{ payoutCounts { status } }", viewer=USERS_ONLY))
+
+
+def test_commission_totals_and_csv_follow_the_filter(api, tree, month_of_sales):
+    kept, _ = month_of_sales
+    totals = api.ok(
+        "{ commissionTotals { currency status count amount { amount } } }", viewer=MANAGER
+    )["commissionTotals"]
+    assert totals == [
+        {"currency": "CNY", "status": "PENDING", "count": 3, "amount": {"amount": "50.83"}},
+        {"currency": "CNY", "status": "REVERSED", "count": 3, "amount": {"amount": "0.00"}},
+    ]
+    level_one = api.ok(
+        "{ commissionTotals(filter: {level: [1], status: [PENDING]}) { count amount { amount } } }",
+        viewer=MANAGER,
+    )["commissionTotals"]
+    assert level_one == [{"count": 1, "amount": {"amount": "29.90"}}]
+
+    export = api.ok(
+        "query($n: String) { commissionsCsv(filter: {orderNumber: $n}) { filename rows content } }",
+        {"n": kept.number},
+        viewer=MANAGER,
+    )["commissionsCsv"]
+    assert export["rows"] == 3
+    rows = list(csv.DictReader(io.StringIO(export["content"])))
+    assert [(r["level"], r["distributor_code"], r["amount"]) for r in rows] == [
+        ("1", "DDD444", "29.90"),
+        ("2", "CCC333", "14.95"),
+        ("3", "BBB222", "5.98"),
+    ]
+    assert permission_denied(api("{ commissionTotals { count } }", viewer=USERS_ONLY))
+
+
+def test_commissions_and_payouts_sort_by_amount(api, tree, month_of_sales):
+    kept, _ = month_of_sales
+    smallest_first = api.ok(
+        """query($n: String) { commissions(filter: {orderNumber: $n},
+             sortBy: {field: AMOUNT, direction: ASC}) { edges { node { amount { amount } } } } }""",
+        {"n": kept.number},
+        viewer=MANAGER,
+    )["commissions"]["edges"]
+    assert [e["node"]["amount"]["amount"] for e in smallest_first] == ["5.98", "14.95", "29.90"]
+    fund(tree[3], "1000")
+    request_payout(api, "300", "p-1")
+    request_payout(api, "100", "p-2")
+    request_payout(api, "200", "p-3")
+    payouts = api.ok(
+        """{ payouts(sortBy: {field: AMOUNT, direction: DESC}) {
+             edges { node { amount { amount } } } } }""",
+        viewer=CASHIER,
+    )["payouts"]["edges"]
+    assert [e["node"]["amount"]["amount"] for e in payouts] == ["300.00", "200.00", "100.00"]
+
+
+BULK = """mutation($ids: [ID!]!) { distributorBulkApprove(ids: $ids) {
+  results { id ok error { code message } } errors { code } } }"""
+
+
+def test_bulk_approval_approves_each_and_reports_the_rest(api, tree):
+    for user in ("11", "12"):
+        api.ok(
+            "mutation($p: String!) { distributorApply(input: {phone: $p}) { errors { code } } }",
+            {"p": f"138 0000 00{user}"},
+            viewer=customer(user),
+        )
+    first, second = DistributorApplication.objects.order_by("user_id")
+    ids = [
+        to_global_id("DistributorApplication", first.pk),
+        to_global_id("DistributorApplication", second.pk),
+        to_global_id("DistributorApplication", first.pk),
+        to_global_id("Distributor", tree[0].pk),
+    ]
+    results = api(BULK, {"ids": ids}, viewer=USERS_ONLY)["data"]["distributorBulkApprove"]
+    assert results["errors"] == []
+    assert [(r["ok"], r["error"] and r["error"]["code"]) for r in results["results"]] == [
+        (True, None),
+        (True, None),
+        (False, "INVALID"),
+        (False, "NOT_FOUND"),
+    ]
+    assert Distributor.objects.filter(user_id__in=["11", "12"], status="active").count() == 2
+    # Sent again (a double click): nothing changes, each says it was decided already.
+    again = api(BULK, {"ids": ids[:2]}, viewer=USERS_ONLY)["data"]["distributorBulkApprove"]
+    assert [r["error"]["code"] for r in again["results"]] == ["ALREADY_REVIEWED"] * 2
+    assert Distributor.objects.count() == 6
+    assert permission_denied(api(BULK, {"ids": ids[:1]}, viewer=CASHIER))
