@@ -6,169 +6,378 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CommissionRule',
+            name="CommissionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('product', 'Product'), ('category', 'Category')], max_length=16)),
-                ('saleor_id', models.CharField(max_length=64)),
-                ('seller_rate', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('note', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("product", "Product"), ("category", "Category")], max_length=16
+                    ),
+                ),
+                ("saleor_id", models.CharField(max_length=64)),
+                ("seller_rate", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("note", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'saleor_id'), name='wfx_one_rule_per_target'), models.CheckConstraint(condition=models.Q(('seller_rate__gte', 0), ('seller_rate__lte', 100)), name='wfx_rule_rate_0_100')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scope", "saleor_id"), name="wfx_one_rule_per_target"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("seller_rate__gte", 0), ("seller_rate__lte", 100)),
+                        name="wfx_rule_rate_0_100",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Distributor',
+            name="Distributor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('active', 'Active'), ('suspended', 'Suspended'), ('rejected', 'Rejected')], default='pending', max_length=16)),
-                ('user_id', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('upline', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='downline', to='wfx.distributor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("user_id", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "upline",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="downline",
+                        to="wfx.distributor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='CustomerBinding',
+            name="CustomerBinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('customer_key', models.CharField(max_length=320, unique=True)),
-                ('bound_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('source_order_id', models.UUIDField()),
-                ('distributor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wfx.distributor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("customer_key", models.CharField(max_length=320, unique=True)),
+                ("bound_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("source_order_id", models.UUIDField()),
+                (
+                    "distributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wfx.distributor",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Grade',
+            name="Grade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('seller_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('rank', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "seller_rate",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                ("rank", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ('rank', 'slug'),
-                'constraints': [models.CheckConstraint(condition=models.Q(('seller_rate__isnull', True), models.Q(('seller_rate__gte', 0), ('seller_rate__lte', 100)), _connector='OR'), name='wfx_grade_rate_0_100')],
+                "ordering": ("rank", "slug"),
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("seller_rate__isnull", True),
+                            models.Q(("seller_rate__gte", 0), ("seller_rate__lte", 100)),
+                            _connector="OR",
+                        ),
+                        name="wfx_grade_rate_0_100",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='distributor',
-            name='grade',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='wfx.grade'),
+            model_name="distributor",
+            name="grade",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="wfx.grade"
+            ),
         ),
         migrations.CreateModel(
-            name='ReferralAttribution',
+            name="ReferralAttribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_id', models.UUIDField(unique=True)),
-                ('order_number', models.CharField(max_length=32)),
-                ('channel_slug', models.CharField(max_length=255)),
-                ('currency', models.CharField(max_length=3)),
-                ('customer_key', models.CharField(blank=True, max_length=320, null=True)),
-                ('submitted_code', models.CharField(blank=True, max_length=64)),
-                ('source', models.CharField(choices=[('code', 'Code'), ('binding', 'Binding'), ('none', 'None')], max_length=16)),
-                ('code_rejection', models.CharField(blank=True, choices=[('malformed_code', 'Malformed_Code'), ('unknown_code', 'Unknown_Code'), ('inactive_distributor', 'Inactive_Distributor'), ('suspended_distributor', 'Suspended_Distributor'), ('self_purchase', 'Self_Purchase'), ('referral_expired', 'Referral_Expired')], max_length=32, null=True)),
-                ('placed_at', models.DateTimeField()),
-                ('commissionable_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled', models.BooleanField(default=False)),
-                ('refunded_amount', models.DecimalField(decimal_places=3, default=0, max_digits=20)),
-                ('order_total', models.DecimalField(decimal_places=3, default=0, max_digits=20)),
-                ('over_refunded', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('reconciled_at', models.DateTimeField(blank=True, null=True)),
-                ('grand_upline', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wfx.distributor')),
-                ('seller', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sold_orders', to='wfx.distributor')),
-                ('upline', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wfx.distributor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order_id", models.UUIDField(unique=True)),
+                ("order_number", models.CharField(max_length=32)),
+                ("channel_slug", models.CharField(max_length=255)),
+                ("currency", models.CharField(max_length=3)),
+                ("customer_key", models.CharField(blank=True, max_length=320, null=True)),
+                ("submitted_code", models.CharField(blank=True, max_length=64)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("code", "Code"), ("binding", "Binding"), ("none", "None")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "code_rejection",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("malformed_code", "Malformed_Code"),
+                            ("unknown_code", "Unknown_Code"),
+                            ("inactive_distributor", "Inactive_Distributor"),
+                            ("suspended_distributor", "Suspended_Distributor"),
+                            ("self_purchase", "Self_Purchase"),
+                            ("referral_expired", "Referral_Expired"),
+                        ],
+                        max_length=32,
+                        null=True,
+                    ),
+                ),
+                ("placed_at", models.DateTimeField()),
+                ("commissionable_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled", models.BooleanField(default=False)),
+                (
+                    "refunded_amount",
+                    models.DecimalField(decimal_places=3, default=0, max_digits=20),
+                ),
+                ("order_total", models.DecimalField(decimal_places=3, default=0, max_digits=20)),
+                ("over_refunded", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("reconciled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "grand_upline",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wfx.distributor",
+                    ),
+                ),
+                (
+                    "seller",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sold_orders",
+                        to="wfx.distributor",
+                    ),
+                ),
+                (
+                    "upline",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wfx.distributor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-placed_at', '-id'),
+                "ordering": ("-placed_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='CommissionLine',
+            name="CommissionLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order_line_id', models.CharField(max_length=64)),
-                ('level', models.PositiveSmallIntegerField()),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('base', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('quantity', models.IntegerField()),
-                ('product_id', models.CharField(blank=True, max_length=64)),
-                ('category_id', models.CharField(blank=True, max_length=64)),
-                ('product_name', models.CharField(blank=True, max_length=255)),
-                ('distributor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='commission_lines', to='wfx.distributor')),
-                ('attribution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='commission_lines', to='wfx.referralattribution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order_line_id", models.CharField(max_length=64)),
+                ("level", models.PositiveSmallIntegerField()),
+                ("rate", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("base", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("quantity", models.IntegerField()),
+                ("product_id", models.CharField(blank=True, max_length=64)),
+                ("category_id", models.CharField(blank=True, max_length=64)),
+                ("product_name", models.CharField(blank=True, max_length=255)),
+                (
+                    "distributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commission_lines",
+                        to="wfx.distributor",
+                    ),
+                ),
+                (
+                    "attribution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commission_lines",
+                        to="wfx.referralattribution",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CommissionEntry',
+            name="CommissionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('sequence', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('accrual', 'Accrual'), ('reversal', 'Reversal')], max_length=16)),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('currency', models.CharField(max_length=3)),
-                ('event', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('commission_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='wfx.commissionline')),
-                ('distributor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='commission_entries', to='wfx.distributor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField()),
+                ("sequence", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("accrual", "Accrual"), ("reversal", "Reversal")], max_length=16
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("currency", models.CharField(max_length=3)),
+                ("event", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commission_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="wfx.commissionline",
+                    ),
+                ),
+                (
+                    "distributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commission_entries",
+                        to="wfx.distributor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
-                'indexes': [models.Index(fields=['distributor', 'currency'], name='wfx_entry_balance')],
-                'constraints': [models.UniqueConstraint(fields=('commission_line', 'sequence'), name='wfx_entry_sequence_unique'), models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 3)), name='wfx_entry_level_1_3'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'accrual'), ('amount__gt', 0)), models.Q(('kind', 'reversal'), ('amount__lt', 0)), _connector='OR'), name='wfx_entry_sign_matches_kind')],
+                "ordering": ("id",),
+                "indexes": [
+                    models.Index(fields=["distributor", "currency"], name="wfx_entry_balance")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("commission_line", "sequence"), name="wfx_entry_sequence_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("level__gte", 1), ("level__lte", 3)),
+                        name="wfx_entry_level_1_3",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "accrual"), ("amount__gt", 0)),
+                            models.Q(("kind", "reversal"), ("amount__lt", 0)),
+                            _connector="OR",
+                        ),
+                        name="wfx_entry_sign_matches_kind",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='distributor',
-            constraint=models.CheckConstraint(condition=models.Q(('code', django.db.models.functions.text.Upper('code'))), name='wfx_code_uppercase'),
+            model_name="distributor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code", django.db.models.functions.text.Upper("code"))),
+                name="wfx_code_uppercase",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='distributor',
-            constraint=models.CheckConstraint(condition=models.Q(('upline', models.F('id')), _negated=True), name='wfx_not_own_upline'),
+            model_name="distributor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("upline", models.F("id")), _negated=True),
+                name="wfx_not_own_upline",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referralattribution',
-            index=models.Index(fields=['placed_at'], name='wfx_attr_placed'),
+            model_name="referralattribution",
+            index=models.Index(fields=["placed_at"], name="wfx_attr_placed"),
         ),
         migrations.AddConstraint(
-            model_name='referralattribution',
-            constraint=models.CheckConstraint(condition=models.Q(('grand_upline__isnull', True), ('upline__isnull', False), _connector='OR'), name='wfx_chain_has_no_gap'),
+            model_name="referralattribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("grand_upline__isnull", True), ("upline__isnull", False), _connector="OR"
+                ),
+                name="wfx_chain_has_no_gap",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referralattribution',
-            constraint=models.CheckConstraint(condition=models.Q(('upline__isnull', True), ('seller__isnull', False), _connector='OR'), name='wfx_chain_starts_at_seller'),
+            model_name="referralattribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("upline__isnull", True), ("seller__isnull", False), _connector="OR"
+                ),
+                name="wfx_chain_starts_at_seller",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commissionline',
-            constraint=models.UniqueConstraint(fields=('attribution', 'order_line_id', 'level'), name='wfx_one_plan_per_level'),
+            model_name="commissionline",
+            constraint=models.UniqueConstraint(
+                fields=("attribution", "order_line_id", "level"), name="wfx_one_plan_per_level"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commissionline',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 3)), name='wfx_plan_level_1_3'),
+            model_name="commissionline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 3)), name="wfx_plan_level_1_3"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='commissionline',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__gte', 0), ('rate__lte', 100)), name='wfx_plan_rate_0_100'),
+            model_name="commissionline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate__gte", 0), ("rate__lte", 100)), name="wfx_plan_rate_0_100"
+            ),
         ),
     ]

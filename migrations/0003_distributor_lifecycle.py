@@ -7,160 +7,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wfx', '0002_ledger_append_only'),
+        ("wfx", "0002_ledger_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationDocument',
+            name="ApplicationDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('id_card', 'Id Card'), ('business_licence', 'Business Licence')], max_length=32)),
-                ('file', models.FileField(max_length=255, storage=saleor_wfx_plugin.models._private_storage, upload_to=saleor_wfx_plugin.models._document_path)),
-                ('content_type', models.CharField(max_length=64)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("id_card", "Id Card"), ("business_licence", "Business Licence")],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        storage=saleor_wfx_plugin.models._private_storage,
+                        upload_to=saleor_wfx_plugin.models._document_path,
+                    ),
+                ),
+                ("content_type", models.CharField(max_length=64)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='DistributorApplication',
+            name="DistributorApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('user_id', models.CharField(max_length=64)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('name', models.CharField(blank=True, max_length=128)),
-                ('phone', models.CharField(max_length=32)),
-                ('invite_code', models.CharField(blank=True, max_length=64)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=16)),
-                ('rejection_reason', models.CharField(blank=True, max_length=500)),
-                ('reviewed_by', models.CharField(blank=True, max_length=128)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("user_id", models.CharField(max_length=64)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("name", models.CharField(blank=True, max_length=128)),
+                ("phone", models.CharField(max_length=32)),
+                ("invite_code", models.CharField(blank=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("rejection_reason", models.CharField(blank=True, max_length=500)),
+                ("reviewed_by", models.CharField(blank=True, max_length=128)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='DistributorEvent',
+            name="DistributorEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('approved', 'Approved'), ('suspended', 'Suspended'), ('reactivated', 'Reactivated'), ('grade_changed', 'Grade Changed'), ('upline_changed', 'Upline Changed'), ('imported', 'Imported')], max_length=32)),
-                ('actor', models.CharField(max_length=128)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('idempotency_key', models.CharField(blank=True, max_length=128, null=True, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("approved", "Approved"),
+                            ("suspended", "Suspended"),
+                            ("reactivated", "Reactivated"),
+                            ("grade_changed", "Grade Changed"),
+                            ("upline_changed", "Upline Changed"),
+                            ("imported", "Imported"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("actor", models.CharField(max_length=128)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "idempotency_key",
+                    models.CharField(blank=True, max_length=128, null=True, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='ReferralClick',
+            name="ReferralClick",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('visitor', models.CharField(max_length=64)),
-                ('product_path', models.CharField(blank=True, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("visitor", models.CharField(max_length=64)),
+                ("product_path", models.CharField(blank=True, max_length=255)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.AddField(
-            model_name='distributor',
-            name='grade_locked',
+            model_name="distributor",
+            name="grade_locked",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='distributor',
-            name='name',
+            model_name="distributor",
+            name="name",
             field=models.CharField(blank=True, max_length=128),
         ),
         migrations.AddField(
-            model_name='distributor',
-            name='status_reason',
+            model_name="distributor",
+            name="status_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='grade',
-            name='created_at',
+            model_name="grade",
+            name="created_at",
             field=models.DateTimeField(auto_now_add=True, default=django.utils.timezone.now),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name='grade',
-            name='updated_at',
+            model_name="grade",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AddField(
-            model_name='grade',
-            name='upgrade_currency',
+            model_name="grade",
+            name="upgrade_currency",
             field=models.CharField(blank=True, max_length=3),
         ),
         migrations.AddField(
-            model_name='grade',
-            name='upgrade_min_orders',
+            model_name="grade",
+            name="upgrade_min_orders",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='grade',
-            name='upgrade_min_sales',
+            model_name="grade",
+            name="upgrade_min_sales",
             field=models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True),
         ),
         migrations.AddField(
-            model_name='grade',
-            name='upgrade_min_team_sales',
+            model_name="grade",
+            name="upgrade_min_team_sales",
             field=models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True),
         ),
         migrations.AddIndex(
-            model_name='distributor',
-            index=models.Index(fields=['email'], name='wfx_distributor_email'),
+            model_name="distributor",
+            index=models.Index(fields=["email"], name="wfx_distributor_email"),
         ),
         migrations.AddConstraint(
-            model_name='grade',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('upgrade_min_sales__isnull', True), ('upgrade_min_team_sales__isnull', True)), models.Q(('upgrade_currency', ''), _negated=True), _connector='OR'), name='wfx_grade_threshold_has_currency'),
+            model_name="grade",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("upgrade_min_sales__isnull", True),
+                        ("upgrade_min_team_sales__isnull", True),
+                    ),
+                    models.Q(("upgrade_currency", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="wfx_grade_threshold_has_currency",
+            ),
         ),
         migrations.AddField(
-            model_name='distributorapplication',
-            name='distributor',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='application', to='wfx.distributor'),
+            model_name="distributorapplication",
+            name="distributor",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="application",
+                to="wfx.distributor",
+            ),
         ),
         migrations.AddField(
-            model_name='distributorapplication',
-            name='recruiter',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wfx.distributor'),
+            model_name="distributorapplication",
+            name="recruiter",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="wfx.distributor",
+            ),
         ),
         migrations.AddField(
-            model_name='applicationdocument',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='wfx.distributorapplication'),
+            model_name="applicationdocument",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="wfx.distributorapplication",
+            ),
         ),
         migrations.AddField(
-            model_name='distributorevent',
-            name='distributor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='wfx.distributor'),
+            model_name="distributorevent",
+            name="distributor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="wfx.distributor",
+            ),
         ),
         migrations.AddField(
-            model_name='referralclick',
-            name='distributor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clicks', to='wfx.distributor'),
+            model_name="referralclick",
+            name="distributor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="clicks",
+                to="wfx.distributor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='distributorapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('user_id',), name='wfx_one_pending_application_per_user'),
+            model_name="distributorapplication",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("user_id",),
+                name="wfx_one_pending_application_per_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referralclick',
-            index=models.Index(fields=['distributor', 'day'], name='wfx_click_day'),
+            model_name="referralclick",
+            index=models.Index(fields=["distributor", "day"], name="wfx_click_day"),
         ),
         migrations.AddConstraint(
-            model_name='referralclick',
-            constraint=models.UniqueConstraint(fields=('distributor', 'day', 'visitor'), name='wfx_one_click_per_visitor_day'),
+            model_name="referralclick",
+            constraint=models.UniqueConstraint(
+                fields=("distributor", "day", "visitor"), name="wfx_one_click_per_visitor_day"
+            ),
         ),
     ]

@@ -5,160 +5,366 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wfx', '0004_default_grades'),
+        ("wfx", "0004_default_grades"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Payout',
+            name="Payout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('early_amount', models.DecimalField(decimal_places=3, default=0, max_digits=20)),
-                ('fee', models.DecimalField(decimal_places=3, default=0, max_digits=20)),
-                ('taxable', models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True)),
-                ('tax', models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True)),
-                ('net', models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True)),
-                ('tax_month', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('first_approved', 'First Approved'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('paid', 'Paid')], default='requested', max_length=16)),
-                ('method', models.CharField(choices=[('bank', 'Bank'), ('wechat', 'Wechat'), ('alipay', 'Alipay')], max_length=16)),
-                ('payee_name', models.CharField(max_length=128)),
-                ('payee_account', models.CharField(max_length=64)),
-                ('payee_bank', models.CharField(blank=True, max_length=128)),
-                ('payee_id_number', models.CharField(blank=True, max_length=32)),
-                ('idempotency_key', models.CharField(max_length=64)),
-                ('requested_by', models.CharField(max_length=128)),
-                ('first_approved_by', models.CharField(blank=True, max_length=128)),
-                ('first_approved_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_by', models.CharField(blank=True, max_length=128)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('rejected_by', models.CharField(blank=True, max_length=128)),
-                ('rejection_reason', models.CharField(blank=True, max_length=500)),
-                ('paid_by', models.CharField(blank=True, max_length=128)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('transfer_reference', models.CharField(blank=True, max_length=128)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('distributor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='wfx.distributor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("amount", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("early_amount", models.DecimalField(decimal_places=3, default=0, max_digits=20)),
+                ("fee", models.DecimalField(decimal_places=3, default=0, max_digits=20)),
+                (
+                    "taxable",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True),
+                ),
+                (
+                    "tax",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True),
+                ),
+                (
+                    "net",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=20, null=True),
+                ),
+                ("tax_month", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("first_approved", "First Approved"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("cancelled", "Cancelled"),
+                            ("paid", "Paid"),
+                        ],
+                        default="requested",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("bank", "Bank"), ("wechat", "Wechat"), ("alipay", "Alipay")],
+                        max_length=16,
+                    ),
+                ),
+                ("payee_name", models.CharField(max_length=128)),
+                ("payee_account", models.CharField(max_length=64)),
+                ("payee_bank", models.CharField(blank=True, max_length=128)),
+                ("payee_id_number", models.CharField(blank=True, max_length=32)),
+                ("idempotency_key", models.CharField(max_length=64)),
+                ("requested_by", models.CharField(max_length=128)),
+                ("first_approved_by", models.CharField(blank=True, max_length=128)),
+                ("first_approved_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_by", models.CharField(blank=True, max_length=128)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("rejected_by", models.CharField(blank=True, max_length=128)),
+                ("rejection_reason", models.CharField(blank=True, max_length=500)),
+                ("paid_by", models.CharField(blank=True, max_length=128)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                ("transfer_reference", models.CharField(blank=True, max_length=128)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "distributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payouts",
+                        to="wfx.distributor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='PayoutEvent',
+            name="PayoutEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('actor', models.CharField(max_length=128)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('payout', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='wfx.payout')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32)),
+                ("actor", models.CharField(max_length=128)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "payout",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="wfx.payout",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='Settlement',
+            name="Settlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('fulfilled_at', models.DateTimeField(blank=True, null=True)),
-                ('confirm_due_at', models.DateTimeField(blank=True, null=True)),
-                ('available_due_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attribution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='wfx.referralattribution')),
-                ('distributor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='wfx.distributor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("fulfilled_at", models.DateTimeField(blank=True, null=True)),
+                ("confirm_due_at", models.DateTimeField(blank=True, null=True)),
+                ("available_due_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "attribution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="wfx.referralattribution",
+                    ),
+                ),
+                (
+                    "distributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="wfx.distributor",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3)),
-                ('bucket', models.CharField(choices=[('pending', 'Pending'), ('hold', 'Hold'), ('available', 'Available'), ('reserved', 'Reserved'), ('paid', 'Paid'), ('tax', 'Tax'), ('fee', 'Fee')], max_length=16)),
-                ('kind', models.CharField(choices=[('accrual', 'Accrual'), ('reversal', 'Reversal'), ('confirmation', 'Confirmation'), ('release', 'Release'), ('reservation', 'Reservation'), ('reservation_return', 'Reservation Return'), ('payout', 'Payout'), ('tax', 'Tax'), ('fee', 'Fee'), ('adjustment', 'Adjustment')], max_length=24)),
-                ('amount', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('movement', models.UUIDField()),
-                ('actor', models.CharField(blank=True, max_length=128)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('idempotency_key', models.CharField(blank=True, max_length=128, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('commission_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wfx.commissionentry')),
-                ('distributor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='wfx.distributor')),
-                ('payout', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='wfx.payout')),
-                ('settlement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='wfx.settlement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "bucket",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("hold", "Hold"),
+                            ("available", "Available"),
+                            ("reserved", "Reserved"),
+                            ("paid", "Paid"),
+                            ("tax", "Tax"),
+                            ("fee", "Fee"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("accrual", "Accrual"),
+                            ("reversal", "Reversal"),
+                            ("confirmation", "Confirmation"),
+                            ("release", "Release"),
+                            ("reservation", "Reservation"),
+                            ("reservation_return", "Reservation Return"),
+                            ("payout", "Payout"),
+                            ("tax", "Tax"),
+                            ("fee", "Fee"),
+                            ("adjustment", "Adjustment"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("movement", models.UUIDField()),
+                ("actor", models.CharField(blank=True, max_length=128)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("idempotency_key", models.CharField(blank=True, max_length=128, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "commission_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="wfx.commissionentry",
+                    ),
+                ),
+                (
+                    "distributor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="wfx.distributor",
+                    ),
+                ),
+                (
+                    "payout",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="wfx.payout",
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="wfx.settlement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.AddIndex(
-            model_name='payout',
-            index=models.Index(fields=['status', 'created_at'], name='wfx_payout_status'),
+            model_name="payout",
+            index=models.Index(fields=["status", "created_at"], name="wfx_payout_status"),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.UniqueConstraint(fields=('distributor', 'idempotency_key'), name='wfx_payout_idempotency'),
+            model_name="payout",
+            constraint=models.UniqueConstraint(
+                fields=("distributor", "idempotency_key"), name="wfx_payout_idempotency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='wfx_payout_positive'),
+            model_name="payout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="wfx_payout_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(('fee__gte', 0), ('early_amount__gte', 0), ('early_amount__lte', models.F('amount'))), name='wfx_payout_fee_and_early_part'),
+            model_name="payout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fee__gte", 0),
+                    ("early_amount__gte", 0),
+                    ("early_amount__lte", models.F("amount")),
+                ),
+                name="wfx_payout_fee_and_early_part",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'paid'), _negated=True), models.Q(('transfer_reference', ''), _negated=True), _connector='OR'), name='wfx_paid_payout_has_reference'),
+            model_name="payout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "paid"), _negated=True),
+                    models.Q(("transfer_reference", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="wfx_paid_payout_has_reference",
+            ),
         ),
         migrations.AddIndex(
-            model_name='settlement',
-            index=models.Index(condition=models.Q(('confirmed_at__isnull', True)), fields=['confirm_due_at'], name='wfx_settlement_to_confirm'),
+            model_name="settlement",
+            index=models.Index(
+                condition=models.Q(("confirmed_at__isnull", True)),
+                fields=["confirm_due_at"],
+                name="wfx_settlement_to_confirm",
+            ),
         ),
         migrations.AddIndex(
-            model_name='settlement',
-            index=models.Index(condition=models.Q(('released_at__isnull', True)), fields=['available_due_at'], name='wfx_settlement_to_release'),
+            model_name="settlement",
+            index=models.Index(
+                condition=models.Q(("released_at__isnull", True)),
+                fields=["available_due_at"],
+                name="wfx_settlement_to_release",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='settlement',
-            constraint=models.UniqueConstraint(fields=('attribution', 'distributor'), name='wfx_one_settlement_per_order_payee'),
+            model_name="settlement",
+            constraint=models.UniqueConstraint(
+                fields=("attribution", "distributor"), name="wfx_one_settlement_per_order_payee"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='settlement',
-            constraint=models.CheckConstraint(condition=models.Q(('released_at__isnull', True), ('confirmed_at__isnull', False), _connector='OR'), name='wfx_released_only_when_confirmed'),
+            model_name="settlement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("released_at__isnull", True), ("confirmed_at__isnull", False), _connector="OR"
+                ),
+                name="wfx_released_only_when_confirmed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['distributor', 'currency', 'bucket'], name='wfx_ledger_balance'),
+            model_name="ledgerentry",
+            index=models.Index(
+                fields=["distributor", "currency", "bucket"], name="wfx_ledger_balance"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ledgerentry',
-            index=models.Index(fields=['movement'], name='wfx_ledger_movement'),
+            model_name="ledgerentry",
+            index=models.Index(fields=["movement"], name="wfx_ledger_movement"),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='wfx_ledger_amount_nonzero'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount", 0), _negated=True), name="wfx_ledger_amount_nonzero"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['confirmation', 'release'])), fields=('settlement', 'kind', 'bucket'), name='wfx_ledger_settle_once'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["confirmation", "release"])),
+                fields=("settlement", "kind", "bucket"),
+                name="wfx_ledger_settle_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('idempotency_key', 'bucket'), name='wfx_ledger_idempotency'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key__isnull", False)),
+                fields=("idempotency_key", "bucket"),
+                name="wfx_ledger_idempotency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('commission_entry__isnull', False), ('kind__in', ['accrual', 'reversal'])), models.Q(('kind__in', ['confirmation', 'release']), ('settlement__isnull', False)), models.Q(('kind__in', ['reservation', 'reservation_return', 'payout', 'tax', 'fee']), ('payout__isnull', False)), models.Q(('kind', 'adjustment'), models.Q(('actor', ''), _negated=True), models.Q(('reason', ''), _negated=True)), _connector='OR'), name='wfx_ledger_entry_traces_to_its_cause'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("commission_entry__isnull", False), ("kind__in", ["accrual", "reversal"])
+                    ),
+                    models.Q(
+                        ("kind__in", ["confirmation", "release"]), ("settlement__isnull", False)
+                    ),
+                    models.Q(
+                        ("kind__in", ["reservation", "reservation_return", "payout", "tax", "fee"]),
+                        ("payout__isnull", False),
+                    ),
+                    models.Q(
+                        ("kind", "adjustment"),
+                        models.Q(("actor", ""), _negated=True),
+                        models.Q(("reason", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="wfx_ledger_entry_traces_to_its_cause",
+            ),
         ),
     ]

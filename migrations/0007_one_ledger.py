@@ -249,7 +249,9 @@ class Migration(migrations.Migration):
                         ("sequence__isnull", False),
                         ("settlement__isnull", False),
                     ),
-                    models.Q(("kind__in", ["confirmation", "release"]), ("settlement__isnull", False)),
+                    models.Q(
+                        ("kind__in", ["confirmation", "release"]), ("settlement__isnull", False)
+                    ),
                     models.Q(
                         ("kind__in", ["reservation", "reservation_return", "payout", "tax", "fee"]),
                         ("payout__isnull", False),

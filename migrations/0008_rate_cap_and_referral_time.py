@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wfx', '0007_one_ledger'),
+        ("wfx", "0007_one_ledger"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='commissionline',
-            name='uncapped_rate',
+            model_name="commissionline",
+            name="uncapped_rate",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
         ),
         migrations.AddField(
-            model_name='referralattribution',
-            name='referred_at',
+            model_name="referralattribution",
+            name="referred_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -47,148 +47,234 @@ def move_id_numbers_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wfx', '0010_programme_history_and_sweep_mark'),
+        ("wfx", "0010_programme_history_and_sweep_mark"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PayoutBatch',
+            name="PayoutBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(blank=True, max_length=16)),
-                ('currency', models.CharField(blank=True, max_length=3)),
-                ('created_by', models.CharField(max_length=128)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('payout_count', models.PositiveIntegerField()),
-                ('content_sha256', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("method", models.CharField(blank=True, max_length=16)),
+                ("currency", models.CharField(blank=True, max_length=3)),
+                ("created_by", models.CharField(max_length=128)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("payout_count", models.PositiveIntegerField()),
+                ("content_sha256", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ('-created_at', '-id'),
+                "ordering": ("-created_at", "-id"),
             },
         ),
         migrations.AddField(
-            model_name='distributor',
-            name='identity_set_at',
+            model_name="distributor",
+            name="identity_set_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='distributor',
-            name='identity_set_by',
+            model_name="distributor",
+            name="identity_set_by",
             field=models.CharField(blank=True, max_length=128),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='exported_at',
+            model_name="payout",
+            name="exported_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='failed_at',
+            model_name="payout",
+            name="failed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='failed_by',
+            model_name="payout",
+            name="failed_by",
             field=models.CharField(blank=True, max_length=128),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='failure_reason',
+            model_name="payout",
+            name="failure_reason",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='tax_correction',
+            model_name="payout",
+            name="tax_correction",
             field=models.DecimalField(decimal_places=3, default=0, max_digits=20),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='tax_flat_rate',
+            model_name="payout",
+            name="tax_flat_rate",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='tax_period',
+            model_name="payout",
+            name="tax_period",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='tax_policy',
+            model_name="payout",
+            name="tax_policy",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AlterField(
-            model_name='distributorevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('approved', 'Approved'), ('suspended', 'Suspended'), ('reactivated', 'Reactivated'), ('grade_changed', 'Grade Changed'), ('upline_changed', 'Upline Changed'), ('imported', 'Imported'), ('identity_set', 'Identity Set'), ('identity_changed', 'Identity Changed')], max_length=32),
+            model_name="distributorevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("approved", "Approved"),
+                    ("suspended", "Suspended"),
+                    ("reactivated", "Reactivated"),
+                    ("grade_changed", "Grade Changed"),
+                    ("upline_changed", "Upline Changed"),
+                    ("imported", "Imported"),
+                    ("identity_set", "Identity Set"),
+                    ("identity_changed", "Identity Changed"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='payout',
-            name='status',
-            field=models.CharField(choices=[('requested', 'Requested'), ('first_approved', 'First Approved'), ('approved', 'Approved'), ('exported', 'Exported'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('paid', 'Paid'), ('failed', 'Failed')], default='requested', max_length=16),
+            model_name="payout",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("requested", "Requested"),
+                    ("first_approved", "First Approved"),
+                    ("approved", "Approved"),
+                    ("exported", "Exported"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("paid", "Paid"),
+                    ("failed", "Failed"),
+                ],
+                default="requested",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='wfx.payoutbatch'),
+            model_name="payout",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payouts",
+                to="wfx.payoutbatch",
+            ),
         ),
         migrations.CreateModel(
-            name='TaxExport',
+            name="TaxExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='First day of the tax month (the approval month).')),
-                ('exported_by', models.CharField(max_length=128)),
-                ('exported_at', models.DateTimeField(auto_now_add=True)),
-                ('rows', models.PositiveIntegerField()),
-                ('income', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('tax_withheld', models.DecimalField(decimal_places=3, max_digits=20)),
-                ('content_sha256', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(help_text="First day of the tax month (the approval month)."),
+                ),
+                ("exported_by", models.CharField(max_length=128)),
+                ("exported_at", models.DateTimeField(auto_now_add=True)),
+                ("rows", models.PositiveIntegerField()),
+                ("income", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("tax_withheld", models.DecimalField(decimal_places=3, max_digits=20)),
+                ("content_sha256", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ('-exported_at', '-id'),
-                'indexes': [models.Index(fields=['month'], name='wfx_tax_export_month')],
+                "ordering": ("-exported_at", "-id"),
+                "indexes": [models.Index(fields=["month"], name="wfx_tax_export_month")],
             },
         ),
         migrations.CreateModel(
-            name='TaxIdentity',
+            name="TaxIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('id_type', models.CharField(choices=[('resident_id', '居民身份证')], default='resident_id', max_length=16)),
-                ('id_number', models.CharField(max_length=32)),
-                ('legal_name', models.CharField(max_length=128)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "id_type",
+                    models.CharField(
+                        choices=[("resident_id", "居民身份证")],
+                        default="resident_id",
+                        max_length=16,
+                    ),
+                ),
+                ("id_number", models.CharField(max_length=32)),
+                ("legal_name", models.CharField(max_length=128)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('id_type', 'id_number'), name='wfx_one_tax_identity')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("id_type", "id_number"), name="wfx_one_tax_identity"
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='distributor',
-            name='identity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='distributors', to='wfx.taxidentity'),
+            model_name="distributor",
+            name="identity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="distributors",
+                to="wfx.taxidentity",
+            ),
         ),
         migrations.AddField(
-            model_name='payout',
-            name='tax_identity',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='payouts', to='wfx.taxidentity'),
+            model_name="payout",
+            name="tax_identity",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="payouts",
+                to="wfx.taxidentity",
+            ),
         ),
         migrations.AddIndex(
-            model_name='payout',
-            index=models.Index(fields=['tax_month', 'tax_identity'], name='wfx_payout_tax_person'),
+            model_name="payout",
+            index=models.Index(fields=["tax_month", "tax_identity"], name="wfx_payout_tax_person"),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'exported'), _negated=True), ('batch__isnull', False), _connector='OR'), name='wfx_exported_payout_has_batch'),
+            model_name="payout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "exported"), _negated=True),
+                    ("batch__isnull", False),
+                    _connector="OR",
+                ),
+                name="wfx_exported_payout_has_batch",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payout',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'failed'), _negated=True), models.Q(('failure_reason', ''), _negated=True), _connector='OR'), name='wfx_failed_payout_has_reason'),
+            model_name="payout",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "failed"), _negated=True),
+                    models.Q(("failure_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="wfx_failed_payout_has_reason",
+            ),
         ),
         migrations.RunPython(move_id_numbers_to_profiles, move_id_numbers_back),
         migrations.RemoveField(
-            model_name='payout',
-            name='payee_id_number',
+            model_name="payout",
+            name="payee_id_number",
         ),
     ]

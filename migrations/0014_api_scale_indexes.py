@@ -13,7 +13,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("wfx", "0014_balance_adjustments")]
+    dependencies = [("wfx", "0013_balance_adjustments")]
 
     operations = [
         migrations.RemoveIndex(model_name="ledgerentry", name="wfx_ledger_balance"),
