@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import saleor_wfx_plugin.models
 from django.db import migrations, models
+
+import saleor_wfx_plugin.models
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,6 @@ outside Saleor as staff record them (append-only on PostgreSQL, like the ledgers
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 FORBID_CHANGES = """
 CREATE TRIGGER wfx_externalrefund_append_only
     BEFORE UPDATE OR DELETE ON wfx_externalrefund
