@@ -28,7 +28,7 @@ from .test_plugin_in_saleor import (  # noqa: E402
     activate_programme,
 )
 
-# The bounds of issue 9 ("Checkout path"); before, 32 and about 120.
+# The bounds of issue 9 ("Checkout path"). On ee7f082 these tests measured 30 and 147.
 ORDINARY_ORDER_BOUND = 3
 REFERRED_ORDER_BOUND = 40
 
