@@ -4,6 +4,7 @@ from celery.schedules import crontab
 from django.apps import AppConfig
 from django.conf import settings
 
+from .celery_routing import routing_options
 from .saleor_host.version import check_host_saleor
 
 SWEEP_BEAT_ENTRY = "wfx-reconcile-recent-orders"
@@ -45,7 +46,7 @@ def register_sweep_schedule() -> None:
             "task": "saleor_wfx_plugin.tasks.reconcile_recent_orders_task",
             "schedule": timedelta(minutes=minutes),
             # A sweep that waited longer than its interval is superseded by the next one.
-            "options": {"expires": minutes * 60},
+            "options": routing_options(expires=minutes * 60),
         },
     )
 
@@ -64,6 +65,7 @@ def register_grades_schedule() -> None:
         {
             "task": "saleor_wfx_plugin.tasks.evaluate_grades_task",
             "schedule": crontab(day_of_month="1", hour="2", minute="30"),
+            "options": routing_options(),
         },
     )
 
@@ -98,7 +100,7 @@ def register_settle_schedule() -> None:
             "task": "saleor_wfx_plugin.tasks.settle_matured_task",
             "schedule": timedelta(minutes=minutes),
             # A run that waited longer than its interval is superseded by the next one.
-            "options": {"expires": minutes * 60},
+            "options": routing_options(expires=minutes * 60),
         },
     )
 
@@ -115,5 +117,6 @@ def register_documents_schedule() -> None:
         {
             "task": "saleor_wfx_plugin.tasks.purge_expired_documents_task",
             "schedule": crontab(hour="3", minute="40"),
+            "options": routing_options(),
         },
     )

@@ -82,6 +82,11 @@ class ShopBackend(Protocol):
         the programme (no referral code, no attribution, no bound customer), which a backend may
         tell cheaply before loading lines and refunds."""
 
+    def may_be_in_programme(self, order_id: str, program: ProgramSettings) -> bool:
+        """False when the order certainly is not in the programme (no referral code, no
+        attribution, no bound customer) or no longer exists: the hooks of a shop's ordinary
+        orders stop there. A backend that cannot tell cheaply answers True."""
+
     def changed_orders(
         self, after: OrderCursor, program: ProgramSettings, *, limit: int
     ) -> Sequence[OrderCursor]:

@@ -7,15 +7,19 @@ a retry, or the sweep running over an order a hook already handled are all harml
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from django.utils import timezone
 
+from .domain.settings import ProgramSettings
 from .services.commissions import OrderMismatch, reconcile_order
 from .services.grades import evaluate_grades, parse_month
 from .services.ledger import settle_due
 from .services.month_close import close_month
+from .services.programme_history import observe_programme_state
 from .services.retention import purge_expired_documents
 from .services.sweep import reconcile_recent_orders, sweep_from_mark
 from .shop import get_shop
@@ -31,13 +35,27 @@ logger = logging.getLogger(__name__)
     max_retries=8,
     acks_late=True,
 )
-def process_order_event(order_id: str, event: str) -> int:
-    """Reconcile one order after a Saleor hook. Returns the number of ledger entries posted."""
+def process_order_event(
+    order_id: str, event: str, configuration: Mapping[str, Any] | None = None
+) -> int:
+    """Reconcile one order after a Saleor hook. Returns the number of ledger entries posted.
+
+    `configuration`: the plugin's configuration as the hook saw it (the plugin was switched on
+    then), so the task needs no plugin manager of Saleor's. Without it (the sweep's repairs,
+    messages queued before it was passed) the task reads the configuration itself."""
     shop = get_shop()
     with shop.writer_access():
-        program = shop.program_settings()
-        if program is None:
-            return 0
+        if configuration is None:
+            program = shop.program_settings()
+            if program is None:
+                return 0
+        else:
+            program = ProgramSettings.from_mapping(configuration)
+            # An ordinary order (no code, no attribution, no bound customer) stops here, after
+            # one indexed query; the programme's history is consulted only for the others.
+            if not shop.may_be_in_programme(order_id, program):
+                return 0
+            observe_programme_state(True)
         # An order gone (Saleor hard-deletes expired unpaid orders) or never referred posts nothing.
         return len(reconcile_order(shop, order_id, program, event=event).posted)
 

@@ -99,6 +99,11 @@ class SaleorShop:
             discount_value=discount_value,
         )
 
+    def may_be_in_programme(self, order_id: str, program: ProgramSettings) -> bool:
+        from saleor.order.models import Order
+
+        return bool(programme_candidates(Order.objects.filter(pk=order_id), program).exists())
+
     def changed_orders(
         self, after: OrderCursor, program: ProgramSettings, *, limit: int
     ) -> list[OrderCursor]:

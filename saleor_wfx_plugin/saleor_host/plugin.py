@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin, ConfigurationTypeField
 
 from ..domain.rate_cap import RateCapCheck
@@ -19,6 +18,7 @@ from ..domain.settings import InvalidProgramSettings, ProgramSettings
 from . import version
 from .adapter import configuration_to_mapping
 from .routes import PLUGIN_ID
+from .scheduling import HookBatch
 
 logger = logging.getLogger(__name__)
 
@@ -468,21 +468,10 @@ class DistributionPlugin(BasePlugin):
         if not self.active or not version.host_saleor_supported:
             return previous_value
         try:
-            order_id = str(order.pk)
-            transaction.on_commit(lambda: _enqueue(order_id, event))
+            # Saleor builds plugin instances per request or task (its plugin manager), so the
+            # batch coalesces the hooks of one request: `scheduling`.
+            batch = self.__dict__.setdefault("_wfx_hook_batch", HookBatch())
+            batch.schedule(order, event, configuration_to_mapping(self.configuration))
         except Exception:
             logger.exception("wfx: could not schedule %s for order %r", event, order)
         return previous_value
-
-
-def _enqueue(order_id: str, event: str) -> None:
-    try:
-        from ..tasks import process_order_event
-
-        # retry=False: with the broker down, fail at once (the sweep repairs the order) instead
-        # of blocking Saleor's request on kombu's publish retries.
-        process_order_event.apply_async((order_id, event), retry=False)
-    except Exception:
-        # A broker outage, or the inline task failing for good: the periodic sweep will
-        # reconcile this order later; Saleor's request must not fail because of us.
-        logger.exception("wfx: %s for order %s failed; the sweep will retry", event, order_id)

@@ -72,6 +72,10 @@ class SimulatedShop:
     def load_order(self, order_id: str, program: ProgramSettings) -> OrderSnapshot | None:
         return self.orders.get(order_id)
 
+    def may_be_in_programme(self, order_id: str, program: ProgramSettings) -> bool:
+        # Orders live in memory: loading one costs nothing, so the full path decides.
+        return order_id in self.orders
+
     def changed_orders(
         self, after: OrderCursor, program: ProgramSettings, *, limit: int
     ) -> list[OrderCursor]:

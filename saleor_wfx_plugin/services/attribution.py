@@ -23,6 +23,7 @@ from ..domain.binding import BindingView, binding_after_order, protects
 from ..domain.chain import ReferralChain
 from ..domain.orders import OrderSnapshot
 from ..domain.settings import ProgramSettings
+from ..lock_objects import lock_attribution_of_order
 from ..models import CustomerBinding, Distributor, DistributorVoucher, ReferralAttribution
 from ..selectors.programme import programme_active_at
 from .fraud import review_attribution
@@ -35,6 +36,8 @@ REFERRED_AT_SUFFIX = "_at"
 # Orders that may bind, move or renew a binding: through a code or voucher, or the binding
 # itself (a repeat order renews). Staff attributions never do.
 BINDING_SOURCES = (AttributionSource.CODE, AttributionSource.VOUCHER, AttributionSource.BINDING)
+# What is read along with a seller: their grade, upline and grand upline.
+CHAIN_RELATED = ("grade", "upline__upline")
 
 
 def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> ReferralAttribution | None:
@@ -44,9 +47,26 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
     so a shop's ordinary orders cost the programme nothing. Everything else is recorded, a
     rejected code with its reason.
     """
-    existing = ReferralAttribution.objects.filter(order_id=order.order_id).first()
+    return attribute_order_once(order, settings)[0]
+
+
+def attribute_order_once(
+    order: OrderSnapshot, settings: ProgramSettings, *, order_locked: bool = False
+) -> tuple[ReferralAttribution | None, bool]:
+    """`attribute_order`, and whether the attribution was created now: a row this transaction
+    created has nothing recorded against it yet and nobody else can see it, which spares
+    reconciliation its lock and several reads. `order_locked`: the caller holds the order's
+    lock (`lock_objects.lock_order`), so no other worker can attribute the order meanwhile and
+    the insert needs no savepoint to fall back on; an existing attribution is then returned
+    locked."""
+    existing = (
+        # Under the order's lock the row is locked as it is read (lock_objects, step 5).
+        lock_attribution_of_order(order.order_id)
+        if order_locked
+        else ReferralAttribution.objects.filter(order_id=order.order_id).first()
+    )
     if existing is not None:
-        return existing
+        return existing, False
 
     raw_code = order.metadata.get(settings.referral_metadata_key)
     if raw_code is None:
@@ -65,12 +85,18 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         else None
     )
     voucher = _distributor_voucher(order.voucher_code)
+    # The chain and the seller's grade come along: the attribution is made from them, and the
+    # plan frozen from them when the order already earns.
+    coded = (
+        Distributor.objects.select_related(*CHAIN_RELATED).filter(code=claim.code).first()
+        if claim.code
+        else None
+    )
+    bound = binding.distributor if binding is not None else None
     decision = decide_attribution(
         claim=claim,
-        coded_distributor=_view(Distributor.objects.filter(code=claim.code).first())
-        if claim.code
-        else None,
-        bound_distributor=_view(binding.distributor) if binding is not None else None,
+        coded_distributor=_view(coded),
+        bound_distributor=_view(bound),
         binding_protected=binding is not None
         and protects(_binding_view(binding), order.placed_at, settings),
         voucher_distributor=_view(voucher.distributor) if voucher is not None else None,
@@ -79,7 +105,7 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
         settings=settings,
     )
     if decision.source is AttributionSource.NONE and claim.code is None and voucher is None:
-        return None
+        return None, False
     if not programme_active_at(order.placed_at):
         # Placed while the merchant had the programme off (or before it was first on): recorded
         # with the reason and frozen without a seller, so no later event, sweep or switch-on
@@ -96,26 +122,32 @@ def attribute_order(order: OrderSnapshot, settings: ProgramSettings) -> Referral
             raw_code,
             decision.code_rejection.value,
         )
+    candidates = (coded, bound, voucher.distributor if voucher is not None else None)
+    sellers = {candidate.pk: candidate for candidate in candidates if candidate is not None}
+    seller = sellers.get(decision.distributor_id) if decision.distributor_id is not None else None
+    voucher_code = voucher.code if voucher is not None else ""
+
+    def create() -> ReferralAttribution:
+        attribution = _create_attribution(
+            order, decision, seller, key, str(raw_code or ""), claim, voucher_code
+        )
+        review_attribution(attribution, order, settings)
+        return attribution
+
+    if order_locked:
+        return create(), True
     try:
         with transaction.atomic():
-            attribution = _create_attribution(
-                order,
-                decision,
-                key,
-                str(raw_code or ""),
-                claim,
-                voucher.code if voucher is not None else "",
-            )
-            review_attribution(attribution, order, settings)
-            return attribution
+            return create(), True
     except IntegrityError:
         # Another worker attributed the same order first; theirs stands.
-        return ReferralAttribution.objects.get(order_id=order.order_id)
+        return ReferralAttribution.objects.get(order_id=order.order_id), False
 
 
 def _create_attribution(
     order: OrderSnapshot,
     decision: AttributionDecision,
+    seller: Distributor | None,
     key: str | None,
     raw_code: str,
     claim: ReferralClaim,
@@ -123,10 +155,15 @@ def _create_attribution(
 ) -> ReferralAttribution:
     chain: ReferralChain[int] | None = None
     if decision.distributor_id is not None:
-        seller = Distributor.objects.select_related("upline").get(pk=decision.distributor_id)
+        if seller is None or seller.pk != decision.distributor_id:
+            seller = Distributor.objects.select_related(*CHAIN_RELATED).get(
+                pk=decision.distributor_id
+            )
         ancestry = [seller.pk, seller.upline_id, seller.upline.upline_id if seller.upline else None]
         chain = ReferralChain.from_ancestry([pk for pk in ancestry if pk is not None])
     return ReferralAttribution.objects.create(
+        # The seller object, not only its id: reconciliation reads the chain from it.
+        seller=seller if chain else None,
         order_id=order.order_id,
         order_number=order.number,
         channel_slug=order.channel_slug,
@@ -136,7 +173,6 @@ def _create_attribution(
         voucher_code=voucher_code,
         source=decision.source,
         code_rejection=decision.code_rejection,
-        seller_id=chain.seller if chain else None,
         upline_id=chain.upline if chain else None,
         grand_upline_id=chain.grand_upline if chain else None,
         placed_at=order.placed_at,
@@ -202,9 +238,9 @@ def _binding_in_force(
     stays too, for their guest checkouts; both end at the same moment."""
     user_key = customer_key(user_id, None)
     email_key = customer_key(None, email)
-    in_force = CustomerBinding.objects.select_related("distributor").filter(
-        bound_at__lte=at, expires_at__gt=at
-    )
+    in_force = CustomerBinding.objects.select_related(
+        *(f"distributor__{related}" for related in CHAIN_RELATED)
+    ).filter(bound_at__lte=at, expires_at__gt=at)
     if user_key is not None:
         binding = in_force.filter(customer_key=user_key).first()
         if binding is not None:

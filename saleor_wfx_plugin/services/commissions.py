@@ -31,7 +31,7 @@ from ..models import (
     ReferralAttribution,
 )
 from ..shop import ShopBackend
-from .attribution import attribute_order, bind_customer
+from .attribution import attribute_order_once, bind_customer
 from .fraud import is_rejected
 from .groups import GROUP_EVENT, join_group, recount_group
 from .ledger import post_commission, settle_due
@@ -63,7 +63,7 @@ def reconcile_order(
         order = shop.load_order(order_id, settings)
         if order is None:
             return ReconcileResult(None)
-        result = reconcile_order_commissions(order, settings, event=event)
+        result = reconcile_order_commissions(order, settings, event=event, order_locked=True)
     # A group (拼团) this order completed, or dropped below its size: its other orders' bonus
     # changed. Each under its own lock, after this order's is released.
     for other_order_id in result.group_refresh:
@@ -72,22 +72,30 @@ def reconcile_order(
 
 
 def reconcile_order_commissions(
-    order: OrderSnapshot, settings: ProgramSettings, *, event: str
+    order: OrderSnapshot, settings: ProgramSettings, *, event: str, order_locked: bool = False
 ) -> ReconcileResult:
-    attribution = attribute_order(order, settings)
+    """`order_locked`: the caller holds the order's lock (`lock_objects.lock_order`)."""
+    attribution, created = attribute_order_once(order, settings, order_locked=order_locked)
     if attribution is None or attribution.seller_id is None:
         return ReconcileResult(attribution)
+    # Created inside reconcile_order's transaction: invisible to everybody else until it
+    # commits, so nothing can be recorded against it and nobody else can hold it. Under the
+    # order's lock an existing attribution comes locked already.
+    fresh = created and order_locked
 
-    with transaction.atomic():
-        # One reconciliation per order at a time: two workers handling two hooks of the same
-        # order would otherwise both post the same difference.
-        attribution = lock_attribution(attribution.pk)
+    # No savepoint inside a caller's transaction (reconcile_order, the staff services): an
+    # error rolls the whole reconciliation back anyway, and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False):
+        if not order_locked:
+            # One reconciliation per order at a time: two workers handling two hooks of the
+            # same order would otherwise both post the same difference.
+            attribution = lock_attribution(attribution.pk)
         if attribution.currency != order.currency:
             raise OrderMismatch(
                 f"order {order.number} changed currency from {attribution.currency} to "
                 f"{order.currency}; commissions left as they were"
             )
-        order = with_recorded_refunds(order, attribution, settings)
+        order = with_recorded_refunds(order, attribution, settings, new_attribution=fresh)
         started_earning = _record_order_state(attribution, order, settings)
         if attribution.commissionable_at is None:
             return ReconcileResult(attribution)
@@ -124,6 +132,7 @@ def reconcile_order_commissions(
             event=event,
             fulfilled_at=order.fulfilled_at,
             program=settings,
+            new_plan=started_earning,
         )
         # Confirmation on fulfilment should not wait for the next run of the maturing task.
         due_now = [
@@ -184,12 +193,7 @@ def _freeze_plan(
         upline=attribution.upline_id,
         grand_upline=attribution.grand_upline_id,
     )
-    members = {
-        distributor.pk: distributor
-        for distributor in Distributor.objects.select_related("grade").filter(
-            pk__in=[pk for _, pk in chain.levels()]
-        )
-    }
+    members = _chain_members(attribution, chain)
     # A distributor suspended between the order and its payment earns nothing on it.
     eligible = {pk for pk, member in members.items() if member.status == DistributorStatus.ACTIVE}
     seller = members[chain.seller]
@@ -223,6 +227,29 @@ def _freeze_plan(
             for item in planned
         ]
     )
+
+
+def _chain_members(
+    attribution: ReferralAttribution, chain: ReferralChain[int]
+) -> dict[int, Distributor]:
+    """The distributors of the chain, with the seller's grade. An attribution made in this
+    reconciliation carries them already (read with the seller when the code was looked up)."""
+    wanted = {pk for _, pk in chain.levels()}
+    cached: dict[int, Distributor] = {}
+    member = attribution.seller if ReferralAttribution.seller.is_cached(attribution) else None
+    # Down the upline links the seller was read with, as far as they were read.
+    while member is not None and len(cached) < len(wanted):
+        cached[member.pk] = member
+        if not Distributor.upline.is_cached(member):
+            break
+        member = member.upline
+    seller = cached.get(chain.seller)
+    if set(cached) >= wanted and seller is not None and Distributor.grade.is_cached(seller):
+        return {pk: cached[pk] for pk in wanted}
+    return {
+        distributor.pk: distributor
+        for distributor in Distributor.objects.select_related("grade").filter(pk__in=wanted)
+    }
 
 
 def _warn_about_capped_rates(

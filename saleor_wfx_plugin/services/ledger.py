@@ -92,22 +92,30 @@ def post_commission(
     event: str,
     fulfilled_at: datetime | None,
     program: ProgramSettings,
+    new_plan: bool = False,
 ) -> tuple[list[LedgerEntry], list[Settlement]]:
     """Inside reconciliation's transaction (the order's lock held): give every payee of the
     order a settlement, keep its due dates in step with the order's fulfilment, and post to the
     ledger what each (order line, level) lacks to reach its target now, in the bucket that
-    payee's settlement is in. Returns the entries posted and the order's settlements."""
+    payee's settlement is in. Returns the entries posted and the order's settlements.
+
+    `new_plan`: the plan was frozen in this transaction, so no settlement or ledger entry of
+    the order exists yet and none needs to be read or locked."""
     payees = {line.distributor_id for line in plan}
-    settlements = _order_settlements(attribution, payees)
+    settlements = _order_settlements(attribution, payees, new_plan=new_plan)
     _schedule(
         list(settlements.values()), fulfilled_at, program, paid_at=attribution.commissionable_at
     )
-    held = {
-        row["commission_line"]: (row["total"], row["last_sequence"])
-        for row in LedgerEntry.objects.filter(commission_line__in=plan)
-        .values("commission_line")
-        .annotate(total=Sum("amount"), last_sequence=Max("sequence"))
-    }
+    held = (
+        {}
+        if new_plan
+        else {
+            row["commission_line"]: (row["total"], row["last_sequence"])
+            for row in LedgerEntry.objects.filter(commission_line__in=plan)
+            .values("commission_line")
+            .annotate(total=Sum("amount"), last_sequence=Max("sequence"))
+        }
+    )
     entries = []
     for line in plan:
         total, last_sequence = held.get(line.pk, (ZERO, 0))
@@ -134,21 +142,32 @@ def post_commission(
     return LedgerEntry.objects.bulk_create(entries), list(settlements.values())
 
 
-def _order_settlements(attribution: ReferralAttribution, payees: set[int]) -> dict[int, Settlement]:
-    """The order's settlements by payee, locked; the missing ones created first."""
-    existing = set(
-        Settlement.objects.filter(attribution=attribution).values_list("distributor_id", flat=True)
+def _order_settlements(
+    attribution: ReferralAttribution, payees: set[int], *, new_plan: bool
+) -> dict[int, Settlement]:
+    """The order's settlements by payee, locked; the missing ones created. Rows created here
+    are locked by being new (nobody sees them before the commit)."""
+    settlements = (
+        {}
+        if new_plan
+        else {
+            settlement.distributor_id: settlement
+            for settlement in lock_settlements(Settlement.objects.filter(attribution=attribution))
+        }
     )
-    missing = sorted(payees - existing)
-    if missing:
-        Settlement.objects.bulk_create(
-            [
-                Settlement(
-                    attribution=attribution, distributor_id=payee, currency=attribution.currency
-                )
-                for payee in missing
-            ]
-        )
+    missing = sorted(payees - set(settlements))
+    if not missing:
+        return settlements
+    created = Settlement.objects.bulk_create(
+        [
+            Settlement(attribution=attribution, distributor_id=payee, currency=attribution.currency)
+            for payee in missing
+        ]
+    )
+    if all(settlement.pk is not None for settlement in created):
+        settlements.update({settlement.distributor_id: settlement for settlement in created})
+        return settlements
+    # A database that returns no ids from a bulk insert (old SQLite): read them back.
     return {
         settlement.distributor_id: settlement
         for settlement in lock_settlements(Settlement.objects.filter(attribution=attribution))

@@ -29,11 +29,20 @@ MAX_IDEMPOTENCY_KEY_LENGTH = ExternalRefund._meta.get_field("idempotency_key").m
 
 
 def with_recorded_refunds(
-    order: OrderSnapshot, attribution: ReferralAttribution, settings: ProgramSettings
+    order: OrderSnapshot,
+    attribution: ReferralAttribution,
+    settings: ProgramSettings,
+    *,
+    new_attribution: bool = False,
 ) -> OrderSnapshot:
     """The order with the refunds staff recorded outside Saleor added to Saleor's, and the
-    gift-card rule it earns under: frozen when it first earned, else the current setting."""
-    recorded = list(attribution.external_refunds.values_list("amount", "everything"))
+    gift-card rule it earns under: frozen when it first earned, else the current setting.
+    `new_attribution`: created in this transaction, so nothing can be recorded against it."""
+    recorded = (
+        []
+        if new_attribution
+        else list(attribution.external_refunds.values_list("amount", "everything"))
+    )
     refunds = order.refunds
     refunded = refunds.refunded_amount + sum(
         (amount for amount, _ in recorded if amount is not None), Decimal(0)

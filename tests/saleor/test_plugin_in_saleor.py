@@ -259,11 +259,12 @@ def test_saleor_calling_the_hooks_again_posts_nothing_twice(
 
     order, _, _ = storefront_checkout([("referral_code", "DDD444")])
     entries = LedgerEntry.objects.commission().count()
-    manager = get_plugins_manager(allow_replica=False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        manager.order_fully_paid(order)
-        manager.order_paid(order)
-        manager.order_created(order)
+        # Each through a manager of its own, as three requests of Saleor's would: one manager
+        # hands an order in one state over once (saleor_host.scheduling).
+        get_plugins_manager(allow_replica=False).order_fully_paid(order)
+        get_plugins_manager(allow_replica=False).order_paid(order)
+        get_plugins_manager(allow_replica=False).order_created(order)
     assert len(callbacks) == 3  # the plugin really scheduled its work
     assert LedgerEntry.objects.commission().count() == entries == 3
 
@@ -451,6 +452,10 @@ def test_ordinary_orders_cost_the_programme_nothing(
     # finds the order is not in the programme.
     with django_assert_num_queries(6):
         assert process_order_event(str(order.pk), "order_updated") == 0
+    # From a hook, which hands the task the configuration it saw: only that one query.
+    configuration = {item["name"]: item["value"] for item in wfx_active.configuration}
+    with django_assert_num_queries(1):
+        assert process_order_event(str(order.pk), "order_updated", configuration) == 0
 
 
 def test_a_granted_refund_of_named_lines_reverses_those_lines(
