@@ -84,7 +84,9 @@ def test_ledger_ends_at_the_final_state_whatever_the_hooks_do(
         process_order_event(order.order_id, event)
 
     final = shop.orders[order.order_id]
-    plan = CommissionLine.objects.filter(attribution__order_id=order.order_id)
+    plan = CommissionLine.objects.filter(attribution__order_id=order.order_id).order_by(
+        "level", "id"
+    )
     expected = commission_targets(
         [line.to_planned() for line in plan],
         refunds=final.refunds,
