@@ -23,6 +23,10 @@ setup(
     # `<app module>.migrations`, so the folder is installed as that package.
     package_dir={"saleor_wfx_plugin.migrations": "migrations"},
     include_package_data=True,
+    # The dashboard pages, built by `npm run build` and committed: merchants need no Node.
+    package_data={
+        "saleor_wfx_plugin.dashboard": ["static/*.html", "static/assets/*"],
+    },
     # Ranges, not pins, and every one inside what Saleor 3.24's uv.lock pins: installing the plugin
     # must never upgrade or downgrade a library Saleor depends on. Saleor itself is not listed: the
     # `saleor` on PyPI is the unrelated 2.x relic; the plugin runs inside the merchant's Saleor.

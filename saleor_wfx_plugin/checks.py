@@ -24,3 +24,22 @@ def encryption_keys_check(app_configs: Any = None, **kwargs: Any) -> list[checks
             id="wfx.W001",
         )
     ]
+
+
+@checks.register(checks.Tags.security)
+def dashboard_origins_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .dashboard.headers import dashboard_origins
+
+    try:
+        dashboard_origins()
+    except ImproperlyConfigured as error:
+        return [
+            checks.Error(
+                str(error),
+                hint="Until it is fixed the dashboard pages answer 503. See README, Dashboard.",
+                id="wfx.E050",
+            )
+        ]
+    return []

@@ -7,6 +7,7 @@ mounts this function at both prefixes). Every link made uses the kept prefix:
     r/<code>                 referral link: counts the visit, redirects to the storefront
     posters/<key>.png        a generated share poster
     documents/<signed id>    an applicant's document, for staff holding a link from the API
+    dashboard/               the pages Saleor's dashboard frames (dashboard/views.py)
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
         return _poster(request, match.group(1))
     if match := _DOCUMENT.fullmatch(path):
         return _document(request, match.group(1))
+    if path == "/dashboard" or path.startswith("/dashboard/"):
+        from .dashboard.views import serve
+
+        return serve(request, path.removeprefix("/dashboard"))
     return HttpResponseNotFound("Not found", content_type="text/plain")
 
 

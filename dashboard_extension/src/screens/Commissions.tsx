@@ -1,0 +1,3 @@
+export function Commissions() {
+  return <div data-testid="screen-commissions" />;
+}

@@ -1,0 +1,3 @@
+export function DistributorDetail({ id }: { id: string }) {
+  return <div data-testid="screen-distributor">{id}</div>;
+}

@@ -1,0 +1,3 @@
+export function Programme() {
+  return <div data-testid="screen-programme" />;
+}

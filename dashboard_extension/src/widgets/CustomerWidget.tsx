@@ -1,0 +1,3 @@
+export function CustomerWidget({ customerId }: { customerId: string }) {
+  return <div data-testid="widget-customer">{customerId}</div>;
+}
