@@ -26,6 +26,7 @@ setup(
     # The dashboard pages, built by `npm run build` and committed: merchants need no Node.
     package_data={
         "saleor_wfx_plugin.dashboard": ["static/*.html", "static/assets/*"],
+        "saleor_wfx_plugin.sandbox": ["host.html"],
     },
     # Ranges, not pins, and every one inside what Saleor 3.24's uv.lock pins: installing the plugin
     # must never upgrade or downgrade a library Saleor depends on. Saleor itself is not listed: the

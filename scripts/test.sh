@@ -48,12 +48,15 @@ step "dashboard: vitest"
 
 # Browser tests drive Debian's chromium (Playwright's own downloads are not reachable from CI).
 step "chromium for the browser tests"
-if [[ ! -x /usr/bin/chromium ]]; then
+# A CJK font too, so the zh-Hans screenshots the tests save show characters, not boxes.
+if [[ ! -x /usr/bin/chromium ]] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2 \
-            || fail "could not install chromium (apt-get install chromium)"
-    else
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei) >&2 \
+            || fail "could not install chromium (apt-get install chromium fonts-wqy-microhei)"
+    elif [[ ! -x /usr/bin/chromium ]]; then
         fail "/usr/bin/chromium is missing: install Debian's chromium package (as root)"
+    else
+        printf 'no CJK font (fonts-wqy-microhei): zh-Hans screenshots will show boxes\n' >&2
     fi
 fi
 # tests/browser fail instead of skipping when this is set: CI must run them.

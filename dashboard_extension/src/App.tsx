@@ -79,6 +79,8 @@ function Shell({ view }: { view: BridgeView }) {
   const permissions = tokenPermissions(view.token);
   useEffect(() => {
     reportRoute(route.path);
+    // A new screen starts at its top, not where the previous list was scrolled to.
+    window.scrollTo(0, 0);
   }, [route.path]);
 
   if (!view.ready) {

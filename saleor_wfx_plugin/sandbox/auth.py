@@ -76,7 +76,7 @@ def issue_dashboard_token(
         "permissions": sorted(viewer.permissions),
         "user_permissions": sorted(viewer.permissions),
     }
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
     payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
     return f"{header}.{payload}.{_signature(f'{header}.{payload}')}"
 

@@ -3,16 +3,13 @@ that plays Saleor's dashboard (tests/browser/host.html), against the sandbox ser
 PostgreSQL."""
 
 import os
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
 from saleor_wfx_plugin.auth import Viewer
 from saleor_wfx_plugin.sandbox.auth import issue_dashboard_token
+from saleor_wfx_plugin.sandbox.dashboard_host import DASHBOARD_PATH, host_url, start_host
 from tests.services.conftest import (  # noqa: F401  (shared fixtures)
     program,
     programme_switched_on_long_ago,
@@ -20,9 +17,7 @@ from tests.services.conftest import (  # noqa: F401  (shared fixtures)
 )
 
 CHROMIUM = "/usr/bin/chromium"
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-APP_PATH = "/plugins/global/wfx.distribution/dashboard/"
+ROOT = Path(__file__).resolve().parents[2]
 # Playwright's sync API runs an event loop in the test's thread; the test's own ORM calls (set
 # up data, check the outcome) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -62,18 +57,12 @@ def browser():
         browser.close()
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def host_origin():
     """The dashboard's stand-in on 127.0.0.1 while the plugin answers on localhost: two
     origins, as in a shop, so referrer and postMessage origin checks are real."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(HERE)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server, origin = start_host()
+    yield origin
     server.shutdown()
 
 
@@ -98,7 +87,7 @@ class Dashboard:
     @property
     def frame(self):
         """The app's frame itself (another origin: the host page cannot script into it)."""
-        return next(frame for frame in self.page.frames if APP_PATH in frame.url)
+        return next(frame for frame in self.page.frames if DASHBOARD_PATH in frame.url)
 
     def refresh_token(self, token: str) -> None:
         self.page.evaluate("token => window.__refresh(token)", token)
@@ -130,20 +119,22 @@ def open_dashboard(browser, live_server, host_origin, settings):
                 }
             ),
         )
-        app_query = urlencode(
-            {
-                "domain": "localhost",
-                "saleorApiUrl": f"{live_server.url}/graphql/",
-                "id": "QXBwOjE=",
-                "theme": "light",
-            }
-        )
-        app = f"{live_server.url}{APP_PATH}?{app_query}{query}#{route}"
-        page.goto(
-            f"{host_origin}/host.html?" + urlencode({"app": app, "token": token, "locale": locale})
-        )
+        page.goto(host_url(host_origin, live_server.url, token, route, locale=locale, query=query))
         return Dashboard(page, requests)
 
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def default_grades(transactional_db):
+    """The grade list the migrations install: a transactional test's flush deletes it, and the
+    merchant's pages always have one."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("saleor_wfx_plugin.migrations.0004_default_grades").create_default_grades(
+        apps, None
+    )

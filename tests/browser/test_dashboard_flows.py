@@ -15,7 +15,8 @@ from saleor_wfx_plugin.services.payouts import PayeeDetails, request_payout
 
 from .conftest import EVERYTHING, staff, token_for
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+# Transactional: the live server's thread must see the data the test writes.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 USERS_CLERK = staff("MANAGE_USERS", user_id="900")
 CASHIER = staff("HANDLE_PAYMENTS", user_id="901")

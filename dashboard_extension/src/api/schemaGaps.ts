@@ -5,6 +5,6 @@ import { ApiError } from "./client";
 export function isMissingFromSchema(error: unknown): boolean {
   return (
     error instanceof ApiError &&
-    /Cannot query field|Unknown argument|Unknown type|is not defined by type/.test(error.message)
+    /Cannot query field|Unknown argument|Unknown type|Unknown field|is not defined by type/.test(error.message)
   );
 }

@@ -89,11 +89,13 @@ type ConfirmProps = {
   destructive?: boolean;
   onConfirm: (reason: string) => Promise<unknown>;
   onClose: () => void;
+  /** Fields of the step itself (a grade, an amount), above the reason. */
+  children?: ReactNode;
 };
 
 /** Every destructive step goes through here: it states what will happen, may ask for a reason,
  * and keeps the API's refusal in the dialog where the user acted. */
-export function ConfirmDialog({ title, body, confirmLabel, reasonLabel, destructive, onConfirm, onClose }: ConfirmProps) {
+export function ConfirmDialog({ title, body, confirmLabel, reasonLabel, destructive, onConfirm, onClose, children }: ConfirmProps) {
   const { t } = useI18n();
   const [reason, setReason] = useState("");
   const [error, setError] = useState<unknown>(null);
@@ -121,6 +123,7 @@ export function ConfirmDialog({ title, body, confirmLabel, reasonLabel, destruct
             {body}
           </Text>
         )}
+        {children}
         {reasonLabel && (
           <label className="wfx-field">
             <Text size={2}>{reasonLabel}</Text>
