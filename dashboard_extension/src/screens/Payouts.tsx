@@ -1,13 +1,14 @@
 import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
-import { graphql, mutate, uploadMutation, type MutationError } from "../api/client";
+import { graphql, mutate, type MutationError } from "../api/client";
 import { notify } from "../bridge/bridge";
-import { Card, ConfirmDialog, downloadCsv, EmptyRow, ErrorNotice, Field, MoneyText, Table, Tabs } from "../components/ui";
+import { ConfirmDialog, EmptyRow, ErrorNotice, MoneyText, Table, Tabs } from "../components/ui";
 import { formatDateTime, type Money } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
 import { useI18n, type MessageKey } from "../i18n/i18n";
 import { useSession } from "../session";
+import { PayoutFiles, type Batch, type BulkResult } from "./PayoutFiles";
 
 const STATUSES = ["REQUESTED", "FIRST_APPROVED", "APPROVED", "EXPORTED", "PAID", "FAILED", "REJECTED", "CANCELLED"] as const;
 type Status = (typeof STATUSES)[number];
@@ -31,7 +32,6 @@ type Payout = {
   transferReference: string;
   createdAt: string;
 };
-type Batch = { id: string; method: string | null; currency: string | null; createdAt: string; payoutCount: number; totals: Money[] };
 
 const counts = STATUSES.map((status) => `${status}: payouts(first: 1, filter: {status: [${status}]}) { totalCount }`).join("\n");
 const LIST = `query Payouts($status: [PayoutStatusEnum!]) {
@@ -52,15 +52,7 @@ const MARK_PAID = `mutation PayoutMarkPaid($id: ID!, $reference: String!) { payo
 const MARK_FAILED = `mutation PayoutMarkFailed($id: ID!, $reason: String!) { payoutMarkFailed(id: $id, reason: $reason) { ${PAYOUT_FIELDS} } }`;
 const BULK_APPROVE = `mutation PayoutBulkApprove($ids: [ID!]!) { payoutBulkApprove(ids: $ids) {
   errors { field message code } results { line outcome errors { message } } } }`;
-const BATCH_CREATE = `mutation BatchCreate { payoutBatchCreate { errors { field message code } batch { id } export { filename content rows } } }`;
-const BATCH_CSV = `query BatchCsv($id: ID!) { payoutBatch(id: $id) { transfersCsv { filename content rows } } }`;
-const RECONCILE = `mutation Reconcile($file: Upload!) { payoutBulkMarkPaid(file: $file) {
-  errors { field message code } results { line outcome errors { message } } } }`;
-const TAX_EXPORT = `mutation TaxExport($month: Date!) { taxWithholdingExport(month: $month) {
-  errors { field message code } export { filename content rows } } }`;
-
 type Result = { errors: MutationError[] };
-type BulkResult = Result & { results: { line: number; outcome: string; errors: { message: string }[] }[] };
 type Dialog = { kind: "approve" | "reject" | "paid" | "failed"; payout: Payout } | { kind: "bulk" } | null;
 type ListData = { list: Connection<Payout>; payoutBatches: Connection<Batch> } & Record<Status, { totalCount: number }>;
 
@@ -88,10 +80,7 @@ export function Payouts() {
   const [status, setStatus] = useState<Status>("REQUESTED");
   const [selected, setSelected] = useState<string[]>([]);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [pageError, setPageError] = useState<unknown>(null);
   const [report, setReport] = useState<BulkResult["results"] | null>(null);
-  const [month, setMonth] = useState(() => new Date().toISOString().slice(0, 7));
-  const [file, setFile] = useState<File | null>(null);
   const { data, error, reload } = useLoad(() => graphql<ListData>(LIST, { status: [status] }), status);
   const rows = nodes(data?.list);
   const after = (message: string) => {
@@ -99,14 +88,7 @@ export function Payouts() {
     setSelected([]);
     reload();
   };
-  const run = async (action: () => Promise<void>) => {
-    setPageError(null);
-    try {
-      await action();
-    } catch (caught) {
-      setPageError(caught);
-    }
-  };
+
   const statusLabel = (value: Status) => t(`status.payout.${value}` as MessageKey);
   const selectable = status === "REQUESTED" || status === "FIRST_APPROVED";
 
@@ -131,7 +113,6 @@ export function Payouts() {
         </Box>
       )}
       <ErrorNotice error={error} />
-      <ErrorNotice error={pageError} />
       {report && <BulkReport results={report} />}
       <Table
         columns={[
@@ -247,87 +228,7 @@ export function Payouts() {
         })}
       </Table>
 
-      <Box display="grid" gap={4} marginTop={6} className="wfx-grid">
-        <Card title={t("payouts.batches")}>
-          <Button
-            size="small"
-            onClick={() =>
-              run(async () => {
-                const payload = await mutate<Result & { export: { filename: string; content: string } | null }>(
-                  "payoutBatchCreate",
-                  BATCH_CREATE,
-                  {},
-                );
-                if (payload.export) downloadCsv(payload.export);
-                after(t("payouts.batchCreated"));
-              })
-            }
-          >
-            {t("payouts.createBatch")}
-          </Button>
-          {nodes(data?.payoutBatches).map((batch) => (
-            <Box key={batch.id} display="flex" gap={2} alignItems="center" marginTop={2}>
-              <Text size={2}>
-                {formatDateTime(batch.createdAt, locale)} · {t("payouts.batchCount", { count: batch.payoutCount })} ·{" "}
-                {batch.totals.map((total) => <MoneyText key={total.currency} money={total} />)}
-              </Text>
-              <Button
-                size="small"
-                variant="secondary"
-                onClick={() =>
-                  run(async () => {
-                    const answer = await graphql<{ payoutBatch: { transfersCsv: { filename: string; content: string } } }>(BATCH_CSV, {
-                      id: batch.id,
-                    });
-                    downloadCsv(answer.payoutBatch.transfersCsv);
-                  })
-                }
-              >
-                {t("payouts.download")}
-              </Button>
-            </Box>
-          ))}
-        </Card>
-        <Card title={t("payouts.reconcile")}>
-          <Text size={2} display="block" marginBottom={2}>
-            {t("payouts.reconcileHelp")}
-          </Text>
-          <input type="file" accept=".csv,text/csv" aria-label={t("payouts.reconcile")} onChange={(event) => setFile(event.target.files?.[0] ?? null)} />
-          <Button
-            size="small"
-            disabled={!file}
-            onClick={() =>
-              run(async () => {
-                const payload = await uploadMutation<BulkResult>("payoutBulkMarkPaid", RECONCILE, "file", file!);
-                setReport(payload.results);
-                after(t("payouts.reconciled"));
-              })
-            }
-          >
-            {t("payouts.upload")}
-          </Button>
-        </Card>
-        <Card title={t("payouts.taxExport")}>
-          <Field label={t("payouts.taxMonth")}>
-            <input type="month" value={month} onChange={(event) => setMonth(event.target.value)} />
-          </Field>
-          <Button
-            size="small"
-            onClick={() =>
-              run(async () => {
-                const payload = await mutate<Result & { export: { filename: string; content: string } | null }>(
-                  "taxWithholdingExport",
-                  TAX_EXPORT,
-                  { month: `${month}-01` },
-                );
-                if (payload.export) downloadCsv(payload.export);
-              })
-            }
-          >
-            {t("payouts.exportTax")}
-          </Button>
-        </Card>
-      </Box>
+      <PayoutFiles batches={nodes(data?.payoutBatches)} onReport={setReport} onChanged={after} />
 
       {dialog?.kind === "approve" && (
         <ConfirmDialog
