@@ -222,3 +222,27 @@ def test_a_cashier_sees_only_payouts_and_the_rest_disabled_naming_the_permission
     dashboard.page.screenshot(path=screenshots / "permission-disabled.png")
     # Nothing was even asked of the API for the screen it cannot open.
     assert not any("applications" in (c["body"] or "") for c in dashboard.api_calls())
+
+
+def test_the_banks_reconciliation_file_marks_payouts_paid_and_reports_each_line(
+    open_dashboard, tmp_path
+):
+    from saleor_wfx_plugin.services.payouts import approve_payout
+
+    approved = approve_payout(payout("300"), actor="user:901", program=ProgramSettings())
+    dashboard = open_dashboard("/payouts", token_for(CASHIER))
+    with dashboard.page.expect_download() as download:
+        dashboard.app.get_by_role("button", name="Export approved payouts to a bank batch").click()
+    assert "6222021234567890123" in download.value.path().read_text(encoding="utf-8")
+    approved.refresh_from_db()
+    assert approved.status == Payout.Status.EXPORTED
+
+    bank_file = tmp_path / "bank.csv"
+    bank_file.write_text(f"payout_id,reference\n{approved.pk},ICBC-RECON-7\n999999,ICBC-RECON-8\n")
+    dashboard.app.get_by_label("Bank reconciliation file").set_input_files(bank_file)
+    dashboard.app.get_by_role("button", name="Upload").click()
+    report = dashboard.app.get_by_test_id("bulk-report")
+    expect(report).to_contain_text("Line 2: marked paid")
+    expect(report).to_contain_text("Line 3: refused — No such payout.")
+    approved.refresh_from_db()
+    assert (approved.status, approved.transfer_reference) == (Payout.Status.PAID, "ICBC-RECON-7")

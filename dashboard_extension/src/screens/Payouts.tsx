@@ -66,7 +66,7 @@ function BulkReport({ results }: { results: BulkResult["results"] }) {
     <Box data-testid="bulk-report" marginTop={2}>
       {results.map((result) => (
         <Text key={result.line} size={2} display="block">
-          {t("payouts.line", { line: result.line })}: {result.outcome}
+          {t("payouts.line", { line: result.line })}: {t(`outcome.${result.outcome}` as MessageKey)}
           {result.errors.length ? ` — ${result.errors.map((error) => error.message).join("; ")}` : ""}
         </Text>
       ))}
