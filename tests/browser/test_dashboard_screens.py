@@ -62,6 +62,10 @@ def test_the_distributor_list_and_a_distributors_page(demo, open_dashboard, scre
     expect(detail).to_contain_text("Level 2: CCC333")
     expect(detail).to_contain_text("Level 3: BBB222")
     expect(detail).not_to_contain_text("AAA111")
+    # Its history: the commission, the ledger's entries, and the payout the demo paid D.
+    expect(detail.locator("tr", has_text="#1009")).to_have_count(2)
+    expect(detail).to_contain_text("ACCRUAL")
+    expect(detail.locator("tr", has_text="Paid").filter(has_text="Bank card")).to_have_count(1)
 
 
 def test_a_distributor_is_suspended_with_a_reason_from_their_page(demo, open_dashboard):
