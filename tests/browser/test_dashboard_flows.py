@@ -87,6 +87,24 @@ def test_staff_approve_an_application(open_dashboard, screenshots):
     )
 
 
+def test_staff_reject_an_application_only_with_a_reason(open_dashboard):
+    pending = application(user_id="54", name="赵强")
+    dashboard = open_dashboard("/applications", token_for(USERS_CLERK))
+    dashboard.app.get_by_test_id("application-row").get_by_role("button", name="Reject").click()
+    dialog = dashboard.app.get_by_role("dialog")
+    expect(dialog.get_by_test_id("confirm")).to_be_disabled()
+    dialog.locator("textarea").fill("The ID card photo is unreadable")
+    dialog.get_by_test_id("confirm").click()
+
+    tab(dashboard, "Rejected (1)").click()
+    expect(dashboard.app.get_by_test_id("application-row")).to_contain_text(
+        "The ID card photo is unreadable"
+    )
+    pending.refresh_from_db()
+    assert pending.status == DistributorApplication.Status.REJECTED
+    assert pending.rejection_reason == "The ID card photo is unreadable"
+
+
 def test_a_payout_is_approved_then_marked_paid(open_dashboard, screenshots):
     requested = payout("300")
     dashboard = open_dashboard("/payouts", token_for(CASHIER))
