@@ -23,9 +23,12 @@ setup(
     # `<app module>.migrations`, so the folder is installed as that package.
     package_dir={"saleor_wfx_plugin.migrations": "migrations"},
     include_package_data=True,
-    # The API's translated messages (Django finds an app's locale/ folder itself).
+    # Package data: the API's translated messages (Django finds an app's locale/ folder itself),
+    # and the dashboard pages, built by `npm run build` and committed: merchants need no Node.
     package_data={
-        "saleor_wfx_plugin": ["locale/*/LC_MESSAGES/django.po", "locale/*/LC_MESSAGES/django.mo"]
+        "saleor_wfx_plugin": ["locale/*/LC_MESSAGES/django.po", "locale/*/LC_MESSAGES/django.mo"],
+        "saleor_wfx_plugin.dashboard": ["static/*.html", "static/assets/*"],
+        "saleor_wfx_plugin.sandbox": ["host.html"],
     },
     # Ranges, not pins, and every one inside what Saleor 3.24's uv.lock pins: installing the plugin
     # must never upgrade or downgrade a library Saleor depends on. Saleor itself is not listed: the

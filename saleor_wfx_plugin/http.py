@@ -7,7 +7,8 @@ mounts this function at both prefixes). Every link made uses the kept prefix:
     r/<code>                 referral link: counts the visit, redirects to the storefront
     posters/<key>.png        a generated share poster
     documents/<signed id>    an applicant's document, for staff holding a link from the API
-    dashboard/manifest.json  the App manifest Saleor's `appInstall` reads (dashboard/manifest.py)
+    dashboard/manifest.json  the App manifest `appInstall` reads (dashboard/manifest_view.py)
+    dashboard/               the pages Saleor's dashboard frames (dashboard/views.py)
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
             return HttpResponseRedirect(kept)
         return graphql_view(request, public_base_url(request))
     if path == "/dashboard/manifest.json":
-        from .dashboard.views import manifest_view
+        from .dashboard.manifest_view import manifest_view
 
         return manifest_view(request, public_base_url(request))
     if match := _REFERRAL.fullmatch(path):
@@ -67,6 +68,10 @@ def handle(request: HttpRequest, path: str) -> HttpResponse:
         return _poster(request, match.group(1))
     if match := _DOCUMENT.fullmatch(path):
         return _document(request, match.group(1))
+    if path == "/dashboard" or path.startswith("/dashboard/"):
+        from .dashboard.views import serve
+
+        return serve(request, path.removeprefix("/dashboard"))
     return HttpResponseNotFound("Not found", content_type="text/plain")
 
 

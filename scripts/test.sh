@@ -19,12 +19,48 @@ source scripts/pg_throwaway.sh
 _step_no=0
 step() {
     _step_no=$((_step_no + 1))
-    printf '\n\033[1;34m==> [%d/6] %s\033[0m\n' "$_step_no" "$*" >&2
+    printf '\n\033[1;34m==> [%d/10] %s\033[0m\n' "$_step_no" "$*" >&2
 }
 fail() { printf '\n\033[1;31mFAILED:\033[0m %s\n' "$*" >&2; exit 1; }
 
 step "virtualenv (.venv): requirements-test.txt + pip install -e ."
 wfx_ensure_venv test
+
+# The dashboard pages: rebuilt from the lock file, and the committed bundle must be what the
+# sources build (the wheel ships the committed one; a stale one would ship old pages).
+step "dashboard: npm ci, npm run build, committed bundle up to date"
+# npm ci wipes node_modules every time; like the venv's stamps, skip it while the lock file is
+# the one node_modules was installed from (a fresh clone has no stamp, so CI always installs).
+lock_hash=$(sha256sum dashboard_extension/package-lock.json | cut -d' ' -f1)
+if [[ "$(cat dashboard_extension/node_modules/.wfx-lock-sha256 2>/dev/null)" != "$lock_hash" ]]; then
+    (cd dashboard_extension && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed"
+    echo "$lock_hash" >dashboard_extension/node_modules/.wfx-lock-sha256
+fi
+(cd dashboard_extension && npm run --silent build) || fail "npm run build failed"
+bundle=saleor_wfx_plugin/dashboard/static
+if [[ -n "$(git status --porcelain -- "$bundle")" ]]; then
+    git status --short -- "$bundle" >&2
+    fail "the committed dashboard bundle is stale: commit $bundle as just built"
+fi
+
+step "dashboard: vitest"
+(cd dashboard_extension && npx vitest run) || fail "vitest found problems"
+
+# Browser tests drive Debian's chromium (Playwright's own downloads are not reachable from CI).
+step "chromium for the browser tests"
+# A CJK font too, so the zh-Hans screenshots the tests save show characters, not boxes.
+if [[ ! -x /usr/bin/chromium ]] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei) >&2 \
+            || fail "could not install chromium (apt-get install chromium fonts-wqy-microhei)"
+    elif [[ ! -x /usr/bin/chromium ]]; then
+        fail "/usr/bin/chromium is missing: install Debian's chromium package (as root)"
+    else
+        printf 'no CJK font (fonts-wqy-microhei): zh-Hans screenshots will show boxes\n' >&2
+    fi
+fi
+# tests/browser fail instead of skipping when this is set: CI must run them.
+export WFX_BROWSER_TESTS_REQUIRED=1
 
 # Started before the checks, so a machine that cannot run PostgreSQL fails at once; its trap
 # stops the cluster and deletes its files however this script ends.

@@ -70,5 +70,9 @@ def test_the_wheel_ships_migrations_as_the_apps_migrations_package(tmp_path):
     text = zipfile.ZipFile(wheel).read(entry_points_txt).decode()
     assert "[saleor.plugins]" in text
     assert "saleor_wfx_plugin/locale/zh_Hans/LC_MESSAGES/django.mo" in names
+    # The dashboard pages come built: a merchant's `pip install` needs no Node.
+    bundle = ROOT / "saleor_wfx_plugin" / "dashboard" / "static"
+    for built in [bundle / "index.html", *sorted((bundle / "assets").iterdir())]:
+        assert f"saleor_wfx_plugin/dashboard/{built.relative_to(bundle.parent)}" in names
     # No test code or sandbox database leaks into what merchants install.
     assert not any(name.startswith("tests/") for name in names)

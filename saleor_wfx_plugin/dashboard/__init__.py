@@ -1,2 +1,3 @@
-"""The plugin's App for Saleor's dashboard: its manifest and the headers its pages are served
-with (the pages themselves are built from `dashboard_extension/`)."""
+"""The pages Saleor's dashboard shows for the programme (an App extension), served by the plugin
+itself: the built bundle lives in `static/` (built from `dashboard_extension/`, committed, and
+shipped in the wheel, so a merchant's machine never needs Node)."""

@@ -21,6 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--db", help="SQLite file to keep (default: a fresh temporary one)", default=None
     )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="then serve the dashboard pages inside a stand-in dashboard and print its URL",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="the plugin's port (--serve)")
     args = parser.parse_args(argv)
     workdir = tempfile.mkdtemp(prefix="wfx-demo-")
     os.environ.pop("DATABASE_URL", None)
@@ -41,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         "level3_rate": "2",
         "commission_levels": "3",
     }
+    if args.serve:
+        from .dashboard_serve import serve
+
+        return serve(args.port)
     run_story(print)
     return 0
 

@@ -50,6 +50,10 @@ else:
 WFX_SHOP_BACKEND = "saleor_wfx_plugin.sandbox.simulator.SimulatedShop"
 
 ROOT_URLCONF = "saleor_wfx_plugin.sandbox.urls"
+# Unused (the plugin serves its own files), but Django's live test server needs one.
+STATIC_URL = "/static/"
+# Who may frame the dashboard pages: `scripts/demo.sh --serve` and the browser tests set theirs.
+WFX_DASHBOARD_ORIGINS = os.environ.get("WFX_DASHBOARD_ORIGINS", "")
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 # Inside Saleor the API verifies Saleor's own JWTs; the sandbox signs its own tokens.
 WFX_AUTH_BACKEND = "saleor_wfx_plugin.sandbox.auth.SandboxAuthenticator"
