@@ -8,7 +8,7 @@ the GraphQL view (Django's test client, the same route Saleor serves) and prints
 the SQL statements of one request per page; the last line is the worst p95. Not a test: run it
 by hand.
 
-    bash scripts/pg_throwaway.sh .venv/bin/python bench/api_scale.py              # full, ~5 min
+    bash scripts/pg_throwaway.sh .venv/bin/python bench/api_scale.py              # full: 24 min
     bash scripts/pg_throwaway.sh .venv/bin/python bench/api_scale.py --scale 0.1  # quick
 
 With a PostgreSQL of your own (DATABASE_URL), `--keep-db` leaves the fixture in place after the

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from ..domain.money import quantize
@@ -96,33 +96,39 @@ class LedgerTotals:
 
 def ledger_totals(distributor_ids: Iterable[int]) -> dict[int, list[LedgerTotals]]:
     """Balances and earnings of many distributors, per currency, in one statement."""
-    found: dict[int, list[LedgerTotals]] = {}
+    sums: dict[tuple[int, str], dict[str, Decimal]] = {}
+    earned: dict[tuple[int, str], dict[str, Decimal]] = {}
     for row in ledger_totals_rows(distributor_ids):
-        currency = row["currency"]
-        found.setdefault(row["distributor_id"], []).append(
+        key = (row["distributor_id"], row["currency"])
+        by_bucket = sums.setdefault(key, {})
+        by_bucket[row["bucket"]] = by_bucket.get(row["bucket"], ZERO) + row["total"]
+        if row["kind"] in COMMISSION_KINDS:
+            by_kind = earned.setdefault(key, {})
+            by_kind[row["kind"]] = by_kind.get(row["kind"], ZERO) + row["total"]
+    found: dict[int, list[LedgerTotals]] = {}
+    for (pk, currency), by_bucket in sorted(sums.items()):
+        by_kind = earned.get((pk, currency), {})
+        found.setdefault(pk, []).append(
             LedgerTotals(
-                balance=_balance(currency, row),
-                accrued=quantize(Decimal(row["accrued"] or 0), currency) + ZERO,
-                reversed=quantize(Decimal(row["reversed"] or 0), currency) + ZERO,
-                has_commission=bool(row["commission_rows"]),
+                balance=_balance(currency, by_bucket),
+                accrued=quantize(by_kind.get(LedgerEntry.Kind.ACCRUAL, ZERO), currency) + ZERO,
+                reversed=quantize(by_kind.get(LedgerEntry.Kind.REVERSAL, ZERO), currency) + ZERO,
+                has_commission=bool(by_kind),
             )
         )
     return found
 
 
 def ledger_totals_rows(distributor_ids: Iterable[int]) -> QuerySet[LedgerEntry, dict[str, Any]]:
-    """Every column it reads is in the covering index wfx_ledger_totals."""
-    commission = Q(kind__in=COMMISSION_KINDS)
+    """One plain sum per distributor, currency, bucket and kind: the groups of the covering
+    index wfx_ledger_totals, in its order, so PostgreSQL reads the index alone and adds each
+    row once (a dozen groups per distributor, folded in Python), instead of evaluating a
+    filtered sum per bucket and kind on every row."""
     return (
         LedgerEntry.objects.filter(distributor_id__in=list(distributor_ids))
-        .values("distributor_id", "currency")
-        .annotate(
-            **_sums(),
-            accrued=Sum("amount", filter=Q(kind=LedgerEntry.Kind.ACCRUAL)),
-            reversed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.REVERSAL)),
-            commission_rows=Sum(Value(1), filter=commission),
-        )
-        .order_by("distributor_id", "currency")
+        .values("distributor_id", "currency", "bucket", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by("distributor_id", "currency", "bucket", "kind")
     )
 
 
