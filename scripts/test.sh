@@ -19,7 +19,7 @@ source scripts/pg_throwaway.sh
 _step_no=0
 step() {
     _step_no=$((_step_no + 1))
-    printf '\n\033[1;34m==> [%d/10] %s\033[0m\n' "$_step_no" "$*" >&2
+    printf '\n\033[1;34m==> [%d/9] %s\033[0m\n' "$_step_no" "$*" >&2
 }
 fail() { printf '\n\033[1;31mFAILED:\033[0m %s\n' "$*" >&2; exit 1; }
 
