@@ -56,9 +56,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..domain.chain import MAX_COMMISSION_LEVELS
 from ..domain.money import quantize
+from ..errors import InputError
 from ..models import MONEY_DIGITS, CommissionLine, Distributor, ReferralAttribution, Settlement
 from ..shop import shop_time_zone
 
@@ -88,6 +90,16 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+def next_month(day: date) -> date:
+    """The first day of the following month; refused for the calendar's last month, whose end
+    Python's dates cannot hold (a request for December 9999 is bad input, not a server error)."""
+    if (day.year, day.month) == (date.max.year, date.max.month):
+        raise InputError(
+            gettext("Pick a month before December 9999."), code="invalid", field="month"
+        )
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def previous_month(day: date) -> date:
     return month_start(month_start(day) - timedelta(days=1))
 
@@ -95,7 +107,7 @@ def previous_month(day: date) -> date:
 def month_bounds(month: date, tz: tzinfo) -> tuple[datetime, datetime]:
     """[start, end) of the calendar month containing `month`, as aware datetimes in `tz`."""
     first = month_start(month)
-    following = month_start(first + timedelta(days=31))
+    following = next_month(first)
     return (
         timezone.make_aware(datetime(first.year, first.month, 1), tz),
         timezone.make_aware(datetime(following.year, following.month, 1), tz),

@@ -26,7 +26,7 @@ from ..models import (
     ReferralAttribution,
 )
 from .growth import growth_rules, settled_orders, simulated_lines
-from .sales import month_start
+from .sales import month_start, next_month
 
 MAX_MONTHS = 12
 
@@ -41,7 +41,7 @@ def months_between(first: date, last: date) -> list[date]:
     month = first
     while month <= last:
         months.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        month = next_month(month)
     if len(months) > MAX_MONTHS:
         raise ProgrammeConfigError(
             f"Simulate at most {MAX_MONTHS} months at a time.", code="invalid", field="lastMonth"

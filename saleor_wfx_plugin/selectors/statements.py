@@ -192,20 +192,8 @@ def statement_rows(statements: Iterable[MonthlyStatement]) -> list[list[Any]]:
 
 
 def statements_csv(statements: Iterable[MonthlyStatement]) -> str:
-    """The statements as CSV, one row per distributor and currency."""
-    import csv
-    import io
+    """The statements as CSV, one row per distributor and currency, through the one writer of
+    every export: amounts stay numbers, any text that could start a formula is escaped."""
+    from ..services.payouts.csv_files import write_csv
 
-    from ..services.payouts.csv_files import csv_cell
-
-    def cell(value: Any) -> str:
-        # Amounts are numbers, never formulas: a reversal's "-125.00" stays a number in Excel.
-        # Everything else (the distributor's code) is escaped against formula injection.
-        return str(value) if isinstance(value, Decimal) else csv_cell(value)
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([cell(column) for column in STATEMENT_COLUMNS])
-    for row in statement_rows(statements):
-        writer.writerow([cell(value) for value in row])
-    return out.getvalue()
+    return write_csv(STATEMENT_COLUMNS, statement_rows(statements))

@@ -45,6 +45,7 @@ from ..models import (
     Settlement,
 )
 from ..shop import CustomerContacts, get_shop, shop_time_zone
+from .duties import refuse_own_money, require_staff_user
 from .ledger import post_commission, settle_due
 
 logger = logging.getLogger(__name__)
@@ -206,8 +207,10 @@ def is_rejected(attribution: ReferralAttribution) -> bool:
 def allow_held_order(order_id: str, *, actor: str, reason: str = "") -> FraudReview:
     """Release a held order's commission to the normal course: confirmed when due (at once
     if its confirmation date has passed)."""
+    require_staff_user(actor, "Allowing a held commission")
     with transaction.atomic():
         attribution, review = _held(order_id)
+        _refuse_payees(attribution, actor, "release")
         _decide(review, FraudReview.Status.ALLOWED, actor, reason)
         AttributionEvent.objects.create(
             attribution=attribution,
@@ -246,7 +249,9 @@ def _reject(order_id: str, *, actor: str, reason: str, settings: ProgramSettings
         raise OrderError(
             "Say why the commission is rejected.", code="reason_required", field="reason"
         )
+    require_staff_user(actor, "Rejecting a held commission")
     attribution, review = _held(order_id)
+    _refuse_payees(attribution, actor, "reject")
     _decide(review, FraudReview.Status.REJECTED, actor, reason)
     AttributionEvent.objects.create(
         attribution=attribution,
@@ -283,6 +288,14 @@ def _held(order_id: str) -> tuple[ReferralAttribution, FraudReview]:
     return attribution, review
 
 
+def _refuse_payees(attribution: ReferralAttribution, actor: str, action: str) -> None:
+    """Whoever earns any level of the order has a stake in the decision, not only its seller."""
+    payees = {attribution.seller_id, attribution.upline_id, attribution.grand_upline_id} - {None}
+    payees.update(attribution.commission_lines.values_list("distributor_id", flat=True))
+    for distributor_id in sorted(payees):
+        refuse_own_money(actor, distributor_id, action)
+
+
 def _decide(review: FraudReview, status: str, actor: str, reason: str) -> None:
     review.status = status
     review.decided_by = actor[:128]
@@ -302,6 +315,8 @@ def set_balance_frozen(
         raise OrderError(
             "Say why the balance is frozen or unfrozen.", code="reason_required", field="reason"
         )
+    require_staff_user(actor, "Freezing or unfreezing a balance")
+    refuse_own_money(actor, distributor.pk, "freeze or unfreeze")
     distributor = lock_distributor(distributor.pk)
     if distributor.balance_frozen == frozen:
         return distributor

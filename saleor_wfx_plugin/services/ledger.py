@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..domain.calendar import add_business_days
+from ..domain.currency_amounts import COMMON_MISTAKES, ISO_CURRENCIES
 from ..domain.money import quantize
 from ..domain.settings import ProgramSettings
 from ..errors import LedgerError, UnbalancedMovement
@@ -376,7 +377,15 @@ CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 def clean_adjustment(currency: str, amount: Decimal, reason: str) -> tuple[str, str]:
     """The currency and reason of a staff adjustment, or the reason it cannot be one."""
     currency = currency.strip().upper()
-    if not CURRENCY_CODE.fullmatch(currency):
+    if currency in COMMON_MISTAKES:
+        raise LedgerError(
+            _("%(code)s is not an ISO 4217 code: write %(iso)s.")
+            % {"code": currency, "iso": COMMON_MISTAKES[currency]},
+            code="invalid",
+            field="currency",
+        )
+    # A well-formed code no one issues ("XYZ") would open a balance nobody can ever pay out.
+    if not CURRENCY_CODE.fullmatch(currency) or currency not in ISO_CURRENCIES:
         raise LedgerError(
             _("A currency is a 3-letter ISO 4217 code such as CNY."),
             code="invalid",

@@ -37,7 +37,13 @@ SEARCH = """query($search: String) { distributors(first: 5, filter: {search: $se
 BY_ID = """query($id: ID) { distributor(id: $id) { code } }"""
 PAGE = """query($after: String) { distributors(first: 5, after: $after) {
     edges { node { code } } } }"""
-SALES = """{ me { sales(month: "9999-12-31") { month } } }"""
+SALES = """{ me { sales(month: "9999-12-31") { currency } } }"""
+TEAM_SALES = """{ me { team { sales(month: "9999-12-31") { currency } } } }"""
+MY_STATEMENTS = """{ me { monthlyStatements(month: "9999-12-31") { currency } } }"""
+STATEMENTS = """{ monthlyStatements(month: "9999-12-31") { currency } }"""
+STATEMENTS_CSV = """{ monthlyStatementsCsv(month: "9999-12-31") { content } }"""
+SIMULATION = """{ growthSimulation(input: {firstMonth: "9999-11-01", lastMonth: "9999-12-31"}) {
+  __typename } }"""
 
 
 SUPERSCRIPT_TWO_ID = base64.b64encode("Distributor:²".encode()).decode()
@@ -96,11 +102,18 @@ BAD_INPUT = {
     "amount beyond the column": _adjust(amount="123456789012345678901"),
     "amount not a number": _adjust(amount="ten"),
     "a currency that is not ISO 4217": _adjust(currency="ÄÖÜ"),
+    "RMB for yuan": _adjust(currency="RMB"),
+    "a well-formed code no one issues": _adjust(currency="XYZ"),
     "a Relay id with a non-ASCII digit": _adjust(distributor=SUPERSCRIPT_TWO_ID),
     "a Relay id beyond bigint": _adjust(distributor=BEYOND_BIGINT_ID),
     "a cursor beyond bigint": (PAGE, {"after": _cursor("offset:99999999999999999999")}, USERS),
     "a cursor with a non-ASCII digit": (PAGE, {"after": _cursor("offset:²")}, USERS),
     "the last day of the calendar as a month": (SALES, {}, D),
+    "the last day of the calendar as a team's month": (TEAM_SALES, {}, D),
+    "the last day of the calendar as my statement's month": (MY_STATEMENTS, {}, D),
+    "the last day of the calendar as a statement month": (STATEMENTS, {}, PAYMENTS),
+    "the last day of the calendar as a statements file month": (STATEMENTS_CSV, {}, PAYMENTS),
+    "the last day of the calendar in a simulation": (SIMULATION, {}, MANAGER),
     "a grade rate beyond its column": (
         GRADE_UPDATE,
         {"id": TREE_GRADE, "input": {"sellerRate": "1234567"}},

@@ -141,6 +141,11 @@ def test_every_export_escapes_every_text_column(api, hostile):
         stderr=io.StringIO(),
     )
     exports["command withholding"] = withholding.getvalue()
+    exports["monthlyStatementsCsv"] = api.ok(
+        "query($m: Date!) { monthlyStatementsCsv(month: $m) { content } }",
+        {"m": month.isoformat()},
+        viewer=CASHIER,
+    )["monthlyStatementsCsv"]["content"]
 
     for name, content in exports.items():
         assert _unsafe_cells(content) == [], name
@@ -170,6 +175,11 @@ def test_every_export_escapes_every_text_column(api, hostile):
         assert "'" + HOSTILE_LEGAL_NAME in row.values(), name
         assert "'" + HOSTILE_ID_NUMBER in row.values(), name
         assert "'" + HOSTILE_CODE in row.values(), name
+    # The statements go through the one writer: every cell quoted, the code escaped.
+    assert exports["monthlyStatementsCsv"].startswith('"distributor","month"')
+    assert "'" + HOSTILE_CODE in {
+        row["distributor"] for row in _rows(exports["monthlyStatementsCsv"])
+    }
 
 
 def test_a_formula_is_not_an_alipay_e_mail_address(tree):

@@ -71,12 +71,18 @@ def test_a_payment_app_neither_adds_money_nor_approves_nor_downloads_accounts(ap
     for query in (
         "{ payoutTransfersCsv { content } }",
         '{ taxRecordsCsv(month: "2026-11-01") { content } }',
+        '{ monthlyStatementsCsv(month: "2026-11-01") { content } }',
     ):
         body = api(query, viewer=PAYMENT_APP)
         assert permission_denied(body), body
     assert balance(d, "CNY").available == Decimal("700.00")
     payout.refresh_from_db()
     assert payout.status == "requested"
+
+
+def test_an_order_app_downloads_no_commissions_file(api, tree):
+    body = api("{ commissionsCsv { content } }", viewer=app("MANAGE_ORDERS"))
+    assert permission_denied(body), body
 
 
 def test_a_cashier_who_is_a_distributor_cannot_adjust_or_approve_their_own(api, tree):

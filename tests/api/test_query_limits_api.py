@@ -170,3 +170,84 @@ def test_every_cost_map_entry_names_a_field_of_the_schema():
         if schema.get_type(type_name) is None or field not in schema.get_type(type_name).fields
     ]
     assert missing == []
+
+
+def _field_cost(type_name, field_name):
+    from graphql import parse
+
+    from saleor_wfx_plugin.graphql.api import schema
+    from saleor_wfx_plugin.graphql.core.validators.query_cost import CostCalculator
+
+    document = parse(f"{{ {field_name} {{ __typename }} }}")
+    [node] = document.definitions[0].selection_set.selections
+    calculator = CostCalculator(schema, document, {})
+    return calculator._field_cost(node, schema.get_type(type_name), 1, frozenset())
+
+
+def test_every_field_answering_a_file_costs_at_least_200():
+    from graphql import GraphQLObjectType
+    from graphql.type.definition import get_named_type
+
+    from saleor_wfx_plugin.graphql.api import schema
+
+    files = [
+        (type_name, name)
+        for type_name, graphql_type in schema.get_type_map().items()
+        if isinstance(graphql_type, GraphQLObjectType)
+        for name, field in graphql_type.fields.items()
+        if get_named_type(field.type).name == "CsvExport"
+    ]
+    assert ("Query", "commissionsCsv") in files and ("Query", "monthlyStatementsCsv") in files
+    assert [f for f in files if _field_cost(*f) < 200] == []
+    assert _field_cost("Query", "growthSimulation") >= 2000
+
+
+def test_fifty_aliased_commission_files_are_refused_without_sql(client, api, tree):
+    aliased = " ".join(f"c{n}: commissionsCsv {{ content }}" for n in range(50))
+    with CaptureQueriesContext(connection) as queries:
+        response = _post(client, {"query": f"{{ {aliased} }}"}, staff("MANAGE_ORDERS"))
+    assert _codes(response.json()) == ["QueryCostError"]
+    assert response.json()["errors"][0]["extensions"]["cost"]["requestedQueryCost"] == 12500
+    assert len(queries) == _route_sql(client)
+
+
+def _dashboard_queries():
+    """The dashboard's query documents as its screens send them: one-line template constants,
+    with `${NAME}` replaced by the constant of that name in the same file."""
+    import pathlib
+    import re
+
+    constant = re.compile(r"^(?:export )?const (\w+) = `([^`]*)`;?$", re.MULTILINE)
+    source = pathlib.Path(__file__).resolve().parents[2] / "dashboard_extension" / "src"
+    documents = {}
+    for path in sorted(source.rglob("*.ts*")):
+        constants = dict(constant.findall(path.read_text()))
+        for name, text in constants.items():
+            for _ in range(3):
+                text = re.sub(
+                    r"\$\{(\w+)\}", lambda m, known=constants: known.get(m[1], m[0]), text
+                )
+            if text.lstrip().startswith("query") and "${" not in text:
+                documents[f"{path.name}:{name}"] = text
+    return documents
+
+
+def test_every_dashboard_query_fits_under_the_default_maximum_cost():
+    from graphql import parse
+    from graphql.language.ast import OperationDefinition
+
+    from saleor_wfx_plugin.graphql.api import schema
+    from saleor_wfx_plugin.graphql.core.validators.query_cost import CostCalculator
+
+    documents = _dashboard_queries()
+    assert len(documents) >= 10, documents
+    costs = {}
+    for name, text in documents.items():
+        document = parse(text)
+        calculator = CostCalculator(schema, document, {"first": 100})
+        costs[name] = sum(
+            calculator.operation_cost(op)
+            for op in document.definitions
+            if isinstance(op, OperationDefinition)
+        )
+    assert {name: cost for name, cost in costs.items() if cost > 10_000} == {}

@@ -229,3 +229,52 @@ def test_a_frozen_balance_cannot_be_requested_or_approved(tree):
         ("balance_unfrozen", "cleared"),
         ("balance_frozen", "fraud investigation 17"),
     ]
+
+
+def test_an_app_or_a_payee_of_the_order_decides_nothing_about_a_held_order(
+    shop, tree, reviewing, clock
+):
+    from .test_payouts import codes
+
+    order = place(shop, shipping_phone="13812345678")
+    # An app holds MANAGE_ORDERS too; C (Saleor user 3) earns level 2 of this very order.
+    assert codes(allow_held_order, order.order_id, actor="app:7", reason="ok") == (
+        "staff_only",
+        None,
+    )
+    assert codes(allow_held_order, order.order_id, actor="user:3", reason="ok") == (
+        "own_distributor",
+        None,
+    )
+    assert codes(
+        reject_held_order, order.order_id, actor="app:7", reason="no", settings=reviewing
+    ) == ("staff_only", None)
+    assert codes(
+        reject_held_order, order.order_id, actor="user:4", reason="no", settings=reviewing
+    ) == ("own_distributor", None)
+    assert review_of(order).status == "held"
+    assert balance(tree[3].pk, "CNY").pending == Decimal("29.90")
+    # A staff member who earns nothing on the order (A, user 1, is above the third level).
+    allow_held_order(order.order_id, actor="user:1", reason="her sister, checked")
+    assert review_of(order).status == "allowed"
+
+
+def test_an_app_or_the_distributor_themself_cannot_unfreeze_a_balance(tree):
+    from .test_payouts import codes
+
+    d = tree[3]
+    set_balance_frozen(d, frozen=True, actor="user:staff", reason="fraud investigation 17")
+    assert codes(set_balance_frozen, d, frozen=False, actor="app:7", reason="ok") == (
+        "staff_only",
+        None,
+    )
+    assert codes(set_balance_frozen, d, frozen=False, actor="user:4", reason="ok") == (
+        "own_distributor",
+        None,
+    )
+    d.refresh_from_db()
+    assert d.balance_frozen is True
+    assert (
+        set_balance_frozen(d, frozen=False, actor="user:3", reason="cleared").balance_frozen
+        is False
+    )

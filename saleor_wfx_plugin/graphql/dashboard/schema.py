@@ -15,7 +15,13 @@ from ...selectors.commission_reports import commission_totals, commissions_csv
 from ...selectors.commissions import all_commission_lines
 from ...selectors.statistics import application_counts, payout_counts, programme_statistics
 from ..commissions.filters import CommissionFilterInput, commission_filter
-from ..core.context import PermissionDenied, is_staff_with, require_permission, viewer
+from ..core.context import (
+    PermissionDenied,
+    is_staff_with,
+    require_permission,
+    require_staff_user_with,
+    viewer,
+)
 from ..core.errors import error_from
 from ..core.ids import decode_id
 from ..core.mutations import BaseMutation
@@ -108,7 +114,7 @@ class DashboardQueries(graphene.ObjectType):
     def resolve_commissions_csv(root: Any, info: Any, filter: Any = None) -> CsvExport:
         from ..money.types import _csv
 
-        require_permission(info, Permission.MANAGE_ORDERS)
+        require_staff_user_with(info, Permission.MANAGE_ORDERS)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return _csv(f"wfx-commissions-{stamp}.csv", commissions_csv(_filtered_commissions(filter)))
 

@@ -12,7 +12,7 @@ from ...auth import Permission
 from ...domain.growth import Rule
 from ...models import Distributor
 from ...selectors.statements import MonthlyStatement, monthly_statements, statements_csv
-from ..core.context import context, require_permission
+from ..core.context import context, require_permission, require_staff_user_with
 from ..core.ids import get_by_id
 from ..core.types import CsvExport, Money, money
 from .types import _csv
@@ -129,5 +129,5 @@ class StatementQuery:
 
     @staticmethod
     def resolve_monthly_statements_csv(root: Any, info: Any, month: date) -> CsvExport:
-        require_permission(info, Permission.HANDLE_PAYMENTS)
+        require_staff_user_with(info, Permission.HANDLE_PAYMENTS)
         return _csv(f"wfx-statements-{month:%Y-%m}.csv", statements_csv(monthly_statements(month)))

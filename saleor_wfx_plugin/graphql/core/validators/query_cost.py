@@ -2,8 +2,9 @@
 `graphql/core/validators/query_cost.py` does: every object a query asks for costs its complexity
 (1 unless the cost map says more), times the page sizes (`first`) of the connections around it.
 
-Scalars are free: they are columns of a row already loaded. Fragments count wherever they are
-spread; both branches of a type condition count (an over-estimate, never an under-estimate)."""
+Scalars are free: they are columns of a row already loaded (unless the map prices them).
+Fragments count wherever they are spread; both branches of a type condition count (an
+over-estimate, never an under-estimate)."""
 
 from __future__ import annotations
 
@@ -21,15 +22,40 @@ COST_MAP: dict[str, dict[str, int]] = {
     "Query": {
         "me": 5,
         "poster": 50,
-        "taxRecordsCsv": 200,
-        "payoutTransfersCsv": 200,
+        "taxRecordsCsv": 250,
+        "payoutTransfersCsv": 250,
+        "commissionsCsv": 250,
+        "monthlyStatementsCsv": 250,
         "orderCommission": 5,
+        # Replays every settled order of up to the simulated months under the draft rules.
+        "growthSimulation": 2000,
+        "monthlyStatements": 100,
+        "statistics": 50,
+        "commissionTotals": 50,
     },
-    "Me": {"balances": 3, "earnings": 5, "team": 10, "clicks": 5, "sales": 10},
-    "Distributor": {"earnings": 5},
+    "Me": {
+        "balances": 3,
+        "earnings": 5,
+        "team": 10,
+        "clicks": 5,
+        "sales": 10,
+        "monthlyStatements": 10,
+    },
+    "Distributor": {
+        "earnings": 5,
+        "balances": 3,
+        "monthSales": 10,
+        "teamSize": 10,
+        "commissions": 5,
+        "ledger": 5,
+        "payouts": 5,
+    },
     "TeamSummary": {"sales": 10},
 }
 DEFAULT_COMPLEXITY = 1
+# Any field answering a file reads every row of what it exports, whatever the map forgot; 50
+# of them (the alias limit) cost more than the default maximum (WFX_GRAPHQL_MAX_COST 10,000).
+CSV_EXPORT_COST = 250
 
 
 class CostCalculator:
@@ -88,9 +114,13 @@ class CostCalculator:
         if field is None:
             return 0
         field_type = get_named_type(field.type)
+        mapped = COST_MAP.get(parent.name, {}).get(node.name.value)
         if not isinstance(field_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
-            return 0
-        complexity = COST_MAP.get(parent.name, {}).get(node.name.value, DEFAULT_COMPLEXITY)
+            # A scalar is a column already loaded, unless it is a count over many rows.
+            return (mapped or 0) * multiplier
+        complexity = DEFAULT_COMPLEXITY if mapped is None else mapped
+        if field_type.name == "CsvExport":
+            complexity = max(complexity, CSV_EXPORT_COST)
         own = complexity * multiplier
         if "first" in field.args:
             multiplier *= self._page_size(node)
