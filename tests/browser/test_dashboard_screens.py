@@ -10,7 +10,12 @@ import pytest
 from graphql_relay import to_global_id
 from playwright.sync_api import expect
 
-from saleor_wfx_plugin.models import CustomerBinding, Distributor, DistributorEvent, ReferralAttribution
+from saleor_wfx_plugin.models import (
+    CustomerBinding,
+    Distributor,
+    DistributorEvent,
+    ReferralAttribution,
+)
 from saleor_wfx_plugin.sandbox.dashboard_demo import seed_dashboard_data
 
 from .conftest import EVERYTHING, staff, token_for
@@ -128,9 +133,7 @@ def test_the_order_widget_shows_the_orders_commission_per_level(demo, open_dashb
     expect(widget.locator("tr", has_text="Level 3")).to_have_count(2)
 
 
-def test_the_customer_widget_shows_whom_the_customer_is_bound_to(
-    demo, open_dashboard, screenshots
-):
+def test_the_customer_widget_shows_whom_the_customer_is_bound_to(demo, open_dashboard, screenshots):
     # Customer 4 bought through DDD444's link: bound for 90 days from 1 March.
     CustomerBinding.objects.create(
         customer_key="user:4",
