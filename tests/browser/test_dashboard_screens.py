@@ -3,12 +3,19 @@ checks, and leaves a screenshot (README shows them)."""
 
 import base64
 import re
+import uuid
+from datetime import UTC, datetime
 
 import pytest
 from graphql_relay import to_global_id
 from playwright.sync_api import expect
 
-from saleor_wfx_plugin.models import Distributor, DistributorEvent, ReferralAttribution
+from saleor_wfx_plugin.models import (
+    CustomerBinding,
+    Distributor,
+    DistributorEvent,
+    ReferralAttribution,
+)
 from saleor_wfx_plugin.sandbox.dashboard_demo import seed_dashboard_data
 
 from .conftest import EVERYTHING, staff, token_for
@@ -126,9 +133,35 @@ def test_the_order_widget_shows_the_orders_commission_per_level(demo, open_dashb
     expect(widget.locator("tr", has_text="Level 3")).to_have_count(2)
 
 
-def test_the_customer_widget(demo, open_dashboard, screenshots):
+def test_the_customer_widget_shows_whom_the_customer_is_bound_to(demo, open_dashboard, screenshots):
+    # Customer 4 bought through DDD444's link: bound for 90 days from 1 March.
+    CustomerBinding.objects.create(
+        customer_key="user:4",
+        distributor=Distributor.objects.get(code="DDD444"),
+        bound_at=datetime(2026, 3, 1, 12, tzinfo=UTC),
+        expires_at=datetime(2026, 5, 30, 12, tzinfo=UTC),
+        source_order_id=uuid.uuid4(),
+    )
     customer_id = base64.b64encode(b"User:4").decode()
     dashboard = open_dashboard(
         "/widgets/customer", token_for(OWNER), query=f"&customerId={customer_id}"
     )
-    show(dashboard, "widget-customer", screenshots, "widget-customer", "update the plugin")
+    widget = show(dashboard, "widget-customer", screenshots, "widget-customer", "DDD444")
+    binding = widget.get_by_test_id("customer-binding")
+    expect(binding).to_contain_text("Bound to distributorDDD444")
+    expect(binding).to_contain_text("Bound since1 Mar 2026")
+    expect(binding).to_contain_text("Bound until30 May 2026")
+    expect(widget).to_contain_text("This customer is not a distributor.")
+
+
+def test_the_customer_widget_of_a_distributor(demo, open_dashboard):
+    Distributor.objects.filter(code="CCC333").update(user_id="5")
+    customer_id = base64.b64encode(b"User:5").decode()
+    dashboard = open_dashboard(
+        "/widgets/customer", token_for(OWNER), query=f"&customerId={customer_id}"
+    )
+    widget = dashboard.app.get_by_test_id("widget-customer")
+    expect(widget).to_contain_text("This customer is the distributor CCC333")
+    expect(widget.get_by_test_id("customer-binding")).to_contain_text(
+        "This customer is not bound to a distributor."
+    )

@@ -1,9 +1,8 @@
 import { Box, Text } from "@saleor/macaw-ui";
 
 import { graphql } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { ErrorNotice, MoneyText, Stat } from "../components/ui";
-import { type Money } from "../format";
+import { formatDate, type Money } from "../format";
 import { useLoad } from "../hooks";
 import { useI18n, type MessageKey } from "../i18n/i18n";
 
@@ -18,25 +17,64 @@ type Found = {
   earnings: { net: Money }[];
 };
 
-const BY_USER = `query DistributorByUser($userId: ID!) { distributor(userId: $userId) {
-  id code name status grade { name } upline { code name } directDownlineCount earnings { net { amount currency } } } }`;
+type Binding = {
+  customerKey: string;
+  boundAt: string;
+  expiresAt: string;
+  distributor: { id: string; code: string; name: string };
+};
+
+const CUSTOMER = `query CustomerWidget($userId: ID!, $userPk: String!) {
+  distributor(userId: $userId) {
+    id code name status grade { name } upline { code name } directDownlineCount earnings { net { amount currency } } }
+  customerBindings(userId: $userPk) { bindings { customerKey boundAt expiresAt distributor { id code name } } } }`;
+
+/** Bindings are keyed by the Saleor user's primary key; the dashboard hands the widget its global id. */
+export function userPrimaryKey(customerId: string): string {
+  try {
+    const [type, pk] = atob(customerId).split(":");
+    if (type === "User" && pk) return pk;
+  } catch {
+    // not base64: already a primary key
+  }
+  return customerId;
+}
 
 export function CustomerWidget({ customerId }: { customerId: string }) {
-  const { t } = useI18n();
-  const { data, error } = useLoad(async () => {
-    try {
-      return { distributor: (await graphql<{ distributor: Found | null }>(BY_USER, { userId: customerId })).distributor, supported: true };
-    } catch (caught) {
-      if (isMissingFromSchema(caught)) return { distributor: null, supported: false };
-      throw caught;
-    }
-  }, customerId);
+  const { t, locale } = useI18n();
+  const { data, error } = useLoad(
+    () =>
+      graphql<{ distributor: Found | null; customerBindings: { bindings: Binding[] } | null }>(CUSTOMER, {
+        userId: customerId,
+        userPk: userPrimaryKey(customerId),
+      }),
+    customerId,
+  );
   const found = data?.distributor;
+  const bindings = data?.customerBindings?.bindings ?? [];
   return (
     <Box padding={3} data-testid="widget-customer">
       <ErrorNotice error={error} />
-      {data && !data.supported && <Text color="default2">{t("common.serverLacksFigures")}</Text>}
-      {data?.supported && !found && <Text>{t("widget.notADistributor")}</Text>}
+      {data && (
+        <Box data-testid="customer-binding" marginBottom={3}>
+          {bindings.length === 0 && <Text display="block">{t("widget.notBound")}</Text>}
+          {bindings.map((binding) => (
+            <div className="wfx-grid" key={binding.customerKey}>
+              <Stat
+                label={t("widget.boundTo")}
+                value={
+                  <a href={`#/distributors/${encodeURIComponent(binding.distributor.id)}`}>
+                    {binding.distributor.code} {binding.distributor.name}
+                  </a>
+                }
+              />
+              <Stat label={t("widget.boundSince")} value={formatDate(binding.boundAt, locale)} />
+              <Stat label={t("widget.boundUntil")} value={formatDate(binding.expiresAt, locale)} />
+            </div>
+          ))}
+        </Box>
+      )}
+      {data && !found && <Text>{t("widget.notADistributor")}</Text>}
       {found && (
         <>
           <Text display="block" marginBottom={2}>
