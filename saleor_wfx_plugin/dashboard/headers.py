@@ -33,10 +33,6 @@ def _origin(value: str) -> str:
             f"WFX_DASHBOARD_ORIGINS: {value!r} is not an origin such as "
             "https://shop.example.com or https://dashboard.example.com:9000"
         )
-    if parts.path not in {"", "/"} or parts.query or parts.fragment:
-        raise ImproperlyConfigured(
-            f"WFX_DASHBOARD_ORIGINS: {value!r} must be an origin only, without a path"
-        )
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
