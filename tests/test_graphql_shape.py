@@ -119,6 +119,7 @@ def test_resolvers_leave_querysets_locks_and_transactions_to_selectors_and_servi
 def test_balance_adjust_leaves_its_lock_and_idempotency_to_the_service():
     source = (GRAPHQL / "money" / "mutations" / "adjustments.py").read_text(encoding="utf-8")
 
-    assert "adjust_balance(" in source
+    assert "from ....services.adjustments import adjust\n" in source
+    assert "adjust(" in source.split("class BalanceAdjust(", 1)[1]
     assert "lock" not in source.replace("# ", "").split("class BalanceAdjust", 1)[1]
     assert "LedgerEntry" not in source

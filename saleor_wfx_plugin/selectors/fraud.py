@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ..models import BindingEvent, CustomerBinding, DistributorVoucher, FraudReview
+from ..models import BindingEvent, CustomerBinding, DistributorVoucher, FraudReview, GroupBuy
 
 
 def fraud_reviews(statuses: list[str] | None = None) -> QuerySet[FraudReview]:
@@ -30,3 +30,8 @@ def distributor_vouchers(distributor_id: int | None = None) -> QuerySet[Distribu
     if distributor_id is not None:
         vouchers = vouchers.filter(distributor_id=distributor_id)
     return vouchers
+
+
+def group_member_count(group: GroupBuy) -> int:
+    """Customers who joined the group so far."""
+    return group.members.count()

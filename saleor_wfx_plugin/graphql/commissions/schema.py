@@ -145,17 +145,16 @@ class CommissionsQueries(graphene.ObjectType):
         sort_by: Any = None,
     ) -> Any:
         where = dict(filter or {})
+        order = sort_order(sort_by, COMMISSION_SORT, ())
         if is_staff_with(info, Permission.MANAGE_ORDERS):
-            queryset = all_commission_lines(**commission_filter(where))
+            queryset = all_commission_lines(order=order, **commission_filter(where))
         else:
             own = context(info).own_distributor()
             if own is None:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
             if where.get("distributor") and _pk(where["distributor"], "Distributor") != own.pk:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
-            queryset = distributor_commission_lines(own, **commission_filter(where))
-        if sort_by:
-            queryset = queryset.order_by(*sort_order(sort_by, COMMISSION_SORT, ()))
+            queryset = distributor_commission_lines(own, order=order, **commission_filter(where))
         return paginate(queryset, CommissionConnection, first, after)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 import graphene
 
 from ...auth import Permission
-from ...models import Distributor
+from ...selectors.distributors import distributors
 from ..core.context import PermissionDenied, active_program, context, require_customer, viewer
 from ..core.ids import get_by_id
 from ..core.mutations import BaseMutation
@@ -85,7 +85,7 @@ class DistributorBalanceFreeze(BaseMutation):
     def perform(cls, info: Any, id: str, frozen: bool, reason: str) -> Any:
         from ...services.fraud import set_balance_frozen
 
-        distributor = get_by_id(Distributor.objects.all(), id, "Distributor")
+        distributor = get_by_id(distributors(), id, "Distributor")
         return cls.ok(
             distributor=set_balance_frozen(
                 distributor, frozen=frozen, actor=viewer(info).actor, reason=reason

@@ -6,6 +6,7 @@ import graphene
 
 from ...domain.fraud import FraudSignal
 from ...models import BindingEvent, CustomerBinding, DistributorVoucher, FraudReview, GroupBuy
+from ...selectors.fraud import group_member_count
 from ..commissions.types import OrderAttributionType
 from ..core.connection import CountableConnection
 from ..distributors.types import DistributorType
@@ -148,4 +149,4 @@ class GroupType(graphene.ObjectType):
 
     @staticmethod
     def resolve_member_count(root: GroupBuy, info: Any) -> int:
-        return root.members.count()
+        return group_member_count(root)

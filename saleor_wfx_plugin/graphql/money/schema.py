@@ -142,9 +142,7 @@ class MoneyQuery(StatementQuery):
         sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        found = payouts(**_payouts_of(filter))
-        if sort_by:
-            found = found.order_by(*sort_order(sort_by, PAYOUT_SORT, ()))
+        found = payouts(order=sort_order(sort_by, PAYOUT_SORT, ()), **_payouts_of(filter))
         return paginate(found, PayoutConnection, first, after)
 
     @staticmethod

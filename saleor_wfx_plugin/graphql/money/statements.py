@@ -10,7 +10,7 @@ import graphene
 
 from ...auth import Permission
 from ...domain.growth import Rule
-from ...models import Distributor
+from ...selectors.distributors import distributors
 from ...selectors.statements import MonthlyStatement, monthly_statements, statements_csv
 from ..core.context import context, require_permission, require_staff_user_with
 from ..core.ids import get_by_id
@@ -122,9 +122,7 @@ class StatementQuery:
         require_permission(info, Permission.HANDLE_PAYMENTS)
         if distributor is None:
             return monthly_statements(month)
-        target = get_by_id(
-            Distributor.objects.all(), distributor, "Distributor", field="distributor"
-        )
+        target = get_by_id(distributors(), distributor, "Distributor", field="distributor")
         return monthly_statements(month, [target])
 
     @staticmethod

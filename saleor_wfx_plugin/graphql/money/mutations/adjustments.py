@@ -6,6 +6,7 @@ import graphene
 
 from ....auth import Permission
 from ....models import BalanceAdjustment, Distributor
+from ....selectors.adjustments import adjustments
 from ...core.context import viewer
 from ...core.ids import get_by_id
 from ...core.mutations import BaseMutation
@@ -106,9 +107,7 @@ class BalanceAdjustmentReject(BaseMutation):
 
 
 def _adjustment(global_id: str) -> BalanceAdjustment:
-    return get_by_id(
-        BalanceAdjustment.objects.select_related("distributor"), global_id, "BalanceAdjustment"
-    )
+    return get_by_id(adjustments(), global_id, "BalanceAdjustment")
 
 
 def _program() -> Any:
