@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .errors import ProgrammeError
 
@@ -25,11 +27,23 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int] | None] = {
     "referral_link": (120, 60),
 }
 
+# What the refusal calls each action, in the client's language.
+_ACTION_NAMES = {
+    "distributor_apply": gettext_lazy("distributor apply"),
+    "poster": gettext_lazy("poster"),
+    "payout_request": gettext_lazy("payout request"),
+    "referral_link": gettext_lazy("referral link"),
+}
+
 
 class RateLimited(ProgrammeError):
     def __init__(self, action: str, retry_after: int):
         super().__init__(
-            f"Too many requests ({action.replace('_', ' ')}); try again in {retry_after} s.",
+            _("Too many requests (%(action)s); try again in %(seconds)s s.")
+            % {
+                "action": _ACTION_NAMES.get(action, action.replace("_", " ")),
+                "seconds": retry_after,
+            },
             code="rate_limited",
         )
         self.retry_after = retry_after

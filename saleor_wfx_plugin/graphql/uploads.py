@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 # Four documents of 5 MB each (services.applications) and the form around them.
 DEFAULT_MAX_UPLOAD_BYTES = 21 * 1024 * 1024
@@ -20,7 +21,9 @@ def max_upload_bytes() -> int:
 
 class UploadTooLarge(Exception):
     def __init__(self, limit: int):
-        super().__init__(f"The request is over {limit:,} bytes; send smaller files.")
+        super().__init__(
+            _("The request is over %(limit)s bytes; send smaller files.") % {"limit": f"{limit:,}"}
+        )
 
 
 class CappedUploadHandler(FileUploadHandler):

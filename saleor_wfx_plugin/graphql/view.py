@@ -164,7 +164,7 @@ def _prepare(payload: Any) -> _Operation:
         return operation  # execution reports the syntax error where it is
     except RecursionError:
         return _refused(
-            RequestRefused("The query is nested too deeply.", code="QueryDepthExceeded")
+            RequestRefused(_("The query is nested too deeply."), code="QueryDepthExceeded")
         )
     try:
         checked = check_operation(
@@ -203,7 +203,7 @@ def _prepare_all(items: list[Any]) -> tuple[list[_Operation], list[dict[str, Any
         if operation.refused:
             not_run = _refusal_error(
                 RequestRefused(
-                    "Not run: another operation of this batch was refused.", code="BatchRefused"
+                    _("Not run: another operation of this batch was refused."), code="BatchRefused"
                 )
             )
             answers = [{"errors": [not_run]} for _ in items]

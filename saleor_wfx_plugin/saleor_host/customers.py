@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ..shop import CustomerContacts
 
 
@@ -51,11 +53,11 @@ def create_voucher(
 
     channel = Channel.objects.filter(slug=channel_slug).first()
     if channel is None:
-        raise DistributorError("No such channel.", code="not_found", field="channel")
+        raise DistributorError(_("No such channel."), code="not_found", field="channel")
     taken = sorted(VoucherCode.objects.filter(code__in=codes).values_list("code", flat=True))
     if taken:
         raise DistributorError(
-            f"Saleor already has voucher code(s) {', '.join(taken)}.",
+            _("Saleor already has voucher code(s) %(codes)s.") % {"codes": ", ".join(taken)},
             code="voucher_exists",
             field="code",
         )

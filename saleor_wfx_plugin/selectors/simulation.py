@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from ..domain.chain import MAX_COMMISSION_LEVELS
 from ..domain.growth import GrowthRules
@@ -35,7 +36,7 @@ def months_between(first: date, last: date) -> list[date]:
     first, last = month_start(first), month_start(last)
     if last < first:
         raise ProgrammeConfigError(
-            "The period ends before it starts.", code="invalid", field="lastMonth"
+            _("The period ends before it starts."), code="invalid", field="lastMonth"
         )
     months = []
     month = first
@@ -44,7 +45,9 @@ def months_between(first: date, last: date) -> list[date]:
         month = next_month(month)
     if len(months) > MAX_MONTHS:
         raise ProgrammeConfigError(
-            f"Simulate at most {MAX_MONTHS} months at a time.", code="invalid", field="lastMonth"
+            _("Simulate at most %(max_months)s months at a time.") % {"max_months": MAX_MONTHS},
+            code="invalid",
+            field="lastMonth",
         )
     return months
 
@@ -151,7 +154,8 @@ def simulate_draft(
     if levels is not None:
         if not 1 <= int(levels) <= MAX_COMMISSION_LEVELS:
             raise ProgrammeConfigError(
-                f"Commission is paid on 1-{MAX_COMMISSION_LEVELS} levels.",
+                _("Commission is paid on 1-%(max_levels)s levels.")
+                % {"max_levels": MAX_COMMISSION_LEVELS},
                 code="invalid",
                 field="commission_levels",
             )

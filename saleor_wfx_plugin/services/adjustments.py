@@ -19,6 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..domain.settings import ProgramSettings
 from ..errors import LedgerError
@@ -44,7 +46,7 @@ def adjust(
     idempotency_key: str | None = None,
 ) -> BalanceAdjustment:
     """A staff user's correction; a retry with the same key returns the first one."""
-    require_staff_user(actor, "Adjusting a balance")
+    require_staff_user(actor, gettext_lazy("Adjusting a balance"))
     refuse_own_money(actor, distributor_id, "adjust")
     amount = _as_decimal(amount)
     currency, reason = clean_adjustment(currency, amount, reason)
@@ -58,7 +60,7 @@ def adjust(
         if earlier is not None:
             if (earlier.currency, earlier.amount) != (currency, amount):
                 raise LedgerError(
-                    "This idempotency key was used for a different adjustment.",
+                    _("This idempotency key was used for a different adjustment."),
                     code="idempotency_conflict",
                     field="idempotencyKey",
                 )
@@ -87,12 +89,12 @@ def adjust(
 @transaction.atomic
 def approve_adjustment(adjustment: BalanceAdjustment, *, actor: str) -> BalanceAdjustment:
     """The second approval: a staff user other than the one who asked."""
-    require_staff_user(actor, "Approving an adjustment")
+    require_staff_user(actor, gettext_lazy("Approving an adjustment"))
     refuse_own_money(actor, adjustment.distributor_id, "adjust")
     adjustment = _locked(adjustment)
     if actor == adjustment.requested_by:
         raise LedgerError(
-            "A second staff user, not the one who asked for it, must approve this adjustment.",
+            _("A second staff user, not the one who asked for it, must approve this adjustment."),
             code="same_approver",
         )
     return _apply(adjustment, actor)
@@ -102,12 +104,12 @@ def approve_adjustment(adjustment: BalanceAdjustment, *, actor: str) -> BalanceA
 def reject_adjustment(
     adjustment: BalanceAdjustment, *, actor: str, reason: str
 ) -> BalanceAdjustment:
-    require_staff_user(actor, "Rejecting an adjustment")
+    require_staff_user(actor, gettext_lazy("Rejecting an adjustment"))
     refuse_own_money(actor, adjustment.distributor_id, "reject")
     reason = reason.strip()
     if not reason:
         raise LedgerError(
-            "Say why the adjustment is rejected.", code="reason_required", field="reason"
+            _("Say why the adjustment is rejected."), code="reason_required", field="reason"
         )
     adjustment = _locked(adjustment)
     adjustment.status = Status.REJECTED
@@ -145,7 +147,9 @@ def _locked(adjustment: BalanceAdjustment) -> BalanceAdjustment:
     current = BalanceAdjustment.objects.select_related("distributor").get(pk=adjustment.pk)
     if current.status != Status.PENDING:
         raise LedgerError(
-            f"This adjustment is {current.status} already.", code="invalid_status", field=None
+            _("This adjustment is %(status)s already.") % {"status": current.status},
+            code="invalid_status",
+            field=None,
         )
     return current
 
@@ -180,7 +184,9 @@ def _as_decimal(amount: Any) -> Decimal:
     try:
         return Decimal(str(amount))
     except ArithmeticError:
-        raise LedgerError("The amount is not a number.", code="invalid", field="amount") from None
+        raise LedgerError(
+            _("The amount is not a number."), code="invalid", field="amount"
+        ) from None
 
 
 def _audit(adjustment: BalanceAdjustment) -> dict[str, Any]:

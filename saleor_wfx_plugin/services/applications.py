@@ -220,7 +220,7 @@ def _check_documents(
             content = without_metadata(upload.content, content_type)
         except UnreadableImage:
             raise DistributorError(
-                "This photo cannot be read; take it again or send a PDF.",
+                _("This photo cannot be read; take it again or send a PDF."),
                 code="invalid_document_type",
                 field="documents",
             ) from None

@@ -7,6 +7,7 @@ import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..domain.attribution import customer_key
 from ..domain.binding import expiry
@@ -28,7 +29,7 @@ def customer_keys(user_id: str | None, email: str | None) -> list[str]:
     ]
     if not keys:
         raise DistributorError(
-            "Name the customer by Saleor user id or e-mail.", code="required", field="userId"
+            _("Name the customer by Saleor user id or e-mail."), code="required", field="userId"
         )
     return keys
 
@@ -37,11 +38,11 @@ def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise DistributorError(
-            "Say why the binding changes.", code="reason_required", field="reason"
+            _("Say why the binding changes."), code="reason_required", field="reason"
         )
     if len(reason) > MAX_REASON:
         raise DistributorError(
-            f"The reason has at most {MAX_REASON} characters.",
+            _("The reason has at most %(max_reason)s characters.") % {"max_reason": MAX_REASON},
             code="reason_too_long",
             field="reason",
         )
@@ -65,7 +66,7 @@ def rebind_customer(
     distributor = lock_distributor_by_code(distributor_code.strip().upper())
     if distributor is None or not distributor.is_active:
         raise DistributorError(
-            "No active distributor has this code.", code="not_found", field="distributorCode"
+            _("No active distributor has this code."), code="not_found", field="distributorCode"
         )
     now = timezone.now()
     bindings = []
@@ -75,7 +76,7 @@ def rebind_customer(
         )
         if current is None and key != keys[0]:
             continue  # the e-mail key only when the customer has a binding under it
-        binding, _ = CustomerBinding.objects.update_or_create(
+        binding, _created = CustomerBinding.objects.update_or_create(
             customer_key=key,
             defaults={
                 "distributor": distributor,
@@ -118,5 +119,5 @@ def unbind_customer(*, user_id: str | None, email: str | None, actor: str, reaso
         current.delete()
         ended += 1
     if not ended:
-        raise DistributorError("This customer is not bound.", code="not_bound", field="userId")
+        raise DistributorError(_("This customer is not bound."), code="not_bound", field="userId")
     return ended

@@ -24,6 +24,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..errors import PayoutError
 from ..models import Distributor, Payout
@@ -34,6 +38,18 @@ logger = logging.getLogger("saleor_wfx_plugin.duties")
 ROLLING_WINDOW = timedelta(hours=24)
 # Requests that never were money leaving: they do not count towards the window.
 _NOT_COUNTED = (Payout.Status.CANCELLED, Payout.Status.REJECTED)
+# Whole sentences per verb: a verb dropped into a sentence cannot be translated.
+_OWN_MONEY = {
+    "approve": gettext_lazy(
+        "You cannot approve money of your own distributor account: another staff member must."
+    ),
+    "reject": gettext_lazy(
+        "You cannot reject money of your own distributor account: another staff member must."
+    ),
+    "adjust": gettext_lazy(
+        "You cannot adjust money of your own distributor account: another staff member must."
+    ),
+}
 
 
 class DutiesError(PayoutError):
@@ -41,13 +57,14 @@ class DutiesError(PayoutError):
     approval reports it on the row of the distributor concerned and goes on with the others."""
 
 
-def require_staff_user(actor: str, action: str) -> None:
-    """`action` completes "… is for staff users", e.g. "Approving a payout"."""
+def require_staff_user(actor: str, action: str | Promise) -> None:
+    """`action` completes "… is for staff users", e.g. gettext_lazy("Approving a payout")."""
     if not actor.startswith(("user:", "cli:")):
         raise _refused(
             actor,
             action,
-            f"{action} is for staff users, not apps: sign in to the dashboard as yourself.",
+            _("%(action)s is for staff users, not apps: sign in to the dashboard as yourself.")
+            % {"action": action},
             "staff_only",
         )
 
@@ -57,8 +74,10 @@ def require_may_mark_paid(actor: str) -> None:
         raise _refused(
             actor,
             "Recording a transfer",
-            "Apps may not record transfers unless the shop allows it (WFX_APPS_MAY_MARK_PAID); "
-            "a staff user marks the payout paid or failed.",
+            _(
+                "Apps may not record transfers unless the shop allows it (WFX_APPS_MAY_MARK_PAID); "
+                "a staff user marks the payout paid or failed."
+            ),
             "staff_only",
         )
 
@@ -70,14 +89,15 @@ def refuse_own_money(actor: str, distributor_id: int, action: str) -> None:
         raise _refused(
             actor,
             f"To {action} the money of distributor {distributor_id}",
-            f"You cannot {action} money of your own distributor account: another staff member "
-            "must.",
+            str(_OWN_MONEY[action]),
             "own_distributor",
         )
 
 
-def _refused(actor: str, what: str, message: str, code: str) -> DutiesError:
-    logger.warning("%s refused to %s (%s)", what, actor, code)
+def _refused(actor: str, what: str | Promise, message: str, code: str) -> DutiesError:
+    # The log is read by the shop's developers, in English whatever the request's language.
+    with translation.override("en"):
+        logger.warning("%s refused to %s (%s)", str(what), actor, code)
     return DutiesError(message, code=code)
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import encryption
 from ..domain.fraud import (
@@ -247,7 +248,7 @@ def reject_held_order(
 def _reject(order_id: str, *, actor: str, reason: str, settings: ProgramSettings) -> FraudReview:
     if not reason.strip():
         raise OrderError(
-            "Say why the commission is rejected.", code="reason_required", field="reason"
+            _("Say why the commission is rejected."), code="reason_required", field="reason"
         )
     require_staff_user(actor, "Rejecting a held commission")
     attribution, review = _held(order_id)
@@ -283,7 +284,7 @@ def _held(order_id: str) -> tuple[ReferralAttribution, FraudReview]:
     review = lock_fraud_review(attribution.pk) if attribution is not None else None
     if attribution is None or review is None or review.status != FraudReview.Status.HELD:
         raise OrderError(
-            "This order's commission is not held for review.", code="not_held", field="orderId"
+            _("This order's commission is not held for review."), code="not_held", field="orderId"
         )
     return attribution, review
 
@@ -313,7 +314,7 @@ def set_balance_frozen(
     approved. Commission still accrues and settles. The reason goes on the audit trail."""
     if not reason.strip():
         raise OrderError(
-            "Say why the balance is frozen or unfrozen.", code="reason_required", field="reason"
+            _("Say why the balance is frozen or unfrozen."), code="reason_required", field="reason"
         )
     require_staff_user(actor, "Freezing or unfreezing a balance")
     refuse_own_money(actor, distributor.pk, "freeze or unfreeze")

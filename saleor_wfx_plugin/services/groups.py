@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..domain.attribution import normalize_code
 from ..domain.group import GroupTerms, is_complete
@@ -35,11 +36,11 @@ def start_group(
     shop's size and bonus rate of now."""
     product_id = product_id.strip()
     if not product_id or len(product_id) > 64:
-        raise DistributorError("Name the product.", code="required", field="productId")
+        raise DistributorError(_("Name the product."), code="required", field="productId")
     distributor = lock_distributor(distributor.pk)
     if not distributor.is_active:
         raise DistributorError(
-            "Only an active distributor can start a group.", code="inactive_distributor"
+            _("Only an active distributor can start a group."), code="inactive_distributor"
         )
     now = now or timezone.now()
     while True:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..domain.growth import GrowthRules, InvalidGrowthRules, LadderBracket
 from ..domain.rate_cap import RateSource
@@ -34,7 +35,9 @@ def _currency(value: str) -> str:
     currency = (value or "").strip().upper()
     if not CURRENCY_CODE.fullmatch(currency):
         raise ProgrammeConfigError(
-            "A currency is a 3-letter ISO 4217 code such as CNY.", code="invalid", field="currency"
+            _("A currency is a 3-letter ISO 4217 code such as CNY."),
+            code="invalid",
+            field="currency",
         )
     return currency
 
@@ -50,15 +53,17 @@ def _decimal(value: Any, field: str) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, float | bool):
-        raise ProgrammeConfigError("Give the number as text.", code="invalid", field=field)
+        raise ProgrammeConfigError(_("Give the number as text."), code="invalid", field=field)
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
         raise ProgrammeConfigError(
-            f"{value!r} is not a number.", code="invalid", field=field
+            _("%(value)r is not a number.") % {"value": value}, code="invalid", field=field
         ) from None
     if not number.is_finite():
-        raise ProgrammeConfigError(f"{value!r} is not a number.", code="invalid", field=field)
+        raise ProgrammeConfigError(
+            _("%(value)r is not a number.") % {"value": value}, code="invalid", field=field
+        )
     return number
 
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..domain.growth import Award, MonthFacts, amount_now, month_awards
 from ..domain.settings import ProgramSettings
@@ -68,7 +69,8 @@ def close_month(
     today = timezone.now().astimezone(shop_time_zone()).date()
     if month >= month_start(today):
         raise ProgrammeConfigError(
-            f"{month:%Y-%m} is not over yet: a month is closed after its last day.",
+            _("%(month)s is not over yet: a month is closed after its last day.")
+            % {"month": f"{month:%Y-%m}"},
             code="month_not_over",
             field="month",
         )

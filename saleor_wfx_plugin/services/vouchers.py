@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..errors import DistributorError
 from ..lock_objects import lock_distributors_by_code
@@ -39,11 +40,12 @@ def create_distributor_vouchers(
     codes = sorted({code.strip().upper() for code in distributor_codes if code.strip()})
     if not codes:
         raise DistributorError(
-            "Name at least one distributor.", code="required", field="distributorCodes"
+            _("Name at least one distributor."), code="required", field="distributorCodes"
         )
     if len(codes) > MAX_CAMPAIGN:
         raise DistributorError(
-            f"A campaign has at most {MAX_CAMPAIGN} distributors.",
+            _("A campaign has at most %(max_campaign)s distributors.")
+            % {"max_campaign": MAX_CAMPAIGN},
             code="too_large",
             field="distributorCodes",
         )
@@ -51,7 +53,7 @@ def create_distributor_vouchers(
     discount_type = discount_type.strip().lower()
     if discount_type not in DISCOUNT_TYPES:
         raise DistributorError(
-            "The discount is 'percentage' or 'fixed'.", code="invalid", field="discountType"
+            _("The discount is 'percentage' or 'fixed'."), code="invalid", field="discountType"
         )
     value = _discount_value(discount_value, discount_type)
     distributors = lock_distributors_by_code(codes)
@@ -60,7 +62,7 @@ def create_distributor_vouchers(
     ]
     if missing:
         raise DistributorError(
-            f"No active distributor has the code(s) {', '.join(missing)}.",
+            _("No active distributor has the code(s) %(codes)s.") % {"codes": ", ".join(missing)},
             code="not_found",
             field="distributorCodes",
         )
@@ -68,7 +70,7 @@ def create_distributor_vouchers(
     bad = [vc for vc in voucher_codes.values() if not VOUCHER_CODE.match(vc)]
     if bad:
         raise DistributorError(
-            "A voucher code is 3-64 letters, digits or '-'.", code="invalid_code", field="prefix"
+            _("A voucher code is 3-64 letters, digits or '-'."), code="invalid_code", field="prefix"
         )
     taken = sorted(
         DistributorVoucher.objects.filter(code__in=voucher_codes.values()).values_list(
@@ -77,7 +79,8 @@ def create_distributor_vouchers(
     )
     if taken:
         raise DistributorError(
-            f"Voucher code(s) {', '.join(taken)} already belong to a distributor.",
+            _("Voucher code(s) %(codes)s already belong to a distributor.")
+            % {"codes": ", ".join(taken)},
             code="voucher_exists",
             field="prefix",
         )
@@ -108,14 +111,14 @@ def _discount_value(raw: object, discount_type: str) -> Decimal:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
         raise DistributorError(
-            "The discount is a number.", code="invalid", field="discountValue"
+            _("The discount is a number."), code="invalid", field="discountValue"
         ) from None
     if not value.is_finite() or value <= 0 or (discount_type == "percentage" and value > 100):
         raise DistributorError(
-            "The discount is more than 0 (a percentage at most 100).",
+            _("The discount is more than 0 (a percentage at most 100)."),
             code="invalid",
             field="discountValue",
         )
     if value != value.quantize(Decimal("0.01")):
-        raise DistributorError("At most two decimals.", code="invalid", field="discountValue")
+        raise DistributorError(_("At most two decimals."), code="invalid", field="discountValue")
     return value

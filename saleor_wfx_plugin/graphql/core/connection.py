@@ -38,10 +38,10 @@ def _decode_cursor(cursor: str) -> int:
         prefix, _colon, number = base64.b64decode(cursor, validate=True).decode().partition(":")
         offset = int(number)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError(f"Invalid cursor {cursor!r}.") from None
+        raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": cursor}) from None
     # The offset goes to PostgreSQL as a bigint, with the page size added.
     if prefix != "offset" or not number.isascii() or not 0 <= offset <= MAX_CURSOR_OFFSET:
-        raise GraphQLError(f"Invalid cursor {cursor!r}.")
+        raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": cursor})
     return offset
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from graphql.language import ast
 
@@ -26,19 +27,25 @@ class InvalidDecimal(GraphQLError):
 
 def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise InvalidDecimal(f"Expected a decimal number as a string, got {value!r}.")
+        raise InvalidDecimal(
+            _("Expected a decimal number as a string, got %(value)r.") % {"value": value}
+        )
     text = str(value).strip()
     if len(text) > MAX_DECIMAL_TEXT_LENGTH:
-        raise InvalidDecimal(f"A decimal has at most {MAX_DECIMAL_TEXT_LENGTH} characters.")
+        raise InvalidDecimal(
+            _("A decimal has at most %(maximum)s characters.")
+            % {"maximum": MAX_DECIMAL_TEXT_LENGTH}
+        )
     try:
         number = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise InvalidDecimal(f"{text!r} is not a decimal number.") from None
+        raise InvalidDecimal(_("%(text)r is not a decimal number.") % {"text": text}) from None
     if not number.is_finite():
-        raise InvalidDecimal(f"{text!r} is not a finite number.")
+        raise InvalidDecimal(_("%(text)r is not a finite number.") % {"text": text})
     if number and number.adjusted() >= MAX_INTEGER_DIGITS:
         raise InvalidDecimal(
-            f"{text!r} is too large: at most {MAX_INTEGER_DIGITS} digits before the point."
+            _("%(text)r is too large: at most %(digits)s digits before the point.")
+            % {"text": text, "digits": MAX_INTEGER_DIGITS}
         )
     return number
 

@@ -13,6 +13,7 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...lock_objects import lock_payout, lock_payout_batching
 from ...models import Payout, PayoutBatch, PayoutEvent
@@ -30,7 +31,7 @@ def create_batch(
     """Put every approved payout not yet in a batch (of that method and currency, when given)
     into a new batch and return it with its CSV. With nothing approved since the last batch it
     makes no empty batch: it says so (`nothing_to_export`)."""
-    require_staff_user(actor, "Exporting payouts to the bank")
+    require_staff_user(actor, gettext_lazy("Exporting payouts to the bank"))
     if method and method not in Payout.Method.values:
         raise payout_error(_("Choose bank, wechat or alipay."), "invalid", "method")
     currency = (currency or "").strip().upper()
@@ -105,8 +106,15 @@ def mark_failed(payout: Payout, *, actor: str, reason: str) -> Payout:
         raise payout_error(_("This payout is already marked failed."), "invalid_status")
     if payout.status != Status.EXPORTED:
         raise payout_error(
-            f"Only a payout exported to the bank can fail; this one is {payout.status}"
-            + (" (reject it instead)." if payout.status == Status.APPROVED else "."),
+            (
+                _(
+                    "Only a payout exported to the bank can fail; this one is %(status)s "
+                    "(reject it instead)."
+                )
+                if payout.status == Status.APPROVED
+                else _("Only a payout exported to the bank can fail; this one is %(status)s.")
+            )
+            % {"status": payout.status},
             "invalid_status",
         )
     _return_reservation(payout, actor)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...domain.settings import ProgramSettings
 from ...errors import PayoutError
@@ -42,7 +43,7 @@ class RowResult:
 def approve_payouts(
     payout_ids: Sequence[int], *, actor: str, program: ProgramSettings
 ) -> list[RowResult]:
-    require_staff_user(actor, "Approving payouts")
+    require_staff_user(actor, gettext_lazy("Approving payouts"))
     if not payout_ids:
         raise payout_error(_("List at least one payout."), "required", "ids")
     if len(payout_ids) > MAX_BULK_APPROVALS:

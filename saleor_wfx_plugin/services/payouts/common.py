@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...domain.money import minor_unit, quantize
 from ...domain.payees import normalize_account
@@ -32,11 +33,15 @@ class PayeeDetails:
 
 
 _ACCOUNT_FORMS = {
-    Payout.Method.BANK: "A bank card number is 12 to 30 digits.",
-    Payout.Method.WECHAT: "A WeChat account is a WeChat ID (6 to 20 letters, digits, _ or -, "
-    "starting with a letter) or a mainland mobile number.",
-    Payout.Method.ALIPAY: "An Alipay account is a mainland mobile number (11 digits, e.g. "
-    "13812345678) or an e-mail address such as name@example.com.",
+    Payout.Method.BANK: gettext_lazy("A bank card number is 12 to 30 digits."),
+    Payout.Method.WECHAT: gettext_lazy(
+        "A WeChat account is a WeChat ID (6 to 20 letters, digits, _ or -, "
+        "starting with a letter) or a mainland mobile number."
+    ),
+    Payout.Method.ALIPAY: gettext_lazy(
+        "An Alipay account is a mainland mobile number (11 digits, e.g. "
+        "13812345678) or an e-mail address such as name@example.com."
+    ),
 }
 
 
@@ -77,7 +82,7 @@ def clean_payee(payee: PayeeDetails, currency: str, program: ProgramSettings) ->
         raise payout_error(_("The account holder's name is required."), "invalid_payee", "name")
     account = normalize_account(payee.method, payee.account)
     if account is None:
-        raise payout_error(_ACCOUNT_FORMS[payee.method], "invalid_payee", "account")
+        raise payout_error(str(_ACCOUNT_FORMS[payee.method]), "invalid_payee", "account")
     bank = payee.bank.strip()
     if payee.method == Payout.Method.BANK and not bank:
         raise payout_error(_("Name the bank of the card."), "invalid_payee", "bank")

@@ -111,9 +111,21 @@ def read_csv_upload(
     unknown = [name for name in columns if name not in (*required, *optional)]
     if missing or unknown or len(set(columns)) != len(columns):
         raise _file_error(
-            f"The header must name the columns {', '.join(required)}"
-            + (f" (optional: {', '.join(optional)})" if optional else "")
-            + f", each once; it has {', '.join(columns)}.",
+            (
+                _(
+                    "The header must name the columns %(required)s (optional: %(optional)s), "
+                    "each once; it has %(columns)s."
+                )
+                if optional
+                else _(
+                    "The header must name the columns %(required)s, each once; it has %(columns)s."
+                )
+            )
+            % {
+                "required": ", ".join(required),
+                "optional": ", ".join(optional),
+                "columns": ", ".join(columns),
+            },
             "invalid_file",
         )
     if not rows:

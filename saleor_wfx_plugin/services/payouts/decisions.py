@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...domain.settings import ProgramSettings
 from ...lock_objects import lock_payout, lock_settlements
@@ -48,7 +49,7 @@ def cancel_payout(payout: Payout, *, actor: str) -> Payout:
 
 @transaction.atomic
 def reject_payout(payout: Payout, *, actor: str, reason: str) -> Payout:
-    require_staff_user(actor, "Rejecting a payout")
+    require_staff_user(actor, gettext_lazy("Rejecting a payout"))
     refuse_own_money(actor, payout.distributor_id, "reject")
     reason = reason.strip()
     if not reason:
@@ -100,7 +101,7 @@ def approve_payout(payout: Payout, *, actor: str, program: ProgramSettings) -> P
     The final approval fixes the tax withheld (per payout, or per tax month with the person's
     earlier payouts of the month on all their accounts: see tax.py) and so the net amount to
     transfer."""
-    require_staff_user(actor, "Approving a payout")
+    require_staff_user(actor, gettext_lazy("Approving a payout"))
     refuse_own_money(actor, payout.distributor_id, "approve")
     payout = lock_payout(payout.pk)
     if payout.status not in OPEN_STATUSES:

@@ -68,7 +68,7 @@ def request_payout(
         )
     if distributor.balance_frozen:
         raise payout_error(
-            "This distributor's balance is frozen while staff review it.", "balance_frozen"
+            _("This distributor's balance is frozen while staff review it."), "balance_frozen"
         )
     minimum = program.payout_minimum(currency)
     if minimum is None:
@@ -162,8 +162,12 @@ def _split_against_net_position(
     reachable = net if early else min(current.available, net)
     if amount > reachable:
         raise payout_error(
-            f"Only {reachable} {currency} can be paid out"
-            + (", counting what is still on hold." if early else "."),
+            (
+                _("Only %(amount)s %(currency)s can be paid out, counting what is still on hold.")
+                if early
+                else _("Only %(amount)s %(currency)s can be paid out.")
+            )
+            % {"amount": reachable, "currency": currency},
             "insufficient_funds",
             "amount",
         )

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...domain.money import quantize
 from ...domain.tax import LABOUR_REMUNERATION_CURRENCY, labour_remuneration_tax
@@ -146,7 +147,7 @@ def export_withholding_return(
 ) -> tuple[TaxExport, str]:
     """The month's return as CSV, recorded as a download by `actor`. Only a month that is over
     (`now` is for tests): approvals still add income to the current one."""
-    require_staff_user(actor, "Exporting the withholding return")
+    require_staff_user(actor, gettext_lazy("Exporting the withholding return"))
     month = month.replace(day=1)
     this_month = tax_month_of(now or timezone.now())
     if month >= this_month:

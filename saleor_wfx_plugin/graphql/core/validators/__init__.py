@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from graphql.language import ast
 from graphql.utils.get_operation_ast import get_operation_ast
@@ -54,8 +55,8 @@ def check_query_length(query: str) -> None:
     """Before parsing: the one cost of a request that grows with its text alone."""
     if len(query) > max_query_length():
         raise RequestRefused(
-            f"The query is {len(query):,} characters long; at most {max_query_length():,} "
-            "are allowed.",
+            _("The query is %(length)s characters long; at most %(maximum)s are allowed.")
+            % {"length": f"{len(query):,}", "maximum": f"{max_query_length():,}"},
             code="QueryTooLong",
         )
 
@@ -79,33 +80,37 @@ def check_operation(
     fields, aliases = field_and_alias_counts(document)
     if aliases > max_query_aliases():
         raise RequestRefused(
-            f"The query uses {aliases} aliases; at most {max_query_aliases()} are allowed.",
+            _("The query uses %(aliases)s aliases; at most %(maximum)s are allowed.")
+            % {"aliases": aliases, "maximum": max_query_aliases()},
             code="QueryAliasLimitExceeded",
         )
     if fields > max_query_fields():
         raise RequestRefused(
-            f"The query has {fields} fields; at most {max_query_fields()} are allowed.",
+            _("The query has %(fields)s fields; at most %(maximum)s are allowed.")
+            % {"fields": fields, "maximum": max_query_fields()},
             code="QueryTooManyFields",
         )
     if (where := variable_with_nul(variables)) is not None:
         raise RequestRefused(
-            f"Variable `{where}` contains a NUL character (\\u0000), which text cannot hold.",
+            _("Variable `%(where)s` contains a NUL character (\\u0000), which text cannot hold.")
+            % {"where": where},
             code="InvalidCharacter",
         )
     if literal_with_nul(document) is not None:
         raise RequestRefused(
-            "A string in the query contains a NUL character (\\u0000), which text cannot hold.",
+            _("A string in the query contains a NUL character (\\u0000), which text cannot hold."),
             code="InvalidCharacter",
         )
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         return CheckedOperation(cost=0)
     if read_only and operation.operation != "query":
-        raise RequestRefused("Mutations need POST.", code="MethodNotAllowed")
+        raise RequestRefused(_("Mutations need POST."), code="MethodNotAllowed")
     deepest = depth(document, operation)
     if deepest > max_query_depth():
         raise RequestRefused(
-            f"The query is {deepest} levels deep; at most {max_query_depth()} are allowed.",
+            _("The query is %(depth)s levels deep; at most %(maximum)s are allowed.")
+            % {"depth": deepest, "maximum": max_query_depth()},
             code="QueryDepthExceeded",
         )
     cost = CostCalculator(schema, document, variables).operation_cost(operation)

@@ -65,7 +65,8 @@ class DistributorImport(BaseMutation):
             errors.append(
                 DistributionError(
                     field="file",
-                    message=f"{len(report.errors)} problem(s) in the file; nothing was imported.",
+                    message=_("%(count)s problem(s) in the file; nothing was imported.")
+                    % {"count": len(report.errors)},
                     code="INVALID_FILE",
                 )
             )
