@@ -49,6 +49,14 @@ _OWN_MONEY = {
     "adjust": gettext_lazy(
         "You cannot adjust money of your own distributor account: another staff member must."
     ),
+    "release": gettext_lazy(
+        "You cannot release held commission of your own distributor account: another staff "
+        "member must."
+    ),
+    "freeze or unfreeze": gettext_lazy(
+        "You cannot freeze or unfreeze the balance of your own distributor account: another "
+        "staff member must."
+    ),
 }
 
 
