@@ -1,15 +1,26 @@
 """The errors the programme refuses things with: a message for people, a stable `code` (the API's
-`DistributionErrorCode`) and the `field` it is about. One class per area, all `ProgrammeError`,
-so the API reports any of them the same way while callers can catch just their own."""
+`DistributionErrorCode`), the `field` it is about and, for a rule of the domain layer, that
+rule's `detail_code`. One class per area, all `ProgrammeError`, so the API reports any of them
+the same way while callers can catch just their own."""
 
 from __future__ import annotations
 
 
 class ProgrammeError(ValueError):
-    def __init__(self, message: str, *, code: str, field: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        field: str | None = None,
+        detail_code: str | None = None,
+    ):
         super().__init__(message)
         self.code = code
         self.field = field
+        # The domain's own code (domain/messages.py) when the refusal is one of its rules': finer
+        # than `code`, which the API keeps stable.
+        self.detail_code = detail_code
 
 
 class DistributorError(ProgrammeError):

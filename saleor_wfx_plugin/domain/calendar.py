@@ -11,6 +11,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .messages import DomainError, Joined, phrase
+
 _SATURDAY = 5
 _ONE_DAY = timedelta(days=1)
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -45,9 +47,9 @@ def add_business_days(
     (Monday, Tuesday, Wednesday). `days=0` is `start` itself.
     """
     if start.tzinfo is None or start.utcoffset() is None:
-        raise ValueError("start must be an aware datetime: a naive one has no time zone")
+        raise DomainError("naive_start")
     if days < 0:
-        raise ValueError(f"cannot count {days} business days: the count must be at least 0")
+        raise DomainError("negative_business_days", days=days)
     if days == 0:
         return start.astimezone(UTC)
     day = start.astimezone(tz).date()
@@ -79,9 +81,7 @@ def parse_dates(value: object) -> frozenset[date]:
             last = _parse_date(last_text)
             length = (last - first).days + 1
             if not 1 <= length <= MAX_DATE_RANGE_DAYS:
-                raise ValueError(
-                    f"{token!r} is not a range of 1-{MAX_DATE_RANGE_DAYS} days (first..last)"
-                )
+                raise DomainError("date_range_too_long", token=token, max_days=MAX_DATE_RANGE_DAYS)
             days.update(first + timedelta(days=offset) for offset in range(length))
     return frozenset(days)
 
@@ -92,16 +92,21 @@ def _parse_date(text: str) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+    raise DomainError("not_a_date", text=text)
 
 
 def parse_workdays(value: object) -> frozenset[date]:
     days = parse_dates(value)
     weekdays = sorted(day for day in days if day.weekday() < 5)
     if weekdays:
-        listed = ", ".join(f"{day.isoformat()} ({day:%A})" for day in weekdays)
-        raise ValueError(
-            f"{listed}: list only the Saturdays and Sundays that are worked; weekdays are "
-            "business days anyway"
+        listed = Joined(
+            tuple(
+                phrase(
+                    "dated_weekday", day=day.isoformat(), weekday=phrase(f"weekday_{day.weekday()}")
+                )
+                for day in weekdays
+            ),
+            ", ",
         )
+        raise DomainError("weekday_listed_as_workday", listed=listed)
     return days

@@ -12,22 +12,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from .messages import DomainError
+
 # The legal ceiling. Not a setting: the merchant's setting (1-3) can only lower it.
 MAX_COMMISSION_LEVELS = 3
 
 DistributorId = TypeVar("DistributorId")
 
 
-class IllegalLevel(ValueError):
+class IllegalLevel(DomainError):
     pass
 
 
 def validate_level(level: int) -> int:
     if not 1 <= level <= MAX_COMMISSION_LEVELS:
-        raise IllegalLevel(
-            f"commission level {level} is not allowed: at most {MAX_COMMISSION_LEVELS} levels "
-            "including the seller"
-        )
+        raise IllegalLevel("illegal_level", level=level, max_levels=MAX_COMMISSION_LEVELS)
     return level
 
 
@@ -39,14 +38,14 @@ class ReferralChain(Generic[DistributorId]):
 
     def __post_init__(self) -> None:
         if self.grand_upline is not None and self.upline is None:
-            raise ValueError("a chain cannot skip the upline and pay the level above it")
+            raise DomainError("chain_skips_upline")
 
     @classmethod
     def from_ancestry(cls, ancestry: Sequence[DistributorId]) -> ReferralChain[DistributorId]:
         """`ancestry` is the seller followed by their upline, its upline, and so on. Anything past
         the third element is dropped here, which is the point."""
         if not ancestry:
-            raise ValueError("a referral chain needs a seller")
+            raise DomainError("chain_needs_seller")
         upline = ancestry[1] if len(ancestry) > 1 else None
         grand_upline = ancestry[2] if len(ancestry) > 2 else None
         return cls(seller=ancestry[0], upline=upline, grand_upline=grand_upline)

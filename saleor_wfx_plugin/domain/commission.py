@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .chain import ReferralChain, validate_level
+from .messages import DomainError
 from .money import allocate, quantize
 from .rate_cap import cap_line_rates
 from .rates import HUNDRED, SellerRateBook
@@ -196,7 +197,7 @@ class PlannedCommission:
     def __post_init__(self) -> None:
         validate_level(self.level)
         if not Decimal(0) <= self.rate <= HUNDRED:
-            raise ValueError(f"rate {self.rate}% is outside 0-100%")
+            raise DomainError("commission_rate_out_of_range", rate=self.rate)
 
 
 def plan_commissions(
@@ -280,7 +281,7 @@ def _funded_bases(
     if funded_share >= 1:
         return full
     if currency is None:
-        raise ValueError("scaling bases to the money received needs the order's currency")
+        raise DomainError("scaling_needs_currency")
     share = max(funded_share, Decimal(0))
     scaled = [base * share for base in full]
     return allocate(sum(scaled, Decimal(0)), scaled, currency) if scaled else []

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .messages import DomainError, Joined, Phrase, phrase
 from .money import minor_unit_digits
 
 # Active ISO 4217 codes of money a channel can sell in (no funds codes, metals, or test codes).
@@ -64,65 +65,67 @@ class CurrencyAmounts:
         return ", ".join(f"{code}:{amount}" for code, amount in self.per_currency)
 
     @classmethod
-    def parse(cls, value: object, what: str) -> CurrencyAmounts:
+    def parse(cls, value: object, what: Phrase | str) -> CurrencyAmounts:
         """ "CNY:10, USD:2" (ISO codes, each once, separated by commas, semicolons or new lines)
-        or a plain amount for every currency. Raises ValueError naming every problem."""
+        or a plain amount for every currency. Raises a DomainError naming every problem."""
         if isinstance(value, bool | float):
-            raise ValueError(f"give {what} as text or a whole number, not {value!r}")
+            raise DomainError("amount_not_text", what=what, value=value)
         text = str(value).strip()
         if ":" not in text:
             return cls(every_currency=parse_amount(text, what))
         entries: list[tuple[str, Decimal]] = []
-        problems: list[str] = []
+        problems: list[Phrase] = []
         for item in re.split(r"[,;\n]", text):
             item = item.strip()
             if not item:
                 continue
             match = _ENTRY.match(item)
             if match is None:
-                problems.append(f"{item!r} is not CODE:amount (e.g. CNY:10)")
+                problems.append(phrase("not_code_amount", item=item))
                 continue
             code = match["code"].upper()
             try:
                 entries.append((_iso_code(code), _amount_in(code, match["amount"], what)))
-            except ValueError as error:
-                problems.append(str(error))
+            except DomainError as error:
+                problems.append(error.phrase)
         codes = [code for code, _ in entries]
         problems += [
-            f"{code} is listed twice" for code in sorted(set(codes)) if codes.count(code) > 1
+            phrase("currency_listed_twice", code=code)
+            for code in sorted(set(codes))
+            if codes.count(code) > 1
         ]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise DomainError("invalid_amounts", problems=Joined(tuple(problems)))
         return cls(per_currency=tuple(entries))
 
 
-def parse_amount(value: object, what: str) -> Decimal:
+def parse_amount(value: object, what: Phrase | str) -> Decimal:
     # Floats are refused for the same reason as in rates: 0.1 + 0.2 noise in money settings.
     if isinstance(value, bool | float):
-        raise ValueError(f"give {what} as text or a whole number, not {value!r}")
+        raise DomainError("amount_not_text", what=what, value=value)
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValueError(f"{value!r} is not an amount") from None
+        raise DomainError("not_an_amount", value=value) from None
     if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount")
+        raise DomainError("not_an_amount", value=value)
     if amount < 0:
-        raise ValueError(f"{what} cannot be negative ({amount})")
+        raise DomainError("negative_amount", what=what, amount=amount)
     return amount
 
 
 def _iso_code(code: str) -> str:
     if code in COMMON_MISTAKES:
-        raise ValueError(f"{code} is not an ISO 4217 code: write {COMMON_MISTAKES[code]}")
+        raise DomainError("currency_common_mistake", code=code, iso=COMMON_MISTAKES[code])
     if code not in ISO_CURRENCIES:
-        raise ValueError(f"{code} is not an ISO 4217 currency code")
+        raise DomainError("not_iso_currency", code=code)
     return code
 
 
-def _amount_in(code: str, text: str, what: str) -> Decimal:
-    amount = parse_amount(text, f"{what} in {code}")
+def _amount_in(code: str, text: str, what: Phrase | str) -> Decimal:
+    amount = parse_amount(text, phrase("label_in_currency", what=what, currency=code))
     digits = minor_unit_digits(code)
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and exponent < -digits:
-        raise ValueError(f"{code} amounts have at most {digits} decimals ({code}:{text})")
+        raise DomainError("too_many_decimals", code=code, digits=digits, text=text)
     return amount

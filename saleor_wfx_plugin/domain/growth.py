@@ -20,6 +20,7 @@ from enum import StrEnum
 from itertools import groupby
 
 from .chain import MAX_COMMISSION_LEVELS
+from .messages import DomainError
 from .money import allocate, minor_unit, quantize
 from .rates import HUNDRED
 
@@ -33,11 +34,11 @@ class Rule(StrEnum):
     PER_ORDER = "per_order"  # 见单奖
 
 
-class InvalidGrowthRules(ValueError):
-    """A rule configuration that cannot be applied; the message names the field."""
+class InvalidGrowthRules(DomainError):
+    """A rule configuration that cannot be applied, and the field it is about."""
 
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
+    def __init__(self, code: str, field: str, /, **params: object):
+        super().__init__(code, **params)
         self.field = field
 
 
@@ -66,38 +67,32 @@ class GrowthRules:
         previous: LadderBracket | None = None
         for bracket in sorted(self.ladder, key=lambda item: item.min_sales):
             if bracket.min_sales <= 0:
-                raise InvalidGrowthRules("A bracket starts above 0 sales.", "ladder")
+                raise InvalidGrowthRules("bracket_from_zero", "ladder")
             if not ZERO <= bracket.rate <= HUNDRED:
-                raise InvalidGrowthRules(f"{bracket.rate}% is outside 0-100%.", "ladder")
+                raise InvalidGrowthRules("growth_rate_out_of_range", "ladder", rate=bracket.rate)
             if previous is not None and bracket.rate <= previous.rate:
                 raise InvalidGrowthRules(
-                    f"The bracket from {bracket.min_sales} must pay more than "
-                    f"{previous.rate}% (the one below it).",
-                    "ladder",
+                    "bracket_pays_less", "ladder", min_sales=bracket.min_sales, rate=previous.rate
                 )
             if previous is not None and bracket.min_sales == previous.min_sales:
-                raise InvalidGrowthRules("Two brackets start at the same sales.", "ladder")
+                raise InvalidGrowthRules("brackets_same_start", "ladder")
             previous = bracket
         if (self.team_threshold is None) != (self.team_extra_rate is None):
-            raise InvalidGrowthRules(
-                "The team bonus needs both a threshold and an extra rate.", "team_extra_rate"
-            )
+            raise InvalidGrowthRules("team_bonus_incomplete", "team_extra_rate")
         if self.team_threshold is not None and self.team_threshold <= 0:
-            raise InvalidGrowthRules("The team threshold must be above 0.", "team_threshold")
+            raise InvalidGrowthRules("team_threshold_not_positive", "team_threshold")
         for name in ("team_extra_rate", "same_grade_share"):
             value = getattr(self, name)
             if value is not None and not ZERO < value <= HUNDRED:
-                raise InvalidGrowthRules(f"{value}% is outside 0-100%.", name)
+                raise InvalidGrowthRules("growth_rate_out_of_range", name, rate=value)
         if self.per_order_amount is not None and self.per_order_amount <= 0:
-            raise InvalidGrowthRules("The per-order amount must be above 0.", "per_order_amount")
+            raise InvalidGrowthRules("per_order_not_positive", "per_order_amount")
         if self.per_order_monthly_cap is not None and self.per_order_amount is None:
-            raise InvalidGrowthRules(
-                "A monthly cap needs a per-order amount.", "per_order_monthly_cap"
-            )
+            raise InvalidGrowthRules("cap_needs_per_order", "per_order_monthly_cap")
         for name in ("per_order_amount", "per_order_monthly_cap"):
             value = getattr(self, name)
             if value is not None and value != quantize(value, self.currency):
-                raise InvalidGrowthRules(f"Too many decimals for {self.currency}.", name)
+                raise InvalidGrowthRules("growth_too_many_decimals", name, currency=self.currency)
 
 
 def bracket_rate(sales: Decimal, ladder: Iterable[LadderBracket]) -> Decimal | None:

@@ -15,7 +15,8 @@ import unicodedata
 from datetime import date
 from urllib.parse import SplitResult, quote, unquote, unquote_plus, urlsplit, urlunsplit
 
-from .settings import HOST_PATTERN
+from .messages import DomainError
+from .setting_parsers import HOST_PATTERN
 
 _WEB_SCHEMES = frozenset({"http", "https"})
 # Characters that may stay as they are in each part; everything else is percent-encoded, and
@@ -46,7 +47,7 @@ def safe_redirect_target(
     storefront = urlsplit(storefront_url)
     storefront_host = (storefront.hostname or "").lower()
     if storefront.scheme.lower() not in _WEB_SCHEMES or not storefront_host:
-        raise ValueError(f"{storefront_url!r} is not an absolute http(s) URL")
+        raise DomainError("link_storefront_url_invalid", url=storefront_url)
     base_path = storefront.path.rstrip("/")
 
     storefront_origin = (storefront.scheme.lower(), storefront.netloc.lower())

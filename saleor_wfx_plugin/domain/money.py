@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from .messages import DomainError
+
 # ISO 4217 minor units that differ from the usual two decimals. A currency not listed here has
 # two, which is right for CNY, USD, EUR and nearly everything else a Saleor channel uses.
 _MINOR_UNITS_EXCEPTIONS: dict[str, int] = {
@@ -36,7 +38,7 @@ _MINOR_UNITS_EXCEPTIONS: dict[str, int] = {
 }
 
 
-class CurrencyMismatch(ValueError):
+class CurrencyMismatch(DomainError):
     pass
 
 
@@ -62,7 +64,7 @@ class Money:
         if not isinstance(self.amount, Decimal):
             raise TypeError(f"Money needs a Decimal amount, got {type(self.amount).__name__}")
         if len(self.currency) != 3 or not self.currency.isalpha():
-            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+            raise DomainError("money_currency_invalid", currency=self.currency)
         object.__setattr__(self, "currency", self.currency.upper())
 
     @classmethod
@@ -74,7 +76,7 @@ class Money:
 
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"{self.currency} and {other.currency} cannot be combined")
+            raise CurrencyMismatch("currencies_differ", first=self.currency, second=other.currency)
 
     def __add__(self, other: Money) -> Money:
         self._same_currency(other)
@@ -103,10 +105,10 @@ def allocate(total: Decimal, weights: Sequence[Decimal], currency: str) -> list[
     total = quantize(total, currency)
     if not weights:
         if total:
-            raise ValueError("cannot allocate a non-zero amount over no weights")
+            raise DomainError("allocation_without_weights")
         return []
     if any(weight < 0 for weight in weights):
-        raise ValueError("allocation weights must not be negative")
+        raise DomainError("negative_weights")
     weight_sum = sum(weights, Decimal(0))
     if weight_sum == 0:
         # Nothing to be proportional to: keep everything on the first part rather than invent

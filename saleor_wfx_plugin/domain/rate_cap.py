@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .messages import Joined, Phrase, phrase
+
 if TYPE_CHECKING:
     from .settings import ProgramSettings
 
@@ -32,7 +34,7 @@ class RateSource:
     """A seller rate and what sets it, for messages: "the default seller rate", "grade 金牌"."""
 
     rate: Decimal
-    label: str
+    label: Phrase | str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,8 @@ class RateCapCheck:
     highest_seller_override: RateSource | None
     changed: Collection[str]
 
-    def errors_for(self, settings: ProgramSettings) -> dict[str, str]:
-        seller = RateSource(settings.default_seller_rate, "the default seller rate")
+    def errors_for(self, settings: ProgramSettings) -> dict[str, Phrase]:
+        seller = RateSource(settings.default_seller_rate, phrase("label_default_seller_rate"))
         override = self.highest_seller_override
         if override is not None and override.rate > seller.rate:
             seller = override
@@ -60,7 +62,7 @@ class RateCapCheck:
 
 def over_cap_message(
     seller: RateSource, upline_rates: Mapping[int, Decimal], cap: Decimal
-) -> str | None:
+) -> Phrase | None:
     """Why `seller`'s rate and the upline rates together break the cap; None when they fit.
 
     Worked example: seller up to 10 % (default), level 2 50 % (meant 5), level 3 2 %: 62 % of
@@ -69,14 +71,13 @@ def over_cap_message(
     total = seller.rate + sum(upline_rates.values(), Decimal(0))
     if total <= cap:
         return None
-    parts = [f"level 1 up to {seller.rate}% ({seller.label})"] + [
-        f"level {level} {rate}%" for level, rate in sorted(upline_rates.items())
+    parts = [phrase("cap_part_seller", rate=seller.rate, label=seller.label)] + [
+        phrase("cap_part_level", level=level, rate=rate)
+        for level, rate in sorted(upline_rates.items())
     ]
     room = max(cap - (total - seller.rate), Decimal(0))
-    return (
-        f"{' + '.join(parts)} = {total}% of a line, above max_total_rate {cap}%: all levels "
-        f"together may pay at most that, which leaves level 1 at most {room}% (check for a "
-        "typo such as 50 for 5)"
+    return phrase(
+        "rate_above_cap", parts=Joined(tuple(parts), " + "), total=total, cap=cap, room=room
     )
 
 

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .messages import DomainError
+
 HUNDRED = Decimal(100)
 
 
-class InvalidRate(ValueError):
+class InvalidRate(DomainError):
     pass
 
 
@@ -19,15 +21,15 @@ def parse_rate(value: object, *, field: str = "rate") -> Decimal:
     Floats are refused: 0.1 + 0.2 style noise has no place in money settings.
     """
     if isinstance(value, bool | float):
-        raise InvalidRate(f"{field}: give the percentage as text or a whole number, not {value!r}")
+        raise InvalidRate("rate_not_text", field=field, value=value)
     try:
         rate = Decimal(str(value).strip().rstrip("%").strip())
     except (InvalidOperation, ValueError):
-        raise InvalidRate(f"{field}: {value!r} is not a number") from None
+        raise InvalidRate("rate_not_a_number", field=field, value=value) from None
     if not rate.is_finite():
-        raise InvalidRate(f"{field}: {value!r} is not a number")
+        raise InvalidRate("rate_not_a_number", field=field, value=value)
     if rate < 0 or rate > HUNDRED:
-        raise InvalidRate(f"{field}: {rate}% is outside 0-100%")
+        raise InvalidRate("rate_out_of_range", field=field, rate=rate)
     return rate
 
 

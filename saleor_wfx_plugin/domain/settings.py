@@ -3,39 +3,43 @@ parsed and validated into one immutable object that every rule reads."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
-from urllib.parse import urlsplit
 
 from .calendar import parse_dates, parse_workdays
 from .chain import MAX_COMMISSION_LEVELS
 from .currency_amounts import CurrencyAmounts
+from .messages import DomainError, Joined, Phrase, phrase
 from .rate_cap import RATE_CAP_FIELDS, RateCapCheck, RateSource, over_cap_message
-from .rates import InvalidRate, parse_rate
+from .rates import parse_rate
+from .setting_parsers import (
+    DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT,
+    DEFAULT_DOCUMENT_RETENTION_DAYS,
+    check_holidays_are_not_workdays,
+    check_payment_confirmation_comes_after_receipt,
+    parse_bool,
+    parse_choice,
+    parse_confirm_days,
+    parse_confirm_days_after_payment,
+    parse_days,
+    parse_hosts,
+    parse_levels,
+    parse_metadata_key,
+    parse_query_param,
+    parse_retention_days,
+    parse_settlement_days,
+    parse_storefront_url,
+    parse_total_rate,
+)
 from .tax import TaxPeriod, TaxPolicy
-
-_HOST_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
-HOST_PATTERN = re.compile(rf"^(?=.{{1,253}}$){_HOST_LABEL}(\.{_HOST_LABEL})*$")
-QUERY_PARAM_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-MAX_CONFIRM_DAYS_AFTER_FULFILMENT = 60
-# China's seven-day no-reason return (七天无理由退货) runs from receipt, which follows shipment.
-DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT = 7
-MAX_CONFIRM_DAYS_AFTER_PAYMENT = 90
-MAX_SETTLEMENT_DAYS = 30
-DEFAULT_DOCUMENT_RETENTION_DAYS = 180
-MAX_DOCUMENT_RETENTION_DAYS = 3650
 
 # The issue's example: ten yuan, or two dollars, is the smallest transfer worth its fee.
 DEFAULT_PAYOUT_MINIMUM = CurrencyAmounts.of(CNY="10", USD="2")
 # About the same sum in both: a payout of more than a month's ordinary commission.
 DEFAULT_SECOND_APPROVAL_ABOVE = CurrencyAmounts.of(CNY="5000", USD="700")
-
-_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 class CommissionTrigger(StrEnum):
@@ -53,10 +57,18 @@ class BindingMode(StrEnum):
     LAST_REFERRER = "last_referrer"
 
 
-class InvalidProgramSettings(ValueError):
-    def __init__(self, errors: Mapping[str, str]):
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{name}: {message}" for name, message in self.errors.items()))
+class InvalidProgramSettings(DomainError):
+    """Every invalid setting at once: `problems` by setting name, for the API to translate;
+    `errors` the same in English."""
+
+    def __init__(self, problems: Mapping[str, Phrase]):
+        self.problems = dict(problems)
+        self.errors = {name: problem.render() for name, problem in self.problems.items()}
+        named = tuple(
+            phrase("named_problem", name=name, problem=problem)
+            for name, problem in self.problems.items()
+        )
+        super().__init__("invalid_settings", problems=Joined(named))
 
 
 # WeChat has said since 2016 that it tolerates only the seller and one upline on its platform and
@@ -152,13 +164,13 @@ class ProgramSettings:
             return self.level2_rate
         if level == 3:
             return self.level3_rate
-        raise ValueError(f"level {level} has no upline rate")
+        raise DomainError("no_upline_rate", level=level)
 
     def upline_rates(self) -> dict[int, Decimal]:
         """The rates of the levels above the seller that the programme pays."""
         return {level: self.level_rate(level) for level in range(2, self.commission_levels + 1)}
 
-    def seller_rate_over_cap(self, seller: RateSource) -> str | None:
+    def seller_rate_over_cap(self, seller: RateSource) -> Phrase | None:
         """Why a seller rate (a grade's, a rule's) with the upline rates breaks the combined cap;
         None when it fits."""
         return over_cap_message(seller, self.upline_rates(), self.max_total_rate)
@@ -189,7 +201,7 @@ class ProgramSettings:
         The combined rate cap is checked only when the merchant saves (`rate_cap`): a
         configuration saved before the cap existed keeps running, and each order's plan is
         capped instead (`domain.commission.plan_commissions`)."""
-        errors: dict[str, str] = {}
+        errors: dict[str, Phrase] = {}
         parsed: dict[str, object] = {}
 
         def take(name: str, parse) -> None:  # type: ignore[no-untyped-def]
@@ -197,37 +209,37 @@ class ProgramSettings:
                 return
             try:
                 parsed[name] = parse(values[name])
-            except (InvalidRate, ValueError) as error:
-                errors[name] = str(error)
+            except DomainError as error:
+                errors[name] = error.phrase
 
-        take("referral_metadata_key", _parse_metadata_key)
-        take("commission_trigger", CommissionTrigger)
+        take("referral_metadata_key", parse_metadata_key)
+        take("commission_trigger", lambda value: parse_choice(value, CommissionTrigger))
         for rate_name in ("default_seller_rate", "level2_rate", "level3_rate"):
             take(rate_name, lambda value, name=rate_name: parse_rate(value, field=name))
-        take("commission_levels", _parse_levels)
-        take("max_total_rate", _parse_total_rate)
-        take("grade_team_sales_rules", _parse_bool)
+        take("commission_levels", parse_levels)
+        take("max_total_rate", parse_total_rate)
+        take("grade_team_sales_rules", parse_bool)
         for flag in ("tax_in_base", "self_purchase_commission", "customer_binding"):
-            take(flag, _parse_bool)
-        take("promotional_gift_cards_earn", _parse_bool)
-        take("customer_binding_days", _parse_days)
-        take("attribution_window_days", _parse_days)
-        take("storefront_url", _parse_storefront_url)
-        take("redirect_allowed_hosts", _parse_hosts)
-        take("referral_query_param", _parse_query_param)
+            take(flag, parse_bool)
+        take("promotional_gift_cards_earn", parse_bool)
+        take("customer_binding_days", parse_days)
+        take("attribution_window_days", parse_days)
+        take("storefront_url", parse_storefront_url)
+        take("redirect_allowed_hosts", parse_hosts)
+        take("referral_query_param", parse_query_param)
         for flag in ("auto_approve_applications", "require_documents"):
-            take(flag, _parse_bool)
-        take("document_retention_days", _parse_retention_days)
-        take("confirm_days_after_fulfilment", _parse_confirm_days)
-        take("confirm_days_after_payment", _parse_confirm_days_after_payment)
-        take("settlement_days", _parse_settlement_days)
+            take(flag, parse_bool)
+        take("document_retention_days", parse_retention_days)
+        take("confirm_days_after_fulfilment", parse_confirm_days)
+        take("confirm_days_after_payment", parse_confirm_days_after_payment)
+        take("settlement_days", parse_settlement_days)
         take("settlement_holidays", parse_dates)
         take("settlement_workdays", parse_workdays)
         take(
             "payout_min_amount",
-            lambda value: CurrencyAmounts.parse(value, "the minimum payout"),
+            lambda value: CurrencyAmounts.parse(value, phrase("label_minimum_payout")),
         )
-        take("early_withdrawal", _parse_bool)
+        take("early_withdrawal", parse_bool)
         take(
             "early_withdrawal_fee_rate",
             lambda value: parse_rate(value, field="early_withdrawal_fee_rate"),
@@ -239,17 +251,19 @@ class ProgramSettings:
         else:
             take(
                 "second_approval_above",
-                lambda value: CurrencyAmounts.parse(value, "the second approval threshold"),
+                lambda value: CurrencyAmounts.parse(
+                    value, phrase("label_second_approval_threshold")
+                ),
             )
-        take("tax_policy", lambda value: _parse_choice(value, TaxPolicy))
+        take("tax_policy", lambda value: parse_choice(value, TaxPolicy))
         take("tax_flat_rate", lambda value: parse_rate(value, field="tax_flat_rate"))
-        take("tax_period", lambda value: _parse_choice(value, TaxPeriod))
+        take("tax_period", lambda value: parse_choice(value, TaxPeriod))
         # Imported here: rule_settings reads this module's parsers.
         from .rule_settings import take_rule_settings
 
         take_rule_settings(take)
-        _check_holidays_are_not_workdays(parsed, errors)
-        _check_payment_confirmation_comes_after_receipt(parsed, errors)
+        check_holidays_are_not_workdays(parsed, errors)
+        check_payment_confirmation_comes_after_receipt(parsed, errors)
         if rate_cap is not None and not any(name in errors for name in RATE_CAP_FIELDS):
             # Only the rates: the sum needs them valid, and every other error is already known.
             rates = cls(**{k: v for k, v in parsed.items() if k in RATE_CAP_FIELDS})  # type: ignore[arg-type]
@@ -278,153 +292,3 @@ def _second_approval_gaps(settings: ProgramSettings) -> list[str]:
         f"second_approval_above has no {code} entry: every {code} payout needs two approvers"
         for code in settings.payout_min_amount.missing_from(settings.second_approval_above)
     ]
-
-
-def _parse_metadata_key(value: object) -> str:
-    key = str(value).strip()
-    if not key or len(key) > 100:
-        raise ValueError("the metadata key must be 1-100 characters")
-    return key
-
-
-def _parse_storefront_url(value: object) -> str:
-    url = str(value).strip().rstrip("/")
-    parsed = urlsplit(url)
-    if parsed.scheme not in {"https", "http"} or not parsed.hostname:
-        raise ValueError("the storefront URL must be an absolute http(s) URL")
-    if parsed.query or parsed.fragment or parsed.username or parsed.password:
-        raise ValueError("the storefront URL must not carry a query, fragment or credentials")
-    return url
-
-
-def _parse_hosts(value: object) -> tuple[str, ...]:
-    items = value if isinstance(value, list | tuple) else str(value).replace(",", " ").split()
-    hosts = []
-    for item in items:
-        host = str(item).strip().lower()
-        if not host:
-            continue
-        if not HOST_PATTERN.match(host):
-            raise ValueError(f"{host!r} is not a host name (no scheme, path or port)")
-        hosts.append(host)
-    return tuple(hosts)
-
-
-def _parse_query_param(value: object) -> str:
-    name = str(value).strip()
-    if not QUERY_PARAM_PATTERN.match(name):
-        raise ValueError("the query parameter must be 1-40 letters, digits, '_' or '-'")
-    return name
-
-
-def _parse_confirm_days(value: object) -> int:
-    days = _parse_int(value)
-    if not 0 <= days <= MAX_CONFIRM_DAYS_AFTER_FULFILMENT:
-        raise ValueError(f"{days} days is outside 0-{MAX_CONFIRM_DAYS_AFTER_FULFILMENT}")
-    return days
-
-
-def _parse_confirm_days_after_payment(value: object) -> int:
-    days = _parse_int(value)
-    if not 0 <= days <= MAX_CONFIRM_DAYS_AFTER_PAYMENT:
-        raise ValueError(f"{days} days is outside 0-{MAX_CONFIRM_DAYS_AFTER_PAYMENT}")
-    return days
-
-
-def _check_payment_confirmation_comes_after_receipt(
-    parsed: Mapping[str, object], errors: dict[str, str]
-) -> None:
-    # Counted from payment, the fallback must leave at least the time the fulfilment rule
-    # leaves: otherwise an order nobody marks shipped would be confirmed before one that was.
-    after_payment = parsed.get("confirm_days_after_payment")
-    after_fulfilment = parsed.get(
-        "confirm_days_after_fulfilment", DEFAULT_CONFIRM_DAYS_AFTER_FULFILMENT
-    )
-    if not isinstance(after_payment, int) or not isinstance(after_fulfilment, int):
-        return
-    if after_payment < after_fulfilment:
-        errors["confirm_days_after_payment"] = (
-            f"{after_payment} days after payment would confirm an order Saleor never saw shipped "
-            f"before one it did (confirm_days_after_fulfilment is {after_fulfilment}); use "
-            f"{after_fulfilment} or more"
-        )
-
-
-def _parse_total_rate(value: object) -> Decimal:
-    rate = parse_rate(value, field="max_total_rate")
-    if rate != rate.quantize(Decimal("0.01")):
-        raise ValueError("max_total_rate has at most two decimals")
-    return rate
-
-
-def _parse_retention_days(value: object) -> int:
-    days = _parse_int(value)
-    if not 0 <= days <= MAX_DOCUMENT_RETENTION_DAYS:
-        raise ValueError(f"{days} days is outside 0-{MAX_DOCUMENT_RETENTION_DAYS}")
-    return days
-
-
-def _parse_settlement_days(value: object) -> int:
-    days = _parse_int(value)
-    if not 0 <= days <= MAX_SETTLEMENT_DAYS:
-        raise ValueError(f"{days} business days is outside 0-{MAX_SETTLEMENT_DAYS}")
-    return days
-
-
-def _check_holidays_are_not_workdays(parsed: Mapping[str, object], errors: dict[str, str]) -> None:
-    holidays = parsed.get("settlement_holidays")
-    workdays = parsed.get("settlement_workdays")
-    if not isinstance(holidays, frozenset) or not isinstance(workdays, frozenset):
-        return
-    both = sorted(holidays & workdays)
-    if both:
-        listed = ", ".join(day.isoformat() for day in both)
-        errors["settlement_workdays"] = f"{listed} cannot be both a holiday and a working day"
-
-
-def _parse_choice(value: object, choices: type[_Choice]) -> _Choice:
-    text = str(value).strip().lower()
-    try:
-        return choices(text)
-    except ValueError:
-        allowed = ", ".join(choice.value for choice in choices)
-        raise ValueError(f"{value!r} is not one of: {allowed}") from None
-
-
-def _parse_levels(value: object) -> int:
-    levels = _parse_int(value)
-    if not 1 <= levels <= MAX_COMMISSION_LEVELS:
-        raise ValueError(
-            f"{levels} levels is not allowed: commission may flow through at most "
-            f"{MAX_COMMISSION_LEVELS} levels including the seller (禁止传销条例)"
-        )
-    return levels
-
-
-def _parse_days(value: object) -> int:
-    days = _parse_int(value)
-    if not 0 <= days <= 3650:
-        raise ValueError(f"{days} days is outside 0-3650")
-    return days
-
-
-def _parse_int(value: object) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a whole number")
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit():
-        raise ValueError(f"{value!r} is not a whole number")
-    return int(text)
-
-
-def _parse_bool(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"true", "1", "yes", "on"}:
-        return True
-    if text in {"false", "0", "no", "off"}:
-        return False
-    raise ValueError(f"{value!r} is not true or false")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from .messages import DomainError
 from .money import quantize
 from .rates import HUNDRED
 
@@ -110,7 +111,7 @@ def flat_tax(income: Decimal, rate_percent: Decimal, *, currency: str = "CNY") -
     """`rate_percent` % of the whole income, rounded half up to the currency's minor unit."""
     _require_not_negative(income, "income")
     if not ZERO <= rate_percent <= HUNDRED:
-        raise ValueError(f"a flat tax rate of {rate_percent}% is outside 0-100%")
+        raise DomainError("flat_tax_rate_out_of_range", rate=rate_percent)
     rate = rate_percent / HUNDRED
     return TaxAssessment(
         income=income,
@@ -150,7 +151,7 @@ def withholding_for_payout(
     _require_not_negative(earlier_income_in_period, "earlier_income_in_period")
     _require_not_negative(earlier_tax_in_period, "earlier_tax_in_period")
     if gross != quantize(gross, currency):
-        raise ValueError(f"a payout of {gross} {currency} is not a whole number of minor units")
+        raise DomainError("payout_not_minor_units", gross=gross, currency=currency)
     period_income = earlier_income_in_period + gross
 
     if policy is TaxPolicy.FLAT:
@@ -182,7 +183,7 @@ def withholding_for_payout(
 
 def _require_not_negative(amount: Decimal, name: str) -> None:
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"{name} must be a finite amount of at least 0, got {amount}")
+        raise DomainError("tax_amount_invalid", name=name, amount=amount)
 
 
 def tax_on_period_income(

@@ -21,6 +21,8 @@ from graphql import GraphQLError, parse
 from graphql.error import format_error
 
 from ..auth import InvalidToken, get_authenticator
+from ..domain.messages import DomainError
+from ..domain_messages import refusal
 from ..errors import ProgrammeError
 from ..i18n import request_language
 from ..shop import get_shop
@@ -330,11 +332,17 @@ def _format(error: Exception) -> dict[str, Any]:
         code = "GraphQLError"
     elif isinstance(original, PermissionDenied):
         code = "PermissionDenied"
-    elif isinstance(original, ProgrammeError):
+    elif isinstance(original, ProgrammeError | DomainError):
         # A query refused on its input (a product that is not for sale, say): the client's
         # mistake, told in full, with the same stable code a mutation would give.
+        if isinstance(original, DomainError):
+            original = refusal(original, field=getattr(original, "field", None))
+            formatted["message"] = str(original)
         code = original.code.upper()
-        formatted["extensions"] = {"exception": {"code": code}, "field": original.field}
+        exception = {"code": code}
+        if original.detail_code:
+            exception["detailCode"] = original.detail_code.upper()
+        formatted["extensions"] = {"exception": exception, "field": original.field}
         return formatted
     else:
         # Never show a stack trace's message to the client; the log has it.

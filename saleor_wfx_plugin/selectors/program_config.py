@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..domain.messages import phrase
 from ..domain.rate_cap import RateSource
 from ..models import CommissionRule, Grade
 
@@ -13,7 +14,9 @@ def highest_seller_override() -> RateSource | None:
     rule = CommissionRule.objects.order_by("-seller_rate", "pk").first()
     candidates = []
     if grade is not None and grade.seller_rate is not None:
-        candidates.append(RateSource(grade.seller_rate, f"grade {grade.name}"))
+        candidates.append(RateSource(grade.seller_rate, phrase("label_grade", name=grade.name)))
     if rule is not None:
-        candidates.append(RateSource(rule.seller_rate, f"{rule.scope} rule {rule.saleor_id}"))
+        candidates.append(
+            RateSource(rule.seller_rate, phrase(f"label_{rule.scope}_rule", id=rule.saleor_id))
+        )
     return max(candidates, key=lambda source: source.rate, default=None)

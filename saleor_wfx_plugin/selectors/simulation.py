@@ -18,6 +18,7 @@ from ..domain.growth import GrowthRules
 from ..domain.rates import InvalidRate, parse_rate
 from ..domain.settings import ProgramSettings
 from ..domain.simulator import DraftProgramme, SimulatedLine, Simulation, simulate
+from ..domain_messages import refusal
 from ..errors import ProgrammeConfigError
 from ..models import (
     CommissionRule,
@@ -149,7 +150,7 @@ def simulate_draft(
             try:
                 changed[name] = parse_rate(rates[name], field=name)
             except InvalidRate as error:
-                raise ProgrammeConfigError(str(error), code="invalid", field=name) from None
+                raise refusal(error, field=name) from None
     levels = rates.get("commission_levels")
     if levels is not None:
         if not 1 <= int(levels) <= MAX_COMMISSION_LEVELS:

@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..domain.growth import GrowthRules, InvalidGrowthRules, LadderBracket
+from ..domain.messages import phrase
 from ..domain.rate_cap import RateSource
 from ..domain.settings import ProgramSettings
+from ..domain_messages import refusal, translated
 from ..errors import ProgrammeConfigError
 from ..models import BonusRules
 from ..models import LadderBracket as LadderBracketRow
@@ -71,13 +73,18 @@ def check_rules(rules: GrowthRules, program: ProgramSettings) -> GrowthRules:
     try:
         rules.validate()
     except InvalidGrowthRules as error:
-        raise ProgrammeConfigError(
-            str(error), code="invalid", field=_api_field(error.field)
-        ) from None
+        raise refusal(error, field=_api_field(error.field)) from None
     for bracket in rules.ladder:
-        problem = program.seller_rate_over_cap(RateSource(bracket.rate, "a ladder bracket"))
+        problem = program.seller_rate_over_cap(
+            RateSource(bracket.rate, phrase("label_ladder_bracket"))
+        )
         if problem is not None:
-            raise ProgrammeConfigError(problem, code="rate_above_cap", field="ladder")
+            raise ProgrammeConfigError(
+                translated(problem),
+                code="rate_above_cap",
+                field="ladder",
+                detail_code=problem.code,
+            )
     return rules
 
 

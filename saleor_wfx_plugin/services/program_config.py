@@ -15,9 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ..domain.messages import Phrase, phrase
 from ..domain.rate_cap import RateSource
 from ..domain.rates import InvalidRate, parse_rate
 from ..domain.settings import ProgramSettings
+from ..domain_messages import translated
 from ..errors import ProgrammeConfigError
 from ..lock_objects import lock_commission_rule, lock_grade
 from ..models import CommissionRule, Distributor, Grade
@@ -32,13 +34,14 @@ def _rate(value: Any, field: str, *, required: bool) -> Decimal | None:
         return None
     try:
         rate = parse_rate(value, field=field)
-    except InvalidRate:
-        # The domain's own wording is English only; this one is translated.
+    except InvalidRate as error:
+        # Says what a rate looks like, which the domain's message (about the one value) does not.
         raise ProgrammeConfigError(
             _('%(value)r is not a rate: give a percentage from 0 to 100, e.g. "10" or "2.5".')
             % {"value": value},
             code="invalid",
             field=field,
+            detail_code=error.code,
         ) from None
     if rate != rate.quantize(Decimal("0.01")):
         raise ProgrammeConfigError(
@@ -54,7 +57,7 @@ def _shop_programme() -> ProgramSettings | None:
 
 
 def _check_rate_cap(
-    rate: Decimal | None, what: str, program: ProgramSettings | object | None = _UNSET
+    rate: Decimal | None, what: Phrase, program: ProgramSettings | object | None = _UNSET
 ) -> None:
     """A grade's or rule's seller rate must leave the upline rates room under the combined cap.
     While the programme is off its stored settings are not read here (the defaults apply); the
@@ -67,7 +70,12 @@ def _check_rate_cap(
     program = program if isinstance(program, ProgramSettings) else ProgramSettings()
     problem = program.seller_rate_over_cap(RateSource(rate, what))
     if problem is not None:
-        raise ProgrammeConfigError(problem, code="rate_above_cap", field="sellerRate")
+        raise ProgrammeConfigError(
+            translated(problem),
+            code="rate_above_cap",
+            field="sellerRate",
+            detail_code=problem.code,
+        )
 
 
 def _amount(value: Any, field: str) -> Decimal | None:
@@ -104,7 +112,7 @@ def _apply_grade_input(
         grade.slug = slug[:50]
     if "seller_rate" in data:
         grade.seller_rate = _rate(data["seller_rate"], "sellerRate", required=False)
-        _check_rate_cap(grade.seller_rate, f"grade {grade.name}", program)
+        _check_rate_cap(grade.seller_rate, phrase("label_grade", name=grade.name), program)
     if "rank" in data and data["rank"] is not None:
         if data["rank"] < 0:
             raise ProgrammeConfigError(_("Rank is 0 or more."), code="invalid", field="rank")
@@ -217,7 +225,7 @@ def create_rule(*, scope: str, saleor_id: str, seller_rate: Any, note: str = "")
         seller_rate=_rate(seller_rate, "sellerRate", required=True),
         note=(note or "")[:255],
     )
-    _check_rate_cap(rule.seller_rate, f"this {scope} rule")
+    _check_rate_cap(rule.seller_rate, phrase(f"label_this_{scope}_rule"))
     try:
         with transaction.atomic():
             rule.save()
@@ -237,7 +245,7 @@ def update_rule(
     rule = lock_commission_rule(rule.pk)
     if seller_rate is not _UNSET:
         rule.seller_rate = _rate(seller_rate, "sellerRate", required=True)
-        _check_rate_cap(rule.seller_rate, f"this {rule.scope} rule")
+        _check_rate_cap(rule.seller_rate, phrase(f"label_this_{rule.scope}_rule"))
     if note is not _UNSET:
         rule.note = (note or "")[:255]
     rule.save()

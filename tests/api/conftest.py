@@ -48,8 +48,10 @@ class Api:
     def __init__(self, client):
         self.client = client
 
-    def raw(self, query, variables=None, *, viewer=None, files=None, token=None):
+    def raw(self, query, variables=None, *, viewer=None, files=None, token=None, language=None):
         headers = {}
+        if language is not None:
+            headers["HTTP_ACCEPT_LANGUAGE"] = language
         if viewer is not None:
             token = issue_token(viewer)
         if token is not None:
@@ -69,8 +71,12 @@ class Api:
             **headers,
         )
 
-    def __call__(self, query, variables=None, *, viewer=None, files=None, token=None):
-        response = self.raw(query, variables, viewer=viewer, files=files, token=token)
+    def __call__(
+        self, query, variables=None, *, viewer=None, files=None, token=None, language=None
+    ):
+        response = self.raw(
+            query, variables, viewer=viewer, files=files, token=token, language=language
+        )
         assert response.status_code == 200, response.content
         return response.json()
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import graphene
 
+from ...domain.messages import DomainError
+from ...domain_messages import refusal
 from ...errors import ProgrammeError
 
 # --- Errors ----------------------------------------------------------------------------------
@@ -103,8 +105,21 @@ class DistributionError(graphene.ObjectType):
     )
     message = graphene.String(required=True)
     code = DistributionErrorCode(required=True)
+    detail_code = graphene.String(
+        description=(
+            "When a rule of the programme refused the input (a rate outside 0-100%, a date not "
+            "written YYYY-MM-DD...): that rule's stable code, e.g. NOT_A_DATE, finer than `code`."
+        )
+    )
 
 
-def error_from(exc: ProgrammeError) -> DistributionError:
+def error_from(exc: ProgrammeError | DomainError) -> DistributionError:
+    if isinstance(exc, DomainError):
+        exc = refusal(exc, field=getattr(exc, "field", None))
     code = exc.code if exc.code in ERROR_CODES else "invalid"
-    return DistributionError(field=exc.field, message=str(exc), code=code.upper())
+    return DistributionError(
+        field=exc.field,
+        message=str(exc),
+        code=code.upper(),
+        detail_code=exc.detail_code.upper() if exc.detail_code else None,
+    )

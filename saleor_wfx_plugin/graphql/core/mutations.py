@@ -6,6 +6,7 @@ import graphene
 from django.db import transaction
 
 from ...auth import Permission
+from ...domain.messages import DomainError
 from ...errors import ProgrammeError
 from ..money.types import PayoutBulkResult
 from .context import limit_rate, require_permission
@@ -31,7 +32,8 @@ class BaseMutation(graphene.Mutation):
                 limit_rate(info, cls.rate_limit)
             with transaction.atomic():
                 return cls.perform(info, **data)
-        except ProgrammeError as error:
+        # A rule of the domain that a service let through is still the client's mistake.
+        except (ProgrammeError, DomainError) as error:
             return cls(errors=[error_from(error)])
 
     @classmethod
@@ -58,5 +60,5 @@ class BulkMutation(BaseMutation):
             require_permission(info, cls.permission)
         try:
             return cls.perform(info, **data)
-        except ProgrammeError as error:
+        except (ProgrammeError, DomainError) as error:
             return cls(errors=[error_from(error)], results=[])
