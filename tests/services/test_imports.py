@@ -246,14 +246,14 @@ def test_importing_the_same_file_twice_creates_nothing_the_second_time(grades):
 def test_the_same_file_submitted_twice_at_once_is_imported_once(grades, monkeypatch):
     # Both submissions have read "nobody has these e-mails" before either writes, unless the
     # tree lock keeps the second waiting until the first has committed.
-    checked = imports._validate
+    checked = imports.validate_rows
 
     def slow_validate(rows, **options):
         errors = checked(rows, **options)
         time.sleep(0.3)
         return errors
 
-    monkeypatch.setattr(imports, "_validate", slow_validate)
+    monkeypatch.setattr(imports, "validate_rows", slow_validate)
     data = csv_file("email,phone", "a@example.com,13800000001", "b@example.com,13800000002")
     reports, crashes = [], []
     barrier = threading.Barrier(2)
