@@ -141,3 +141,9 @@ def test_every_entry_renders_in_chinese_with_its_placeholders_filled():
             chinese = translation.gettext(message)
             assert chinese != message or message == "%(problems)s", code
             chinese % Anything()  # a placeholder typo in the catalogue fails here
+
+
+def test_a_phrase_equals_its_english_text_and_not_another():
+    assert phrase("label_grade", name="Gold") == "grade Gold"
+    assert phrase("label_grade", name="Gold") == phrase("label_grade", name="Gold")
+    assert phrase("label_grade", name="Gold") != "grade Silver"

@@ -149,10 +149,11 @@ def _as_is(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Phrase:
     """A message of `MESSAGES` with its parameters, rendered in English or, given gettext, in
-    the client's language."""
+    the client's language. Equal to its English text, so a label that was a plain string
+    ("grade Gold") still compares as one."""
 
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
@@ -167,6 +168,14 @@ class Phrase:
 
     def __str__(self) -> str:
         return self.render()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Phrase | str):
+            return self.render() == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.render())
 
 
 @dataclass(frozen=True, slots=True)
