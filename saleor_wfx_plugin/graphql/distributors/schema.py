@@ -282,13 +282,12 @@ class DistributorsQueries(graphene.ObjectType):
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
         where = filter or {}
-        order = sort_order(sort_by, {"created_at": ("created_at", "id")}, ("-created_at", "-id"))
+        order = sort_order(sort_by, {"created_at": ("created_at", "id")}, ())
         queryset = staff_applications(
             search=(where.get("search") or "").strip(),
             statuses=where.get("status") or (),
-            order=order,
         )
-        return paginate(queryset, DistributorApplicationConnection, first, after)
+        return paginate(queryset, DistributorApplicationConnection, first, after, order)
 
     @staticmethod
     def resolve_poster(
