@@ -127,7 +127,7 @@ class StaffDistributorFields:
 
     @staticmethod
     def resolve_month_sales(root: Distributor, info: Any) -> list[Any]:
-        from .types import SalesFiguresType
+        from .team import SalesFiguresType
 
         _require(info, root, Permission.MANAGE_USERS)
         return [
@@ -206,7 +206,7 @@ def _money_types() -> Any:
 
 
 def _sales_figures_type() -> Any:
-    from .types import SalesFiguresType
+    from .team import SalesFiguresType
 
     return SalesFiguresType
 

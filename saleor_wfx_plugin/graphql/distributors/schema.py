@@ -51,18 +51,14 @@ from .mutations.lifecycle import (
     DistributorSuspend,
 )
 from .mutations.privacy import DistributorErasePersonalData
+from .team import ClickStatsType, PosterType, SalesFiguresType, TeamSummary, month_start
 from .types import (
-    ClickStatsType,
     DistributorApplicationConnection,
     DistributorApplicationType,
     DistributorConnection,
     DistributorType,
     Earnings,
-    PosterType,
-    SalesFiguresType,
-    TeamSummary,
     earnings_of,
-    month_start,
     referral_link,
 )
 
