@@ -58,7 +58,10 @@ def ledger_entries(distributor: Distributor, currency: str | None = None) -> Que
     )
     if currency:
         entries = entries.filter(currency=currency.upper())
-    return entries.order_by("-id")
+    # "-distributor_id" first, though it is one distributor: that is the order of the index
+    # wfx_ledger_history, which PostgreSQL then reads backwards from the end (or from the
+    # cursor's key), rather than walking the whole ledger's primary key for this one's rows.
+    return entries.order_by("-distributor_id", "-id")
 
 
 def payout_batches() -> QuerySet[PayoutBatch]:

@@ -16,8 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import F, Q, QuerySet
-from django.db.models.expressions import OrderBy
+from django.db import connection
+from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models.expressions import OrderBy, RawSQL
 
 KEY_PREFIX = "wfx_key_"
 
@@ -70,6 +71,9 @@ def after(
     """The rows sorted after `key`."""
     if len(key) != len(columns):
         raise BadCursor("the cursor is of another sort order")
+    row = _row_comparison(queryset, columns, key)
+    if row is not None:
+        return queryset.filter(row)
     condition = Q(pk__in=[])  # nothing after the last column: the key is unique
     for index in reversed(range(len(columns))):
         path, descending = columns[index]
@@ -91,6 +95,30 @@ def after(
     if first_value is not None and (first_descending or not _nullable(queryset, first_path)):
         bound = Q(**{f"{KEY_PREFIX}0__{'lte' if first_descending else 'gte'}": first_value})
     return queryset.filter(bound & condition)
+
+
+def _row_comparison(
+    queryset: QuerySet[Any], columns: list[tuple[str, bool]], key: list[Any]
+) -> RawSQL | None:
+    """`(c1, c2, …) < (v1, v2, …)` when every column is the model's own, NOT NULL and sorted
+    the same way: PostgreSQL takes a row comparison as an index condition (the scan starts at
+    the key), where the expanded OR is only a filter over everything before it."""
+    if None in key or len({descending for _, descending in columns}) != 1:
+        return None
+    meta = queryset.model._meta
+    names, values = [], []
+    for (path, _), value in zip(columns, key, strict=True):
+        try:
+            field = meta.pk if path == "pk" else meta.get_field(path)
+        except FieldDoesNotExist:
+            return None
+        if "__" in path or field.null or not field.concrete or (field.is_relation and not path):
+            return None
+        names.append(f'"{meta.db_table}"."{field.column}"')
+        values.append(field.get_db_prep_value(field.to_python(value), connection, prepared=False))
+    operator = "<" if columns[0][1] else ">"
+    marks = ", ".join(["%s"] * len(values))
+    return RawSQL(f"({', '.join(names)}) {operator} ({marks})", values, output_field=BooleanField())
 
 
 def _nullable(queryset: QuerySet[Any], path: str) -> bool:
