@@ -12,8 +12,10 @@ GRADES_BEAT_ENTRY = "wfx-evaluate-grades"
 CLOSE_BEAT_ENTRY = "wfx-close-month"
 SETTLE_BEAT_ENTRY = "wfx-settle-matured"
 DOCUMENTS_BEAT_ENTRY = "wfx-purge-expired-documents"
+SNAPSHOT_BEAT_ENTRY = "wfx-snapshot-ledger"
 DEFAULT_SWEEP_INTERVAL_MINUTES = 30
 DEFAULT_SETTLE_INTERVAL_MINUTES = 15
+SNAPSHOT_MINUTES = 60  # the default of WFX_LEDGER_SNAPSHOT_INTERVAL_MINUTES
 
 
 class DistributionConfig(AppConfig):
@@ -29,6 +31,7 @@ class DistributionConfig(AppConfig):
         register_close_schedule()
         register_settle_schedule()
         register_documents_schedule()
+        register_snapshot_schedule()
         from . import checks  # noqa: F401  (registers the start-up checks)
 
 
@@ -118,5 +121,23 @@ def register_documents_schedule() -> None:
             "task": "saleor_wfx_plugin.tasks.purge_expired_documents_task",
             "schedule": crontab(hour="3", minute="40"),
             "options": routing_options(),
+        },
+    )
+
+
+def register_snapshot_schedule() -> None:
+    """Bring the ledger snapshots up to date every hour, so a balance read sums at most about an
+    hour of new rows on top of its snapshot. A merchant's own entry of that name wins."""
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if not isinstance(schedule, dict):
+        return
+    minutes = getattr(settings, "WFX_LEDGER_SNAPSHOT_INTERVAL_MINUTES", SNAPSHOT_MINUTES)
+    schedule.setdefault(
+        SNAPSHOT_BEAT_ENTRY,
+        {
+            "task": "saleor_wfx_plugin.tasks.snapshot_ledger_task",
+            "schedule": timedelta(minutes=minutes),
+            # A run that waited longer than its interval is superseded by the next one.
+            "options": routing_options(expires=minutes * 60),
         },
     )

@@ -249,3 +249,26 @@ def lock_payout_batching() -> None:
     """Serialize the making of bank batches, so two staff exporting at once put each approved
     payout into one batch only (the second sees the first's batch once it commits)."""
     _advisory_xact_lock("SELECT pg_advisory_xact_lock(%s)", [PAYOUT_BATCHING_LOCK])
+
+
+# --- Ledger snapshots (the snapshot task holds nothing else) ------------------------------------
+LEDGER_SNAPSHOT_LOCK = 0x5746_5807
+
+
+def lock_ledger_snapshots() -> None:
+    """Serialize writers of ledger snapshots (beat and the command at once): each batch is
+    rewritten by one run at a time, so a run never overwrites a newer snapshot with its own."""
+    _advisory_xact_lock("SELECT pg_advisory_xact_lock(%s)", [LEDGER_SNAPSHOT_LOCK])
+
+
+def wait_for_ledger_writers(table: str, timeout_ms: int) -> None:
+    """Take a SHARE lock on the ledger for the rest of the transaction: it waits until every
+    transaction inserting into it has committed or rolled back, and holds off new inserts until
+    this transaction ends (keep it to one statement after). An INSERT takes its ROW EXCLUSIVE
+    lock before it draws an id from the sequence, so once this lock is held every id drawn so
+    far belongs to a finished transaction. Raises OperationalError after `timeout_ms` rather
+    than queue checkout's writes behind a long transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{timeout_ms}ms"])
+            cursor.execute(f'LOCK TABLE "{table}" IN SHARE MODE')

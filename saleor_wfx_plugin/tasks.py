@@ -18,6 +18,7 @@ from .domain.settings import ProgramSettings
 from .services.commissions import OrderMismatch, reconcile_order
 from .services.grades import evaluate_grades, parse_month
 from .services.ledger import settle_due
+from .services.ledger_snapshots import take_snapshots
 from .services.month_close import close_month
 from .services.programme_history import observe_programme_state
 from .services.retention import purge_expired_documents
@@ -151,3 +152,18 @@ def purge_expired_documents_task() -> dict[str, int]:
         retention_days = shop.stored_program_settings().document_retention_days
         report = purge_expired_documents(retention_days=retention_days)
     return {"deleted": report.deleted, "failed": report.failed}
+
+
+@shared_task(acks_late=True)
+def snapshot_ledger_task() -> dict[str, int | None]:
+    """Move every distributor's ledger snapshot up to the ledger's horizon. Runs whether the
+    programme is on or off (balances are read either way); overlapping runs are harmless: each
+    batch is written by one run at a time and a snapshot never moves back."""
+    shop = get_shop()
+    with shop.writer_access():
+        run = take_snapshots()
+    return {
+        "through_id": run.through_id,
+        "distributors": run.distributors,
+        "rows_added": run.rows_added,
+    }

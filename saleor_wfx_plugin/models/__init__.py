@@ -21,6 +21,7 @@ from .fraud import BindingEvent, DistributorVoucher, FraudReview
 from .groups import GroupBuy, GroupMember
 from .growth import BonusRules, GrowthAward, GrowthAwardLine, LadderBracket, MonthClose
 from .ledger import COMMISSION_KINDS, LedgerEntry, Settlement
+from .ledger_snapshots import LedgerSnapshot
 from .payouts import Payout, PayoutBatch, PayoutEvent
 from .programme import CommissionRule, Grade, ProgrammeSwitch
 from .refunds import ExternalRefund
@@ -53,6 +54,7 @@ __all__ = [
     "GrowthAwardLine",
     "LadderBracket",
     "LedgerEntry",
+    "LedgerSnapshot",
     "MonthClose",
     "Payout",
     "PayoutBatch",

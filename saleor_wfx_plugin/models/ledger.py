@@ -162,8 +162,14 @@ class LedgerEntry(models.Model):
                 include=("amount",),
                 name="wfx_ledger_totals",
             ),
-            # A distributor's ledger newest first: the page is the index's last rows.
-            models.Index(fields=("distributor", "id"), name="wfx_ledger_history"),
+            # A distributor's ledger newest first: the page is the index's last rows. Covering
+            # too: a balance is a snapshot plus the rows after its id, read from this index
+            # alone (an index-only range scan), however long the history before it.
+            models.Index(
+                fields=("distributor", "id"),
+                include=("currency", "bucket", "kind", "amount"),
+                name="wfx_ledger_history",
+            ),
             models.Index(fields=("movement",), name="wfx_ledger_movement"),
         ]
         constraints = [

@@ -1,19 +1,21 @@
-"""Balances, derived from the ledger every time: there is no stored balance to drift. The
-covering index `wfx_ledger_totals` (distributor, currency, bucket, kind; amount) lets PostgreSQL
-sum a distributor's rows from the index alone, without reading the table."""
+"""Balances, derived from the ledger every time: there is no stored balance to drift. A read is
+the distributor's latest snapshot (sums of the ledger up to a ledger id, taken in the background
+by `services.ledger_snapshots`) plus the ledger rows after that id, found by a range scan of the
+covering index `wfx_ledger_history` (distributor, id; currency, bucket, kind, amount): its cost
+follows the rows since the last snapshot, not the length of the history. A distributor with no
+snapshot yet is summed from all their rows, through the same index."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Sum
 
 from ..domain.money import quantize
-from ..models import Distributor, LedgerEntry
+from ..models import Distributor, LedgerEntry, LedgerSnapshot
 from ..models.ledger import COMMISSION_KINDS
 
 ZERO = Decimal(0)
@@ -46,13 +48,6 @@ class Balance:
     def negative_carry(self) -> Decimal:
         """Money refunded after it was paid out, to be offset by later commission."""
         return max(-self.available, ZERO)
-
-
-def _sums() -> dict[str, Coalesce]:
-    return {
-        bucket.value: Coalesce(Sum("amount", filter=Q(bucket=bucket.value)), ZERO)
-        for bucket in Bucket
-    }
 
 
 def _balance(currency: str, row: dict[str, Decimal]) -> Balance:
@@ -98,13 +93,13 @@ def ledger_totals(distributor_ids: Iterable[int]) -> dict[int, list[LedgerTotals
     """Balances and earnings of many distributors, per currency, in one statement."""
     sums: dict[tuple[int, str], dict[str, Decimal]] = {}
     earned: dict[tuple[int, str], dict[str, Decimal]] = {}
-    for row in ledger_totals_rows(distributor_ids):
-        key = (row["distributor_id"], row["currency"])
+    for pk, currency, bucket, kind, total in ledger_group_sums(distributor_ids):
+        key = (pk, currency)
         by_bucket = sums.setdefault(key, {})
-        by_bucket[row["bucket"]] = by_bucket.get(row["bucket"], ZERO) + row["total"]
-        if row["kind"] in COMMISSION_KINDS:
+        by_bucket[bucket] = by_bucket.get(bucket, ZERO) + total
+        if kind in COMMISSION_KINDS:
             by_kind = earned.setdefault(key, {})
-            by_kind[row["kind"]] = by_kind.get(row["kind"], ZERO) + row["total"]
+            by_kind[kind] = by_kind.get(kind, ZERO) + total
     found: dict[int, list[LedgerTotals]] = {}
     for (pk, currency), by_bucket in sorted(sums.items()):
         by_kind = earned.get((pk, currency), {})
@@ -119,38 +114,84 @@ def ledger_totals(distributor_ids: Iterable[int]) -> dict[int, list[LedgerTotals
     return found
 
 
-def ledger_totals_rows(distributor_ids: Iterable[int]) -> QuerySet[LedgerEntry, dict[str, Any]]:
-    """One plain sum per distributor, currency, bucket and kind: the groups of the covering
-    index wfx_ledger_totals, in its order, so PostgreSQL reads the index alone and adds each
-    row once (a dozen groups per distributor, folded in Python), instead of evaluating a
-    filtered sum per bucket and kind on every row."""
-    return (
-        LedgerEntry.objects.filter(distributor_id__in=list(distributor_ids))
-        .values("distributor_id", "currency", "bucket", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by("distributor_id", "currency", "bucket", "kind")
-    )
+def ledger_group_sums_sql(
+    distributor_ids: Collection[int], currency: str | None = None
+) -> tuple[str, list[object]]:
+    """The statement of `ledger_group_sums`, for reading and for EXPLAIN.
+
+    On PostgreSQL the rows after the snapshot are a LATERAL subquery per distributor, so
+    `id > through` is a constant to it: an index condition of `wfx_ledger_history`, a range
+    scan of the new rows, never a filter over the history (which a plain join may choose)."""
+    ids = sorted(set(distributor_ids)) or [0]
+    marks = ", ".join(["%s"] * len(ids))
+    snapshot = LedgerSnapshot._meta.db_table
+    ledger = LedgerEntry._meta.db_table
+    distributor = Distributor._meta.db_table
+    in_currency = " AND currency = %s" if currency is not None else ""
+    tail_currency = " AND e.currency = %s" if currency is not None else ""
+    currency_params: list[object] = [currency] if currency is not None else []
+    horizons = f"""
+        SELECT d.id AS distributor_id, COALESCE(MAX(s.through_id), 0) AS through_id
+        FROM {distributor} d LEFT JOIN {snapshot} s ON s.distributor_id = d.id
+        WHERE d.id IN ({marks}) GROUP BY d.id
+    """
+    if connection.vendor == "postgresql":
+        tail = f"""
+            SELECT m.distributor_id, e.currency, e.bucket, e.kind, e.amount
+            FROM ({horizons}) m
+            CROSS JOIN LATERAL (
+                SELECT e.currency, e.bucket, e.kind, e.amount FROM {ledger} e
+                WHERE e.distributor_id = m.distributor_id AND e.id > m.through_id{tail_currency}
+            ) e
+        """
+    else:  # the SQLite sandbox: no LATERAL, the same rows
+        tail = f"""
+            SELECT m.distributor_id, e.currency, e.bucket, e.kind, e.amount
+            FROM ({horizons}) m
+            JOIN {ledger} e ON e.distributor_id = m.distributor_id AND e.id > m.through_id
+            WHERE 1 = 1{tail_currency}
+        """
+    sql = f"""
+        SELECT distributor_id, currency, bucket, kind, SUM(total) AS total FROM (
+            SELECT distributor_id, currency, bucket, kind, total FROM {snapshot}
+            WHERE distributor_id IN ({marks}){in_currency}
+            UNION ALL
+            {tail}
+        ) AS groups
+        GROUP BY distributor_id, currency, bucket, kind
+        ORDER BY distributor_id, currency, bucket, kind
+    """
+    return sql, [*ids, *currency_params, *ids, *currency_params]
+
+
+def ledger_group_sums(
+    distributor_ids: Iterable[int], currency: str | None = None
+) -> list[tuple[int, str, str, str, Decimal]]:
+    """One sum per distributor, currency, bucket and kind (a dozen groups per distributor):
+    snapshot plus the rows after it, exactly what summing the whole ledger would give."""
+    sql, params = ledger_group_sums_sql(list(distributor_ids), currency)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            (pk, currency_, bucket, kind, Decimal(str(total)))
+            for pk, currency_, bucket, kind, total in cursor.fetchall()
+        ]
 
 
 def balances_of_many(distributor_ids: Collection[int]) -> dict[int, list[Balance]]:
     """`balances` for many distributors (a page of a staff list) in one query."""
     result: dict[int, list[Balance]] = {pk: [] for pk in distributor_ids}
-    rows = (
-        LedgerEntry.objects.filter(distributor_id__in=list(result))
-        .values("distributor_id", "currency")
-        .annotate(**_sums())
-        .order_by("distributor_id", "currency")
-    )
-    for row in rows:
-        result[row["distributor_id"]].append(_balance(row["currency"], row))
+    for pk, totals in ledger_totals(result).items():
+        result[pk] = [item.balance for item in totals]
     return result
 
 
 def balance(distributor: Distributor | int, currency: str) -> Balance:
-    row = LedgerEntry.objects.filter(distributor=distributor, currency=currency).aggregate(
-        **_sums()
-    )
-    return _balance(currency, row)
+    pk = distributor if isinstance(distributor, int) else distributor.pk
+    by_bucket: dict[str, Decimal] = {}
+    for _, _, bucket, _, total in ledger_group_sums([pk], currency):
+        by_bucket[bucket] = by_bucket.get(bucket, ZERO) + total
+    return _balance(currency, by_bucket)
 
 
 def hold_by_settlement(distributor: Distributor | int, currency: str) -> list[tuple[int, Decimal]]:

@@ -177,28 +177,20 @@ def filter_commission_lines(
     return queryset
 
 
-def all_commission_lines(
-    *, order: tuple[str, ...] = (), **filters: Any
-) -> QuerySet[CommissionLine]:
-    """Staff's list: every plan line, filtered; in `order` (columns) when given."""
-    return _ordered(filter_commission_lines(commission_lines(), **filters), order)
+def all_commission_lines(**filters: Any) -> QuerySet[CommissionLine]:
+    """Staff's list: every plan line, filtered, newest order first (a page's `sortBy` is
+    applied by pagination)."""
+    return filter_commission_lines(commission_lines(), **filters)
 
 
 def distributor_commission_lines(
-    distributor: Distributor | None, *, order: tuple[str, ...] = (), **filters: Any
+    distributor: Distributor | None, **filters: Any
 ) -> QuerySet[CommissionLine]:
     """A distributor's own lines; none for a viewer who is not a distributor."""
     if distributor is None:
         return commission_lines().none()
     own = commission_lines().filter(distributor=distributor)
-    return _ordered(filter_commission_lines(own, **filters), order)
-
-
-def _ordered(
-    queryset: QuerySet[CommissionLine], order: tuple[str, ...]
-) -> QuerySet[CommissionLine]:
-    # No order given keeps the selector's own (newest first), which pagination relies on.
-    return queryset.order_by(*order) if order else queryset
+    return filter_commission_lines(own, **filters)
 
 
 def order_attributions(

@@ -13,17 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -31,6 +28,7 @@ from django.utils import timezone
 from ..models import MONEY_DIGITS, Distributor, LedgerEntry, ReferralAttribution
 from ..shop import shop_time_zone
 from .balances import Balance, balances_of_many
+from .distributors import team_members
 from .sales import SalesBasis, SalesFigures, month_bounds, net_goods_value, sales_summaries
 
 ZERO = Decimal(0)
@@ -150,19 +148,9 @@ def distributor_by_user(user_id: str) -> Distributor | None:
 
 def team_of(distributor: Distributor) -> QuerySet[Distributor]:
     """The two levels below a distributor (the levels commission is paid on), recruits first,
-    each row with `team_level` 1 or 2. A third level down is never part of a team."""
-    return (
-        Distributor.objects.filter(Q(upline=distributor) | Q(upline__upline=distributor))
-        .select_related("grade", "upline", "upline__upline")
-        .annotate(
-            team_level=Case(
-                When(upline=distributor, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("team_level", "-created_at", "-id")
-    )
+    each row with `team_level` 1 or 2. A third level down is never part of a team. The same
+    rows as `me.team`, through its index-friendly lookup, with the uplines staff see."""
+    return team_members(distributor).select_related("upline", "upline__upline")
 
 
 @dataclass(frozen=True)

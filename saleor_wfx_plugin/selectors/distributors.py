@@ -121,7 +121,6 @@ def staff_applications(
     *,
     search: str = "",
     statuses: Iterable[str] = (),
-    order: Iterable[str] = ("-created_at", "-id"),
 ) -> QuerySet[Any]:
     queryset = DistributorApplication.objects.select_related("recruiter", "distributor")
     if search:
@@ -131,7 +130,7 @@ def staff_applications(
     statuses = list(statuses)
     if statuses:
         queryset = queryset.filter(status__in=statuses)
-    return queryset.order_by(*order)
+    return queryset.order_by("-created_at", "-id")
 
 
 def latest_application(user_id: str | None) -> DistributorApplication | None:

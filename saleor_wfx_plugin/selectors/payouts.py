@@ -19,9 +19,8 @@ def payouts(
     method: str | None = None,
     requested_from: datetime | None = None,
     requested_to: datetime | None = None,
-    order: tuple[str, ...] = (),
 ) -> QuerySet[Payout]:
-    """Newest request first (or in `order`, columns, when given), with what a page shows of
+    """Newest request first (a page's `sortBy` is applied by pagination), with what a page shows of
     each payout's payee and batch; events come per page (`payout_events`)."""
     queryset = Payout.objects.select_related("distributor__identity", "tax_identity", "batch")
     if distributor_id is not None:
@@ -35,7 +34,7 @@ def payouts(
         queryset = queryset.filter(created_at__gte=requested_from)
     if requested_to is not None:
         queryset = queryset.filter(created_at__lte=requested_to)
-    return queryset.order_by(*(order or ("-created_at", "-id")))
+    return queryset.order_by("-created_at", "-id")
 
 
 def distributor_payouts(distributor: Distributor | None, **filters: Any) -> QuerySet[Payout]:
@@ -59,7 +58,10 @@ def ledger_entries(distributor: Distributor, currency: str | None = None) -> Que
     )
     if currency:
         entries = entries.filter(currency=currency.upper())
-    return entries.order_by("-id")
+    # "-distributor_id" first, though it is one distributor: that is the order of the index
+    # wfx_ledger_history, which PostgreSQL then reads backwards from the end (or from the
+    # cursor's key), rather than walking the whole ledger's primary key for this one's rows.
+    return entries.order_by("-distributor_id", "-id")
 
 
 def payout_batches() -> QuerySet[PayoutBatch]:

@@ -310,13 +310,14 @@ def test_the_team_connection_is_the_two_levels_below(api, tree):
 
 
 def test_a_distributors_own_figures_but_not_their_team_or_upline(api, tree, month_of_sales):
-    own = api.ok(
+    body = api(
         """query($id: ID) { distributor(id: $id) { teamSize uplineChain { code }
              team { totalCount } balances { currency } ledger { totalCount }
              commissions { totalCount } } }""",
         {"id": gid(tree[3])},
         viewer=D,
-    )["distributor"]
+    )
+    own = body["data"]["distributor"]
     assert own == {
         "teamSize": 0,
         "uplineChain": [],
@@ -325,13 +326,23 @@ def test_a_distributors_own_figures_but_not_their_team_or_upline(api, tree, mont
         "ledger": {"totalCount": 1},
         "commissions": {"totalCount": 1},
     }
+    # The team (staff's view, MANAGE_USERS) is refused as a PermissionDenied, not a silent null.
+    [refused] = body["errors"]
+    assert (refused["path"], refused["extensions"]["exception"]["code"]) == (
+        ["distributor", "team"],
+        "PermissionDenied",
+    )
     # A staff member who only manages users sees no ledger or payouts (HANDLE_PAYMENTS).
-    staff_view = api.ok(
+    body = api(
         "query($id: ID) { distributor(id: $id) { ledger { totalCount } payouts { totalCount } } }",
         {"id": gid(tree[3])},
         viewer=USERS_ONLY,
-    )["distributor"]
-    assert staff_view == {"ledger": None, "payouts": None}
+    )
+    assert body["data"]["distributor"] == {"ledger": None, "payouts": None}
+    assert sorted(
+        (error["path"][-1], error["extensions"]["exception"]["code"]) for error in body["errors"]
+    ) == [("ledger", "PermissionDenied"), ("payouts", "PermissionDenied")]
+    assert all("HANDLE_PAYMENTS" in error["message"] for error in body["errors"])
 
 
 def test_counts_per_status_include_zeros(api, tree):

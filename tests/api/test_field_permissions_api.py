@@ -149,3 +149,47 @@ def test_an_applicant_and_a_distributor_see_staff_not_the_reviewer_or_identity_s
     )
     identity = api.ok("{ me { distributor { identity { setBy } } } }", viewer=D)
     assert identity["me"]["distributor"]["identity"] == {"setBy": "staff"}
+
+
+def test_a_distributors_ledger_payouts_and_team_are_refused_as_errors_not_silent_nulls(
+    api, paid_seller
+):
+    """Order staff reach D, C and B through commissions{distributor}: their ledgers, payouts
+    and teams are refused with a PermissionDenied naming the permission, like every other
+    PermissionsField, and the rest of the answer is intact."""
+    query = (
+        "{ commissions(first: 20) { edges { node { level distributor { code "
+        "ledger(first: 5) { totalCount } payouts(first: 5) { totalCount } "
+        "team(first: 5) { totalCount } } } } } }"
+    )
+    body = api(query, viewer=staff("MANAGE_ORDERS"))
+    edges = body["data"]["commissions"]["edges"]
+    assert sorted((e["node"]["level"], e["node"]["distributor"]["code"]) for e in edges) == [
+        (1, "DDD444"),
+        (2, "CCC333"),
+        (3, "BBB222"),
+    ]
+    assert {
+        (e["node"]["distributor"]["ledger"], e["node"]["distributor"]["payouts"]) for e in edges
+    } == {(None, None)}
+    assert {e["node"]["distributor"]["team"] for e in edges} == {None}
+    assert refused_paths(body) == sorted(
+        ("commissions", "edges", row, "node", "distributor", field)
+        for row in range(3)
+        for field in ("ledger", "payouts", "team")
+    )
+    needed = {error["path"][-1]: error["message"] for error in body["errors"]}
+    assert "HANDLE_PAYMENTS" in needed["ledger"]
+    assert "HANDLE_PAYMENTS" in needed["payouts"]
+    assert "MANAGE_USERS" in needed["team"]
+
+
+def test_finance_and_the_distributor_still_read_the_ledger_and_payouts(api, paid_seller):
+    query = (
+        "{ payouts(first: 1) { edges { node { distributor { ledger(first: 50) { totalCount } "
+        "payouts(first: 5) { totalCount } } } } } }"
+    )
+    node = api.ok(query, viewer=staff("HANDLE_PAYMENTS"))["payouts"]["edges"][0]["node"]
+    # D's ledger: the serum's accrual, the 100.00 adjustment and the request's two legs
+    # (available -20, reserved +20).
+    assert node["distributor"] == {"ledger": {"totalCount": 4}, "payouts": {"totalCount": 1}}

@@ -147,15 +147,15 @@ class CommissionsQueries(graphene.ObjectType):
         where = dict(filter or {})
         order = sort_order(sort_by, COMMISSION_SORT, ())
         if is_staff_with(info, Permission.MANAGE_ORDERS):
-            queryset = all_commission_lines(order=order, **commission_filter(where))
+            queryset = all_commission_lines(**commission_filter(where))
         else:
             own = context(info).own_distributor()
             if own is None:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
             if where.get("distributor") and _pk(where["distributor"], "Distributor") != own.pk:
                 raise PermissionDenied((Permission.MANAGE_ORDERS,))
-            queryset = distributor_commission_lines(own, order=order, **commission_filter(where))
-        return paginate(queryset, CommissionConnection, first, after)
+            queryset = distributor_commission_lines(own, **commission_filter(where))
+        return paginate(queryset, CommissionConnection, first, after, order)
 
 
 class CommissionsMutations(graphene.ObjectType):

@@ -5,9 +5,13 @@ import binascii
 from typing import Any
 
 import graphene
+from django.core.exceptions import ValidationError
+from django.db import DataError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
+
+from . import keyset
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -33,36 +37,86 @@ def _encode_cursor(offset: int) -> str:
     return base64.b64encode(f"offset:{offset}".encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> int:
+def _decode_cursor(cursor: str) -> tuple[int, list[Any] | None]:
+    """The cursor's position and, for a keyset cursor, its row's sort key. Offset cursors (what
+    the API gave out before keyset cursors, still in clients' hands) stay valid."""
+    invalid = GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": cursor})
     try:
-        prefix, _colon, number = base64.b64decode(cursor, validate=True).decode().partition(":")
-        offset = int(number)
+        prefix, _colon, rest = base64.b64decode(cursor, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": cursor}) from None
+        raise invalid from None
+    if prefix == "keyset":
+        try:
+            offset, key = keyset.decode(rest)
+        except keyset.BadCursor:
+            raise invalid from None
+        if offset > MAX_CURSOR_OFFSET:
+            raise invalid
+        return offset, key
+    try:
+        offset = int(rest)
+    except ValueError:
+        raise invalid from None
     # The offset goes to PostgreSQL as a bigint, with the page size added.
-    if prefix != "offset" or not number.isascii() or not 0 <= offset <= MAX_CURSOR_OFFSET:
-        raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": cursor})
-    return offset
+    if prefix != "offset" or not rest.isascii() or not 0 <= offset <= MAX_CURSOR_OFFSET:
+        raise invalid
+    return offset, None
 
 
 def paginate(
-    queryset: QuerySet[Any], connection_type: Any, first: int | None, after: str | None
+    queryset: QuerySet[Any],
+    connection_type: Any,
+    first: int | None,
+    after: str | None,
+    order: tuple[str, ...] = (),
 ) -> Any:
     """One page: fetches `first + 1` rows to know whether there is a next page; counts all rows
-    only when the client asks for `totalCount`."""
+    only when the client asks for `totalCount`.
+
+    `order` (columns, as `order_by` takes them) replaces the selector's own order: the one place
+    a `sortBy` is applied. Cursors are keyset cursors (see `keyset`) whenever the order is
+    plain columns: the next page starts after the last row's sort key, not at an offset."""
     if first is None:
         first = DEFAULT_PAGE_SIZE
     if first < 0 or first > MAX_PAGE_SIZE:
         raise GraphQLError(
             _("`first` must be between 0 and %(max_page_size)s.") % {"max_page_size": MAX_PAGE_SIZE}
         )
-    start = _decode_cursor(after) + 1 if after else 0
-    rows = list(queryset[start : start + first + 1])
+    if order:
+        queryset = queryset.order_by(*order)
+    columns = keyset.ordering(queryset)
+    page = keyset.with_keys(queryset, columns) if columns else queryset
+    start = 0
+    if after:
+        offset, key = _decode_cursor(after)
+        start = offset + 1
+        if key is not None and columns:
+            try:
+                page = keyset.after(page, columns, key)
+            except (keyset.BadCursor, ValueError, TypeError, ValidationError):
+                raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": after}) from None
+            window = page[: first + 1]
+        elif key is not None:
+            raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": after})
+        else:
+            window = page[start : start + first + 1]
+    else:
+        window = page[: first + 1]
+    try:
+        rows = list(window)
+    except (ValueError, TypeError, ValidationError, DataError):
+        # A forged key of the wrong type for its column.
+        raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": after}) from None
     has_next = len(rows) > first
     rows = rows[:first]
+
+    def cursor(index: int, row: Any) -> str:
+        if columns:
+            return keyset.encode(start + index, keyset.key_of(row, columns))
+        return _encode_cursor(start + index)
+
     edges = [
-        connection_type.Edge(node=row, cursor=_encode_cursor(start + index))
-        for index, row in enumerate(rows)
+        connection_type.Edge(node=row, cursor=cursor(index, row)) for index, row in enumerate(rows)
     ]
     connection = connection_type(
         edges=edges,

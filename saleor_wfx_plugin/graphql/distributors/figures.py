@@ -92,7 +92,8 @@ class StaffDistributorFields:
         first=graphene.Int(),
         after=graphene.String(),
         description="The two levels below, recruits first; each node's `teamLevel` says which. "
-        "Staff with MANAGE_USERS (a distributor sees their team masked, in me.team).",
+        "Staff with MANAGE_USERS (a distributor sees their team masked, in me.team); anyone "
+        "else gets a PermissionDenied error.",
     )
     team_level = graphene.Int(
         description="1 or 2 on a node of `team`: how far below the distributor asked about."
@@ -109,14 +110,14 @@ class StaffDistributorFields:
         first=graphene.Int(),
         after=graphene.String(),
         description="Newest first. Staff with HANDLE_PAYMENTS, and the distributor themself; "
-        "null for anyone else.",
+        "anyone else gets a PermissionDenied error.",
     )
     payouts = graphene.Field(
         lambda: _money_types().PayoutConnection,
         first=graphene.Int(),
         after=graphene.String(),
         description="Newest first. Staff with HANDLE_PAYMENTS, and the distributor themself; "
-        "null for anyone else.",
+        "anyone else gets a PermissionDenied error.",
     )
 
     @staticmethod
@@ -126,7 +127,7 @@ class StaffDistributorFields:
 
     @staticmethod
     def resolve_month_sales(root: Distributor, info: Any) -> list[Any]:
-        from .types import SalesFiguresType
+        from .team import SalesFiguresType
 
         _require(info, root, Permission.MANAGE_USERS)
         return [
@@ -161,7 +162,7 @@ class StaffDistributorFields:
         root: Distributor, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
         if not is_staff_with(info, Permission.MANAGE_USERS):
-            return None
+            raise PermissionDenied((Permission.MANAGE_USERS,))
         return share_connection_page(
             paginate(team_of(root), _distributor_connection(), first, after)
         )
@@ -184,8 +185,7 @@ class StaffDistributorFields:
     ) -> Any:
         from ...selectors.payouts import ledger_entries
 
-        if not (_is_self(info, root) or is_staff_with(info, Permission.HANDLE_PAYMENTS)):
-            return None
+        _require(info, root, Permission.HANDLE_PAYMENTS)
         return paginate(ledger_entries(root), _money_types().LedgerEntryConnection, first, after)
 
     @staticmethod
@@ -194,8 +194,7 @@ class StaffDistributorFields:
     ) -> Any:
         from ...selectors.payouts import distributor_payouts
 
-        if not (_is_self(info, root) or is_staff_with(info, Permission.HANDLE_PAYMENTS)):
-            return None
+        _require(info, root, Permission.HANDLE_PAYMENTS)
         return paginate(distributor_payouts(root), _money_types().PayoutConnection, first, after)
 
 
@@ -207,7 +206,7 @@ def _money_types() -> Any:
 
 
 def _sales_figures_type() -> Any:
-    from .types import SalesFiguresType
+    from .team import SalesFiguresType
 
     return SalesFiguresType
 

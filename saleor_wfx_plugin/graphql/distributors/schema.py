@@ -51,18 +51,14 @@ from .mutations.lifecycle import (
     DistributorSuspend,
 )
 from .mutations.privacy import DistributorErasePersonalData
+from .team import ClickStatsType, PosterType, SalesFiguresType, TeamSummary, month_start
 from .types import (
-    ClickStatsType,
     DistributorApplicationConnection,
     DistributorApplicationType,
     DistributorConnection,
     DistributorType,
     Earnings,
-    PosterType,
-    SalesFiguresType,
-    TeamSummary,
     earnings_of,
-    month_start,
     referral_link,
 )
 
@@ -282,13 +278,12 @@ class DistributorsQueries(graphene.ObjectType):
     ) -> Any:
         require_permission(info, Permission.MANAGE_USERS)
         where = filter or {}
-        order = sort_order(sort_by, {"created_at": ("created_at", "id")}, ("-created_at", "-id"))
+        order = sort_order(sort_by, {"created_at": ("created_at", "id")}, ())
         queryset = staff_applications(
             search=(where.get("search") or "").strip(),
             statuses=where.get("status") or (),
-            order=order,
         )
-        return paginate(queryset, DistributorApplicationConnection, first, after)
+        return paginate(queryset, DistributorApplicationConnection, first, after, order)
 
     @staticmethod
     def resolve_poster(

@@ -142,8 +142,8 @@ class MoneyQuery(StatementQuery):
         sort_by: Any = None,
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        found = payouts(order=sort_order(sort_by, PAYOUT_SORT, ()), **_payouts_of(filter))
-        return paginate(found, PayoutConnection, first, after)
+        found = payouts(**_payouts_of(filter))
+        return paginate(found, PayoutConnection, first, after, sort_order(sort_by, PAYOUT_SORT, ()))
 
     @staticmethod
     def resolve_ledger(
