@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from celery.schedules import crontab
 from django.apps import AppConfig
@@ -35,15 +36,19 @@ class DistributionConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the start-up checks)
 
 
+def _add_beat_entry(name: str, entry: dict[str, Any]) -> None:
+    """Celery reads this same dict object from Django's settings, so adding to it is enough. A
+    merchant's own entry of that name wins; without CELERY_BEAT_SCHEDULE there is no beat."""
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
+    if isinstance(schedule, dict):
+        schedule.setdefault(name, entry)
+
+
 def register_sweep_schedule() -> None:
     """Add the reconciliation sweep to Celery beat, so shops running beat (Saleor's deployments
-    do) repair lost hooks without any set-up. Celery reads this same dict object from Django's
-    settings, so adding to it here is enough. A merchant's own entry of that name wins."""
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if not isinstance(schedule, dict):
-        return
+    do) repair lost hooks without any set-up. A merchant's own entry of that name wins."""
     minutes = getattr(settings, "WFX_SWEEP_INTERVAL_MINUTES", DEFAULT_SWEEP_INTERVAL_MINUTES)
-    schedule.setdefault(
+    _add_beat_entry(
         SWEEP_BEAT_ENTRY,
         {
             "task": "saleor_wfx_plugin.tasks.reconcile_recent_orders_task",
@@ -60,10 +65,7 @@ def register_grades_schedule() -> None:
     02:30 UTC is 10:30 in Shanghai, after the month has ended there. A shop west of UTC, where the
     old month is still running at 02:30 UTC, should set its own entry of this name for a later
     hour (a merchant's entry wins); otherwise each run judges the month before last."""
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if not isinstance(schedule, dict):
-        return
-    schedule.setdefault(
+    _add_beat_entry(
         GRADES_BEAT_ENTRY,
         {
             "task": "saleor_wfx_plugin.tasks.evaluate_grades_task",
@@ -77,10 +79,7 @@ def register_close_schedule() -> None:
     """The month-end close on the 1st at 02:00 UTC (10:00 in Shanghai), before the grade
     upgrade: a same-grade bonus is judged on the grades the month was sold under. A merchant's
     own entry of this name wins (a shop west of UTC sets a later hour, as for grades)."""
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if not isinstance(schedule, dict):
-        return
-    schedule.setdefault(
+    _add_beat_entry(
         CLOSE_BEAT_ENTRY,
         {
             "task": "saleor_wfx_plugin.tasks.close_month_task",
@@ -93,11 +92,8 @@ def register_settle_schedule() -> None:
     """Move matured money (confirmation, then release after the T+N hold) every quarter of an
     hour: the hold ends at midnight in the shop's time zone, so money becomes available within
     minutes of the day it is due. A merchant's own entry of that name wins."""
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if not isinstance(schedule, dict):
-        return
     minutes = getattr(settings, "WFX_SETTLE_INTERVAL_MINUTES", DEFAULT_SETTLE_INTERVAL_MINUTES)
-    schedule.setdefault(
+    _add_beat_entry(
         SETTLE_BEAT_ENTRY,
         {
             "task": "saleor_wfx_plugin.tasks.settle_matured_task",
@@ -112,10 +108,7 @@ def register_documents_schedule() -> None:
     """Delete documents past their retention once a day, at a quiet hour (03:40 in Celery's time
     zone). A day's precision is all a retention period in days needs. A merchant's own entry of
     that name wins."""
-    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None)
-    if not isinstance(schedule, dict):
-        return
-    schedule.setdefault(
+    _add_beat_entry(
         DOCUMENTS_BEAT_ENTRY,
         {
             "task": "saleor_wfx_plugin.tasks.purge_expired_documents_task",

@@ -1,18 +1,25 @@
 """Data for the dashboard pages' demo and screenshots: the demo's story (orders, commission on
 three levels, a paid payout), plus what waits for staff: applications to review and payouts to
-approve, one of them large enough to need two approvers."""
+approve, one of them large enough to need two approvers.
+
+The opening balances go through staff adjustments as a shop's staff would make them, the duty
+checks included: the large one is asked for by one demo staff user and approved by another."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+# Saleor staff users of the demo; no demo distributor is linked to either.
+DEMO_STAFF = "user:staff-1"
+DEMO_SECOND_STAFF = "user:staff-2"
 
 
 def seed_dashboard_data() -> None:
     from ..auth import Viewer
     from ..domain.settings import ProgramSettings
     from ..models import Distributor
+    from ..services.adjustments import adjust, approve_adjustment
     from ..services.applications import apply
-    from ..services.ledger import adjust_balance
     from ..services.payouts import PayeeDetails, request_payout
     from .demo import run_story
 
@@ -40,13 +47,17 @@ def seed_dashboard_data() -> None:
     ):
         distributor = Distributor.objects.get(code=code)
         # Enough on the balance for the request (the story's commissions are smaller).
-        adjust_balance(
+        adjustment = adjust(
             distributor_id=distributor.pk,
             currency="CNY",
             amount=Decimal(amount),
-            actor="user:staff-1",
+            actor=DEMO_STAFF,
             reason="opening balance carried over from the old system",
+            program=program,
+            idempotency_key=f"dashboard-demo-opening-{code}",
         )
+        if adjustment.status == adjustment.Status.PENDING:
+            approve_adjustment(adjustment, actor=DEMO_SECOND_STAFF)
         request_payout(
             distributor,
             currency="CNY",

@@ -7,16 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case as CaseWhen
-from django.db.models import CharField, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ..domain.money import quantize
 from ..errors import InputError
-from ..models import MONEY_DIGITS, CommissionLine, LedgerEntry
+from ..models import CommissionLine, LedgerEntry
 from ..services.payouts.csv_files import write_csv
-from .commissions import CommissionStatus
+from .commissions import commission_status, line_ledger_sum
 
 ZERO = Decimal(0)
 MAX_CSV_ROWS = 50_000
@@ -47,20 +45,6 @@ class CommissionTotal:
     amount: Decimal  # net: accrued plus reversed
 
 
-def _ledger_sum(kind: str) -> Coalesce:
-    from django.db.models import DecimalField
-
-    entries = (
-        LedgerEntry.objects.filter(commission_line=OuterRef("pk"), kind=kind)
-        .values("commission_line")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values("total")
-    )
-    money = DecimalField(**MONEY_DIGITS)
-    return Coalesce(Subquery(entries, output_field=money), Value(ZERO), output_field=money)
-
-
 def commission_totals(lines: QuerySet[CommissionLine]) -> list[CommissionTotal]:
     """Count and net amount of `lines` per currency and status. The ledger sums are
     subqueries here (not the joins of `commission_lines()`), so the database can group by the
@@ -68,19 +52,11 @@ def commission_totals(lines: QuerySet[CommissionLine]) -> list[CommissionTotal]:
     per_line = (
         CommissionLine.objects.filter(pk__in=lines.order_by().values("pk"))
         .annotate(
-            accrued=_ledger_sum(LedgerEntry.Kind.ACCRUAL),
-            given_back=_ledger_sum(LedgerEntry.Kind.REVERSAL),
+            accrued=line_ledger_sum(LedgerEntry.Kind.ACCRUAL),
+            given_back=line_ledger_sum(LedgerEntry.Kind.REVERSAL),
         )
         .annotate(net=F("accrued") + F("given_back"))
-        .annotate(
-            status=CaseWhen(
-                When(accrued=0, then=Value(CommissionStatus.ZERO)),
-                When(net=0, then=Value(CommissionStatus.REVERSED)),
-                When(given_back__lt=0, then=Value(CommissionStatus.PARTIALLY_REVERSED)),
-                default=Value(CommissionStatus.PENDING),
-                output_field=CharField(),
-            )
-        )
+        .annotate(status=commission_status(accrued="accrued", reversed="given_back", net="net"))
     )
     rows = (
         per_line.values("attribution__currency", "status")

@@ -112,7 +112,9 @@ class CommissionStatus:
     REVERSED = "reversed"
 
 
-def _line_sum(kind: str) -> Coalesce:
+def line_ledger_sum(kind: str) -> Coalesce:
+    """The sum of the commission line's (OuterRef "pk") ledger entries of `kind`, zero without
+    any: a correlated subquery, so only the lines asked for are summed."""
     summed = (
         LedgerEntry.objects.filter(commission_line_id=OuterRef("pk"), kind=kind)
         .order_by()
@@ -120,7 +122,20 @@ def _line_sum(kind: str) -> Coalesce:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return Coalesce(Subquery(summed, output_field=DecimalField(**MONEY_DIGITS)), ZERO)
+    money = DecimalField(**MONEY_DIGITS)
+    return Coalesce(Subquery(summed, output_field=money), Value(ZERO), output_field=money)
+
+
+def commission_status(*, accrued: str, reversed: str, net: str) -> Case:
+    """The CommissionStatus of a line, in SQL, from the names of its annotated accrued,
+    reversed (negative or zero) and net sums."""
+    return Case(
+        When(**{accrued: 0}, then=Value(CommissionStatus.ZERO)),
+        When(**{net: 0}, then=Value(CommissionStatus.REVERSED)),
+        When(**{f"{reversed}__lt": 0}, then=Value(CommissionStatus.PARTIALLY_REVERSED)),
+        default=Value(CommissionStatus.PENDING),
+        output_field=CharField(),
+    )
 
 
 def commission_lines() -> QuerySet[CommissionLine]:
@@ -133,17 +148,13 @@ def commission_lines() -> QuerySet[CommissionLine]:
     return (
         CommissionLine.objects.select_related("attribution", "distributor", "distributor__grade")
         .annotate(
-            accrued_amount=_line_sum(LedgerEntry.Kind.ACCRUAL),
-            reversed_amount=_line_sum(LedgerEntry.Kind.REVERSAL),
+            accrued_amount=line_ledger_sum(LedgerEntry.Kind.ACCRUAL),
+            reversed_amount=line_ledger_sum(LedgerEntry.Kind.REVERSAL),
         )
         .annotate(net_amount=F("accrued_amount") + F("reversed_amount"))
         .annotate(
-            commission_status=Case(
-                When(accrued_amount=0, then=Value(CommissionStatus.ZERO)),
-                When(net_amount=0, then=Value(CommissionStatus.REVERSED)),
-                When(reversed_amount__lt=0, then=Value(CommissionStatus.PARTIALLY_REVERSED)),
-                default=Value(CommissionStatus.PENDING),
-                output_field=CharField(),
+            commission_status=commission_status(
+                accrued="accrued_amount", reversed="reversed_amount", net="net_amount"
             )
         )
         .order_by("-attribution__placed_at", "-attribution_id", "level", "id")

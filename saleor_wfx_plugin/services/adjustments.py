@@ -13,6 +13,7 @@ or applied), so a large correction split into small ones still needs two people.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -22,16 +23,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ..domain.currency_amounts import COMMON_MISTAKES, ISO_CURRENCIES
+from ..domain.money import quantize
 from ..domain.settings import ProgramSettings
 from ..errors import LedgerError
 from ..lock_objects import lock_distributor
 from ..models import BalanceAdjustment, DistributorEvent, LedgerEntry
 from .duties import ROLLING_WINDOW, refuse_own_money, require_staff_user
 from .events import record_event
-from .ledger import Leg, clean_adjustment, post_movement
+from .ledger import Leg, post_movement
 
 Status = BalanceAdjustment.Status
 Event = DistributorEvent.Kind
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 
 @transaction.atomic
@@ -125,6 +129,36 @@ def reject_adjustment(
         **_audit(adjustment),
     )
     return adjustment
+
+
+def clean_adjustment(currency: str, amount: Decimal, reason: str) -> tuple[str, str]:
+    """The currency and reason of a staff adjustment, or the reason it cannot be one."""
+    currency = currency.strip().upper()
+    if currency in COMMON_MISTAKES:
+        raise LedgerError(
+            _("%(code)s is not an ISO 4217 code: write %(iso)s.")
+            % {"code": currency, "iso": COMMON_MISTAKES[currency]},
+            code="invalid",
+            field="currency",
+        )
+    # A well-formed code no one issues ("XYZ") would open a balance nobody can ever pay out.
+    if not CURRENCY_CODE.fullmatch(currency) or currency not in ISO_CURRENCIES:
+        raise LedgerError(
+            _("A currency is a 3-letter ISO 4217 code such as CNY."),
+            code="invalid",
+            field="currency",
+        )
+    if not reason.strip():
+        raise LedgerError(_("Say why the balance changes."), code="reason_required", field="reason")
+    if not amount.is_finite() or not amount:
+        raise LedgerError(_("An adjustment needs an amount."), code="invalid", field="amount")
+    if amount != quantize(amount, currency):
+        raise LedgerError(
+            _("Too many decimals for %(currency)s.") % {"currency": currency},
+            code="invalid_amount",
+            field="amount",
+        )
+    return currency, reason.strip()
 
 
 def _needs_second_approval(adjustment: BalanceAdjustment, program: ProgramSettings) -> bool:

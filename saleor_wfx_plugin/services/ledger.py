@@ -1,5 +1,7 @@
 """Writing the ledger: commission into the right bucket, settlement moving it along
-(pending → hold → available), and balanced movements for payouts and staff adjustments.
+(pending → hold → available), and the movements payouts and staff adjustments post.
+
+Who may post a staff adjustment is decided in services/adjustments.py, the only way to one.
 
 Locks come from lock_objects, in its order. Reconciliation locks an order's settlements before
 it posts to them and the maturing task skips settlements someone holds, so commission can never
@@ -8,7 +10,6 @@ land in a bucket that a concurrent confirmation has just emptied.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,14 +19,11 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ..domain.calendar import add_business_days
-from ..domain.currency_amounts import COMMON_MISTAKES, ISO_CURRENCIES
-from ..domain.money import quantize
 from ..domain.settings import ProgramSettings
-from ..errors import LedgerError, UnbalancedMovement
-from ..lock_objects import lock_distributor, lock_settlements, lock_settlements_skipping_held
+from ..errors import UnbalancedMovement
+from ..lock_objects import lock_settlements, lock_settlements_skipping_held
 from ..models import CommissionLine, FraudReview, LedgerEntry, ReferralAttribution, Settlement
 
 ZERO = Decimal(0)
@@ -368,74 +366,3 @@ def _move_settlement_balances(
                 )
             )
     LedgerEntry.objects.bulk_create(entries)
-
-
-# --- Staff adjustments -----------------------------------------------------------------------
-CURRENCY_CODE = re.compile(r"[A-Z]{3}")
-
-
-def clean_adjustment(currency: str, amount: Decimal, reason: str) -> tuple[str, str]:
-    """The currency and reason of a staff adjustment, or the reason it cannot be one."""
-    currency = currency.strip().upper()
-    if currency in COMMON_MISTAKES:
-        raise LedgerError(
-            _("%(code)s is not an ISO 4217 code: write %(iso)s.")
-            % {"code": currency, "iso": COMMON_MISTAKES[currency]},
-            code="invalid",
-            field="currency",
-        )
-    # A well-formed code no one issues ("XYZ") would open a balance nobody can ever pay out.
-    if not CURRENCY_CODE.fullmatch(currency) or currency not in ISO_CURRENCIES:
-        raise LedgerError(
-            _("A currency is a 3-letter ISO 4217 code such as CNY."),
-            code="invalid",
-            field="currency",
-        )
-    if not reason.strip():
-        raise LedgerError(_("Say why the balance changes."), code="reason_required", field="reason")
-    if not amount.is_finite() or not amount:
-        raise LedgerError(_("An adjustment needs an amount."), code="invalid", field="amount")
-    if amount != quantize(amount, currency):
-        raise LedgerError(
-            _("Too many decimals for %(currency)s.") % {"currency": currency},
-            code="invalid_amount",
-            field="amount",
-        )
-    return currency, reason.strip()
-
-
-@transaction.atomic
-def adjust_balance(
-    *,
-    distributor_id: int,
-    currency: str,
-    amount: Decimal,
-    actor: str,
-    reason: str,
-    idempotency_key: str | None = None,
-) -> list[LedgerEntry]:
-    """Post a manual correction of available money (a goodwill bonus, a clawback agreed outside
-    the shop), always with who and why. It is the only way money enters the ledger other than
-    commission, and it is reported apart from commission everywhere. A retry with the same key
-    posts nothing again and returns the first adjustment's entries.
-
-    This only posts: who may adjust, and when a second approver must, is decided by
-    `services/adjustments.py`, the way staff adjust a balance."""
-    currency, reason = clean_adjustment(currency, amount, reason)
-    # The distributor's row orders a retry after the first attempt, which it then finds.
-    lock_distributor(distributor_id)
-    key = f"adjust:{distributor_id}:{idempotency_key}" if idempotency_key else None
-    if key is not None:
-        earlier = list(LedgerEntry.objects.filter(idempotency_key=key))
-        if earlier:
-            return earlier
-    return post_movement(
-        distributor_id=distributor_id,
-        currency=currency,
-        kind=Kind.ADJUSTMENT,
-        legs=[Leg(Bucket.AVAILABLE, amount)],
-        actor=actor,
-        reason=reason,
-        idempotency_key=key,
-        balanced=False,
-    )

@@ -8,8 +8,8 @@ import pytest
 
 from saleor_wfx_plugin.domain.money import Money
 from saleor_wfx_plugin.models import DistributorApplication, Payout, ReferralClick
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.shop import ProductCard
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import PLUGIN_ROOT, customer
 
@@ -50,8 +50,8 @@ def test_applications_past_the_limit_are_rate_limited_and_not_filed(api, setting
 
 def test_payout_requests_past_the_limit_are_rate_limited(api, tree, settings, monkeypatch):
     settings.WFX_RATE_LIMITS = {"payout_request": (3, 3600)}
-    adjust_balance(
-        distributor_id=tree[3].pk, currency="CNY", amount=Decimal("500"), actor="user:1", reason="x"
+    staff_adjusts_balance(
+        distributor_id=tree[3].pk, currency="CNY", amount=Decimal("500"), reason="x"
     )
     answers = [api(PAYOUT, {"key": f"k-{n}"}, viewer=D)["data"]["payoutRequest"] for n in range(4)]
 

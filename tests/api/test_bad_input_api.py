@@ -13,7 +13,7 @@ from django.apps import apps
 from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.models import Grade
-from saleor_wfx_plugin.services.ledger import adjust_balance
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import GRAPHQL_URL, customer, staff
 
@@ -146,8 +146,8 @@ def _row_counts() -> dict[str, int]:
 @pytest.mark.parametrize("case", list(BAD_INPUT), ids=list(BAD_INPUT))
 def test_bad_input_gets_a_clear_error_with_a_code_and_writes_nothing(api, tree, case):
     query, variables, viewer = BAD_INPUT[case]
-    adjust_balance(
-        distributor_id=tree[3].pk, currency="CNY", amount=Decimal("80"), actor="user:1", reason="x"
+    staff_adjusts_balance(
+        distributor_id=tree[3].pk, currency="CNY", amount=Decimal("80"), reason="x"
     )
     if variables.get("id") == TREE_GRADE:
         grade = Grade.objects.get(slug="ordinary")

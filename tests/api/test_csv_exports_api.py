@@ -16,8 +16,8 @@ from saleor_wfx_plugin import encryption
 from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.models import Distributor, Payout, PayoutBatch, TaxIdentity
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import PayeeDetails, approve_payout, request_payout
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import staff
 
@@ -58,9 +58,7 @@ def hostile(tree):
     d = tree[3]
     Distributor.objects.filter(pk=d.pk).update(code=HOSTILE_CODE)
     d.refresh_from_db()
-    adjust_balance(
-        distributor_id=d.pk, currency="CNY", amount=Decimal(3000), actor="user:1", reason="x"
-    )
+    staff_adjusts_balance(distributor_id=d.pk, currency="CNY", amount=Decimal(3000), reason="x")
     payee = PayeeDetails("bank", HOSTILE_NAME, "6222021234567890123", HOSTILE_BANK, "")
     payouts = []
     for key in ("a", "b", "c"):
@@ -184,9 +182,7 @@ def test_every_export_escapes_every_text_column(api, hostile):
 
 def test_a_formula_is_not_an_alipay_e_mail_address(tree):
     d = tree[3]
-    adjust_balance(
-        distributor_id=d.pk, currency="CNY", amount=Decimal(100), actor="user:1", reason="x"
-    )
+    staff_adjusts_balance(distributor_id=d.pk, currency="CNY", amount=Decimal(100), reason="x")
     with pytest.raises(PayoutError) as refused:
         request_payout(
             d,

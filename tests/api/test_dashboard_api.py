@@ -16,9 +16,9 @@ from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.models import Distributor, DistributorApplication
 from saleor_wfx_plugin.services.distributors import create_distributor
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.shop import shop_time_zone
 from tests.services.conftest import SERUM
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import customer, permission_denied, staff
 
@@ -50,11 +50,10 @@ def today():
 
 
 def fund(distributor, amount):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency="CNY",
         amount=Decimal(amount),
-        actor="user:1",
         reason="opening balance",
     )
 

@@ -8,8 +8,8 @@ from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import PayeeDetails, approve_payout, request_payout
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import app, permission_denied, staff
 
@@ -46,11 +46,10 @@ def _payout(distributor, amount, key):
 
 
 def _fund(distributor, amount):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency="CNY",
         amount=Decimal(amount),
-        actor="user:1",
         reason="x",
     )
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import PayeeDetails, approve_payout, request_payout
+from tests.services.helpers import staff_adjusts_balance
 
 from ..services.conftest import SERUM
 from .conftest import customer, staff
@@ -36,7 +36,7 @@ def paid_seller(shop, tree):
     d = tree[3]
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=d.pk, currency="CNY", amount=Decimal(100), actor="user:901", reason="x"
     )
     payout = request_payout(

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from saleor_wfx_plugin.services.ledger import adjust_balance
+from tests.services.helpers import staff_adjusts_balance
 
 from ..services.conftest import SERUM
 from .conftest import customer, staff
@@ -31,7 +31,7 @@ BY_AMOUNT = """query($after: String, $first: Int) { commissions(first: $first, a
 def eleven_adjustments(tree):
     d = tree[3]
     for n in range(1, 12):
-        adjust_balance(
+        staff_adjusts_balance(
             distributor_id=d.pk,
             currency="CNY",
             amount=Decimal(n),

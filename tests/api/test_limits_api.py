@@ -7,7 +7,7 @@ import pytest
 from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.models import Grade, Payout
-from saleor_wfx_plugin.services.ledger import adjust_balance
+from tests.services.helpers import staff_adjusts_balance
 
 from ..services.conftest import SERUM
 from .conftest import customer, staff
@@ -33,8 +33,8 @@ def test_a_grade_rate_above_the_cap_is_refused_on_seller_rate(api, gold):
 
 
 def test_a_payout_in_a_currency_without_a_minimum_is_refused_on_currency(api, tree):
-    adjust_balance(
-        distributor_id=tree[3].pk, currency="EUR", amount=Decimal("80"), actor="user:1", reason="x"
+    staff_adjusts_balance(
+        distributor_id=tree[3].pk, currency="EUR", amount=Decimal("80"), reason="x"
     )
     body = api(
         """mutation($input: PayoutRequestInput!) { payoutRequest(input: $input) {

@@ -9,7 +9,7 @@ import pytest
 from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.models import Payout
-from saleor_wfx_plugin.services.ledger import adjust_balance
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import customer, permission_denied, staff
 
@@ -26,11 +26,10 @@ REQUEST = """mutation($input: PayoutRequestInput!) { payoutRequest(input: $input
 
 
 def fund(distributor, amount):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency="CNY",
         amount=Decimal(amount),
-        actor="user:1",
         reason="opening balance",
     )
 

@@ -156,7 +156,12 @@ def test_staff_keep_the_identity_and_everyone_sees_it_masked(api, tree):
         '{ distributor(code: "DDD444") { events(first: 5) { edges { node { kind data } } } } }',
         viewer=MANAGER,
     )["distributor"]["events"]["edges"]
-    assert [e["node"]["kind"] for e in events[:2]] == ["IDENTITY_CHANGED", "IDENTITY_SET"]
+    # Newest first: the set-up's staff adjustment (the 100 funded), then the two identity events.
+    assert [e["node"]["kind"] for e in events[:3]] == [
+        "ADJUSTMENT_APPLIED",
+        "IDENTITY_CHANGED",
+        "IDENTITY_SET",
+    ]
     assert "11010519491231002X" not in str(events)
 
 

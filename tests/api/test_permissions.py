@@ -8,13 +8,13 @@ from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.models import CommissionRule, DistributorApplication, Grade
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
     approve_payout,
     create_batch,
     request_payout,
 )
+from tests.services.helpers import staff_adjusts_balance
 
 from ..services.conftest import MASK, SERUM
 from .conftest import app, customer, permission_denied, staff
@@ -29,9 +29,7 @@ def _ids(tree):
     application = DistributorApplication.objects.create(user_id="50", phone="+8613800000050")
     grade = Grade.objects.get(slug="ordinary")
     rule = CommissionRule.objects.create(scope="product", saleor_id="1", seller_rate=Decimal(5))
-    adjust_balance(
-        distributor_id=d.pk, currency="CNY", amount=Decimal(100), actor="user:1", reason="x"
-    )
+    staff_adjusts_balance(distributor_id=d.pk, currency="CNY", amount=Decimal(100), reason="x")
     payout = request_payout(
         d,
         currency="CNY",

@@ -10,7 +10,7 @@ from graphql_relay import to_global_id
 from saleor_wfx_plugin.domain.masking import ERASED
 from saleor_wfx_plugin.models import Distributor, DistributorApplication
 from saleor_wfx_plugin.services.distributors import suspend_distributor
-from saleor_wfx_plugin.services.ledger import adjust_balance
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import customer, permission_denied, staff
 from .test_lifecycle_api import APPLY, APPROVE, tiny_png
@@ -100,7 +100,7 @@ def test_only_staff_who_manage_distributors_may_erase(api, departed):
 
 
 def test_a_refusal_is_a_mutation_error_and_erases_nothing(api, departed):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=departed.pk,
         currency="CNY",
         amount=Decimal("12.34"),

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from saleor_wfx_plugin.models import Distributor
 from saleor_wfx_plugin.services.distributors import create_distributor
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from tests.services.conftest import SERUM
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import customer, staff
 
@@ -108,11 +108,10 @@ def distributors_up_to(total):
 
 
 def fund(distributor, amount="1000"):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency="CNY",
         amount=Decimal(amount),
-        actor="user:1",
         reason="opening balance",
     )
 
@@ -231,11 +230,10 @@ def test_balances_of_a_heavy_seller(api, shop, tree):
     def grow(rows):
         orders_up_to(shop, rows * 3)
         for currency in ("CNY", "HKD", "USD"):
-            adjust_balance(
+            staff_adjusts_balance(
                 distributor_id=tree[3].pk,
                 currency=currency,
                 amount=Decimal("5"),
-                actor="user:1",
                 reason="bonus",
             )
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from saleor_wfx_plugin.sandbox.auth import issue_token
-from saleor_wfx_plugin.services.ledger import adjust_balance
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import GRAPHQL_URL, customer, staff
 
@@ -22,11 +22,10 @@ APPROVE = """mutation($id: ID!) { payoutApprove(id: $id) { payout { status }
 
 
 def large_payout(api, tree):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=tree[3].pk,
         currency="CNY",
         amount=Decimal("9000"),
-        actor="user:1",
         reason="opening balance",
     )
     request = {

@@ -10,8 +10,8 @@ from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.models import DistributorApplication, Payout
 from saleor_wfx_plugin.services.applications import apply
 from saleor_wfx_plugin.services.distributors import create_distributor
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import PayeeDetails, request_payout
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import EVERYTHING, staff, token_for
 
@@ -32,11 +32,10 @@ def application(user_id="50", name="周小芳", phone="13800138000"):
 
 def payout(amount: str, *, code="DDD444", user_id="4"):
     distributor = create_distributor(code=code, email=f"{code}@example.com", user_id=user_id)
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency="CNY",
         amount=Decimal("9000"),
-        actor="user:1",
         reason="opening balance",
     )
     return request_payout(

@@ -18,8 +18,8 @@ from saleor.app.models import AppToken  # noqa: E402
 from saleor_wfx_plugin.domain.settings import ProgramSettings  # noqa: E402
 from saleor_wfx_plugin.selectors.balances import balance  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
-from saleor_wfx_plugin.services.ledger import adjust_balance  # noqa: E402
 from saleor_wfx_plugin.services.payouts import PayeeDetails, request_payout  # noqa: E402
+from tests.services.helpers import staff_adjusts_balance  # noqa: E402
 
 from .test_money_in_saleor import (  # noqa: E402, F401
     GRAPHQL_URL,
@@ -42,7 +42,7 @@ def cashier_who_sells(request, api_client, client, permission_manage_payments):
     cashier = dangerously_create_test_user("seller@example.com", "password", is_staff=True)
     cashier.user_permissions.add(permission_manage_payments)
     seller = create_distributor(code="SEL111", email=cashier.email, user_id=str(cashier.pk))
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=seller.pk, currency="USD", amount=Decimal(100), actor="user:0", reason="x"
     )
     payout = request_payout(

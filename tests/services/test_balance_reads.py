@@ -10,8 +10,8 @@ from django.db import connection
 
 from saleor_wfx_plugin.models import LedgerEntry
 from saleor_wfx_plugin.selectors.balances import balances, ledger_group_sums_sql, ledger_totals
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from tests.services.conftest import SERUM
+from tests.services.helpers import staff_adjusts_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,8 @@ def test_the_read_sums_exactly_what_the_ledger_holds(shop, tree):
     for _ in range(3):
         order = shop.place_order([SERUM], referral_code="DDD444")
         shop.pay(order.order_id)
-    adjust_balance(
-        distributor_id=d.pk, currency="CNY", amount=Decimal("-12.34"), actor="user:1", reason="x"
-    )
-    adjust_balance(
-        distributor_id=d.pk, currency="HKD", amount=Decimal("5.00"), actor="user:1", reason="y"
-    )
+    staff_adjusts_balance(distributor_id=d.pk, currency="CNY", amount=Decimal("-12.34"), reason="x")
+    staff_adjusts_balance(distributor_id=d.pk, currency="HKD", amount=Decimal("5.00"), reason="y")
 
     (cny, hkd) = ledger_totals([d.pk])[d.pk]
 

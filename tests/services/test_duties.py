@@ -59,7 +59,10 @@ def test_an_app_approves_rejects_adjusts_and_exports_nothing(tree):
     payout.refresh_from_db()
     assert (payout.status, payout.batch_id) == ("approved", None)
     assert balance(d, "CNY").available == Decimal("700.00")
-    assert not BalanceAdjustment.objects.exists()
+    # The only adjustment is the set-up's 1,000.00 by a staff user: the app's 20,000 left none.
+    assert list(BalanceAdjustment.objects.values_list("requested_by", "amount", "status")) == [
+        ("user:setup-staff", Decimal("1000.000"), "applied")
+    ]
 
 
 def test_an_app_records_transfers_only_when_the_shop_allows_it(tree, settings):

@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import PayeeDetails, approve_payout, request_payout
+from tests.services.helpers import staff_adjusts_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def approved(tree):
     d = tree[3]
-    adjust_balance(
-        distributor_id=d.pk, currency="CNY", amount=Decimal(5000), actor="user:1", reason="funds"
-    )
+    staff_adjusts_balance(distributor_id=d.pk, currency="CNY", amount=Decimal(5000), reason="funds")
     payout = request_payout(
         d,
         currency="CNY",

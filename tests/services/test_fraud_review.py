@@ -24,9 +24,10 @@ from saleor_wfx_plugin.services.fraud import (
     reject_held_order,
     set_balance_frozen,
 )
-from saleor_wfx_plugin.services.ledger import adjust_balance, settle_due
+from saleor_wfx_plugin.services.ledger import settle_due
 from saleor_wfx_plugin.services.payouts import approve_payout
 from saleor_wfx_plugin.shop import CustomerContacts
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import SERUM
 from .helpers import net_by_level
@@ -207,8 +208,8 @@ def test_review_off_scores_nothing(shop, tree, program, clock):
 
 def test_a_frozen_balance_cannot_be_requested_or_approved(tree):
     d = tree[3]
-    adjust_balance(
-        distributor_id=d.pk, currency="CNY", amount=Decimal("500"), actor="user:1", reason="funds"
+    staff_adjusts_balance(
+        distributor_id=d.pk, currency="CNY", amount=Decimal("500"), reason="funds"
     )
     payout = ask(d, "100", key="before")
     set_balance_frozen(d, frozen=True, actor="user:staff", reason="fraud investigation 17")

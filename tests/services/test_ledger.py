@@ -13,12 +13,12 @@ from saleor_wfx_plugin.models import LedgerEntry, Settlement
 from saleor_wfx_plugin.selectors.balances import balance
 from saleor_wfx_plugin.services.ledger import (
     Leg,
-    adjust_balance,
     post_movement,
     settle_due,
 )
 
 from .conftest import SERUM
+from .helpers import staff_adjusts_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -142,11 +142,11 @@ def test_an_unbalanced_movement_is_refused():
 def test_adjustments_need_a_reason_and_are_traced_to_the_staff_member(tree):
     d = tree[3]
     with pytest.raises(LedgerError) as error:
-        adjust_balance(
+        staff_adjusts_balance(
             distributor_id=d.pk, currency="CNY", amount=Decimal(5), actor="user:9", reason=" "
         )
     assert error.value.code == "reason_required"
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=d.pk, currency="CNY", amount=Decimal(5), actor="user:9", reason="bonus"
     )
     assert balance(d, "CNY").available == Decimal(5)

@@ -21,9 +21,9 @@ from saleor_wfx_plugin.selectors.balances import (
     ledger_group_sums_sql,
     ledger_totals,
 )
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.ledger_snapshots import ledger_horizon, take_snapshots
 from tests.services.conftest import SERUM
+from tests.services.helpers import staff_adjusts_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +131,7 @@ def test_a_worked_balance_snapshot_then_tail(shop, tree):
     snapshot = LedgerSnapshot.objects.get(distributor=d, bucket="pending", kind="accrual")
     assert (snapshot.total, snapshot.through_id) == (Decimal("89.700"), run.through_id)
 
-    adjust_balance(
-        distributor_id=d.pk, currency="CNY", amount=Decimal("-12.34"), actor="user:1", reason="x"
-    )
+    staff_adjusts_balance(distributor_id=d.pk, currency="CNY", amount=Decimal("-12.34"), reason="x")
     order = shop.place_order([SERUM], referral_code="DDD444")
     shop.pay(order.order_id)
 

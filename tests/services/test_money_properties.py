@@ -60,7 +60,7 @@ from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.models import Distributor, LedgerEntry, Payout, PayoutBatch
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine, SimulatedShop
 from saleor_wfx_plugin.selectors.balances import Balance, balance
-from saleor_wfx_plugin.services.ledger import adjust_balance, settle_due
+from saleor_wfx_plugin.services.ledger import settle_due
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
     approve_payout,
@@ -75,6 +75,7 @@ from saleor_wfx_plugin.services.payouts import (
 )
 from saleor_wfx_plugin.services.sweep import reconcile_recent_orders
 from saleor_wfx_plugin.tasks import process_order_event
+from tests.services.helpers import staff_adjusts_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -751,7 +752,7 @@ class MoneyMachine(RuleBasedStateMachine):
         if rare % 4 != 1 or not amount:
             return
         self.adjusted = True
-        adjust_balance(
+        staff_adjusts_balance(
             distributor_id=self.ids[who],
             currency="CNY",
             amount=fen(amount),

@@ -10,13 +10,14 @@ import pytest
 from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.sandbox.simulator import SimulatedLine
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.ledger import adjust_balance, settle_due
+from saleor_wfx_plugin.services.ledger import settle_due
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
     approve_payout,
     mark_paid,
     request_payout,
 )
+from tests.services.helpers import staff_adjusts_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_a_clawback_in_the_hold_stops_the_approval_of_a_waiting_payout(shop, tre
         actor="user:900",
         transfer_reference="T-1",
     )
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=d.pk,
         currency="CNY",
         amount=Decimal("50"),
@@ -158,7 +159,7 @@ def test_a_request_from_available_money_waits_for_a_clawback_on_hold(shop, tree,
         transfer_reference="T-1",
     )
     shop.refund(first.order_id, Decimal("1000.00"))
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=d.pk,
         currency="CNY",
         amount=Decimal("80"),
@@ -172,7 +173,7 @@ def test_a_request_from_available_money_waits_for_a_clawback_on_hold(shop, tree,
 def test_without_a_clawback_the_rules_are_unchanged(shop, tree, early_on):
     d = tree[3]
     delivered_order(shop)
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=d.pk,
         currency="CNY",
         amount=Decimal("30"),

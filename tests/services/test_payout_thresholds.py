@@ -9,8 +9,8 @@ from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.errors import PayoutError
 from saleor_wfx_plugin.models import LedgerEntry, Payout
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.ledger import adjust_balance
 from saleor_wfx_plugin.services.payouts import PayeeDetails, approve_payout, request_payout
+from tests.services.helpers import staff_adjusts_balance
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +19,10 @@ DEFAULTS = ProgramSettings()  # minimum CNY:10, USD:2; second approval CNY:5000,
 
 
 def fund(distributor, amount, currency):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency=currency,
         amount=Decimal(amount),
-        actor="user:1",
         reason="test funds",
     )
 

@@ -15,7 +15,7 @@ from saleor_wfx_plugin.domain.settings import ProgramSettings
 from saleor_wfx_plugin.errors import ProgrammeError
 from saleor_wfx_plugin.models import LedgerEntry, Payout, PayoutEvent
 from saleor_wfx_plugin.selectors.balances import balance
-from saleor_wfx_plugin.services.ledger import adjust_balance, settle_due
+from saleor_wfx_plugin.services.ledger import settle_due
 from saleor_wfx_plugin.services.payouts import (
     PayeeDetails,
     approve_payout,
@@ -28,6 +28,7 @@ from saleor_wfx_plugin.services.payouts import (
     tax_records_csv,
 )
 from saleor_wfx_plugin.services.payouts.accounts import transfer_account
+from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import SERUM
 
@@ -41,11 +42,10 @@ FUTURE_FRIDAY = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
 
 
 def fund(distributor, amount, currency="CNY"):
-    adjust_balance(
+    staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency=currency,
         amount=Decimal(amount),
-        actor="user:1",
         reason="test funds",
     )
 

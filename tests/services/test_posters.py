@@ -6,16 +6,13 @@ import pytest
 import segno
 from PIL import Image, ImageDraw
 
+from saleor_wfx_plugin import poster_drawing as drawing
+from saleor_wfx_plugin import poster_fonts as fonts
 from saleor_wfx_plugin import posters
 from saleor_wfx_plugin.domain.attribution import DistributorStatus
 from saleor_wfx_plugin.domain.money import Money
-from saleor_wfx_plugin.posters import (
-    format_price,
-    get_or_create_poster,
-    open_poster,
-    referral_link,
-    render_poster,
-)
+from saleor_wfx_plugin.poster_drawing import format_price, render_poster
+from saleor_wfx_plugin.posters import get_or_create_poster, open_poster, referral_link
 from saleor_wfx_plugin.services.distributors import DistributorError, create_distributor
 from saleor_wfx_plugin.shop import ProductCard
 
@@ -71,9 +68,9 @@ def qr_in_poster(poster: Image.Image, link: str) -> tuple[list[list[bool]], list
         for row in segno.make(link, error="m", boost_error=False).matrix_iter(border=4)
     ]
     modules = len(expected)
-    scale = posters.QR_BOX_SIZE // modules
-    left, top = posters.QR_BOX_ORIGIN
-    offset = (posters.QR_BOX_SIZE - modules * scale) // 2
+    scale = drawing.QR_BOX_SIZE // modules
+    left, top = drawing.QR_BOX_ORIGIN
+    offset = (drawing.QR_BOX_SIZE - modules * scale) // 2
     read = [
         [
             poster.getpixel(
@@ -117,7 +114,7 @@ def test_a_poster_is_a_phone_sized_png_with_the_product_image_filling_the_top():
     for corner in [(5, 5), (744, 5), (5, 694), (744, 694)]:
         pixel = poster.getpixel(corner)
         assert all(abs(got - want) < 12 for got, want in zip(pixel, RED, strict=True))
-    assert poster.getpixel((375, 720)) == posters.BACKGROUND
+    assert poster.getpixel((375, 720)) == drawing.BACKGROUND
 
 
 def test_the_qr_code_is_the_referral_link_at_level_m_with_a_quiet_zone():
@@ -154,8 +151,8 @@ def test_a_product_without_a_readable_image_gets_a_neutral_block(image):
     poster = as_image(render_poster(replace(SERUM, image=image), "AMY01", f"{BASE_URL}/r/AMY01"))
 
     assert poster.size == (750, 1334)
-    assert poster.getpixel((5, 5)) == posters.NO_IMAGE_FILL
-    assert poster.getpixel((744, 694)) == posters.NO_IMAGE_FILL
+    assert poster.getpixel((5, 5)) == drawing.NO_IMAGE_FILL
+    assert poster.getpixel((744, 694)) == drawing.NO_IMAGE_FILL
 
 
 def test_a_transparent_product_image_is_shown_on_white():
@@ -165,15 +162,15 @@ def test_a_transparent_product_image_is_shown_on_white():
     poster = as_image(render_poster(replace(SERUM, image=clear.getvalue()), "AMY01", BASE_URL))
 
     # Transparent pixels hold black in their colour channels; dropping alpha would show that.
-    assert poster.getpixel((375, 350)) == posters.BACKGROUND
+    assert poster.getpixel((375, 350)) == drawing.BACKGROUND
 
 
 def test_a_name_too_long_for_three_lines_ends_in_an_ellipsis():
-    draw = ImageDraw.Draw(Image.new("RGB", posters.POSTER_SIZE))
-    font = posters._font(posters.NAME_FONT_SIZE)
+    draw = ImageDraw.Draw(Image.new("RGB", drawing.POSTER_SIZE))
+    font = fonts.sized_font(drawing.NAME_FONT_SIZE)
     width = 670
 
-    lines = posters.wrap_text(draw, "Serum " * 60, font, width)
+    lines = drawing.wrap_text(draw, "Serum " * 60, font, width)
 
     assert len(lines) == 3
     assert lines[-1].endswith("…")
@@ -181,11 +178,11 @@ def test_a_name_too_long_for_three_lines_ends_in_an_ellipsis():
 
 
 def test_chinese_names_wrap_between_characters_without_losing_any():
-    draw = ImageDraw.Draw(Image.new("RGB", posters.POSTER_SIZE))
-    font = posters._font(posters.NAME_FONT_SIZE)
+    draw = ImageDraw.Draw(Image.new("RGB", drawing.POSTER_SIZE))
+    font = fonts.sized_font(drawing.NAME_FONT_SIZE)
     name = "玻尿酸精华液补水保湿修护肌肤屏障"
 
-    lines = posters.wrap_text(draw, name, font, 300, max_lines=10)
+    lines = drawing.wrap_text(draw, name, font, 300, max_lines=10)
 
     assert len(lines) > 1
     assert "".join(lines) == name
@@ -197,7 +194,7 @@ def test_an_unloadable_configured_font_still_gives_a_poster(settings, tmp_path):
     poster = as_image(render_poster(SERUM, "AMY01", f"{BASE_URL}/r/AMY01"))
 
     assert poster.size == (750, 1334)
-    assert posters.poster_font().path != settings.WFX_POSTER_FONT
+    assert fonts.poster_font().path != settings.WFX_POSTER_FONT
 
 
 def test_a_poster_is_drawn_once_and_then_served_from_storage(
@@ -295,7 +292,7 @@ def test_a_corrupt_product_image_still_gets_a_poster(shop, amy):
     result = get_or_create_poster(amy, "72", None, BASE_URL)
 
     poster = as_image(open_poster(result.key))
-    assert poster.getpixel((5, 5)) == posters.NO_IMAGE_FILL
+    assert poster.getpixel((5, 5)) == drawing.NO_IMAGE_FILL
 
 
 def test_a_product_slug_too_long_for_a_readable_qr_code_links_to_the_storefront(shop, amy):

@@ -9,12 +9,11 @@ from ...models import (
     AttributionEvent,
     CommissionLine,
     Distributor,
-    ExternalRefund,
     ReferralAttribution,
 )
 from ...selectors.orders import order_commission_lines, order_reversals
 from ..core.connection import CountableConnection, paginate
-from ..core.types import Money, money
+from ..core.types import Money, MoneyField, money
 from ..distributors.types import DistributorType
 
 
@@ -49,9 +48,14 @@ class CommissionType(graphene.ObjectType):
             "(max_total_rate) lowered it to `rate`; null when it did not."
         )
     )
-    base = graphene.Field(Money, required=True, description="Goods value the rate applies to.")
-    accrued = graphene.Field(Money, required=True)
-    reversed = graphene.Field(Money, required=True)
+    base = MoneyField(
+        "base",
+        currency="attribution.currency",
+        required=True,
+        description="Goods value the rate applies to.",
+    )
+    accrued = MoneyField("accrued_amount", currency="attribution.currency", required=True)
+    reversed = MoneyField("reversed_amount", currency="attribution.currency", required=True)
     amount = graphene.Field(Money, required=True, description="Net: accrued plus reversed.")
     status = CommissionStatusEnum(required=True)
     placed_at = graphene.DateTime(required=True)
@@ -72,18 +76,6 @@ class CommissionType(graphene.ObjectType):
     @staticmethod
     def resolve_distributor(root: CommissionLine, info: Any) -> Distributor:
         return root.distributor
-
-    @staticmethod
-    def resolve_base(root: CommissionLine, info: Any) -> Money:
-        return money(root.base, root.attribution.currency)
-
-    @staticmethod
-    def resolve_accrued(root: CommissionLine, info: Any) -> Money:
-        return money(root.accrued_amount, root.attribution.currency)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def resolve_reversed(root: CommissionLine, info: Any) -> Money:
-        return money(root.reversed_amount, root.attribution.currency)  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_amount(root: CommissionLine, info: Any) -> Money:
@@ -117,15 +109,11 @@ class CommissionReversalType(graphene.ObjectType):
             "the order's commission is reversed for it as for a refund in Saleor."
         )
 
-    amount = graphene.Field(Money, description="Money given back; null when everything was.")
+    amount = MoneyField("amount", description="Money given back; null when everything was.")
     everything = graphene.Boolean(required=True)
     reason = graphene.String(required=True)
     actor = graphene.String(required=True, description="Who recorded it.")
     created_at = graphene.DateTime(required=True)
-
-    @staticmethod
-    def resolve_amount(root: ExternalRefund, info: Any) -> Money | None:
-        return None if root.amount is None else money(root.amount, root.currency)
 
 
 class OrderCommissionType(graphene.ObjectType):
@@ -140,8 +128,8 @@ class OrderCommissionType(graphene.ObjectType):
     placed_at = graphene.DateTime(required=True)
     earned_at = graphene.DateTime(description="When the order met the commission trigger.")
     cancelled = graphene.Boolean(required=True)
-    given_back = graphene.Field(
-        Money,
+    given_back = MoneyField(
+        "refunded_amount",
         required=True,
         description="Refunds, chargebacks and refunds recorded outside Saleor, as of the last "
         "reconciliation.",
@@ -159,10 +147,6 @@ class OrderCommissionType(graphene.ObjectType):
     @staticmethod
     def resolve_earned_at(root: ReferralAttribution, info: Any) -> Any:
         return root.commissionable_at
-
-    @staticmethod
-    def resolve_given_back(root: ReferralAttribution, info: Any) -> Money:
-        return money(root.refunded_amount, root.currency)
 
     @staticmethod
     def resolve_commissions(root: ReferralAttribution, info: Any) -> Any:
@@ -234,7 +218,9 @@ class OrderAttributionType(graphene.ObjectType):
     placed_at = graphene.DateTime(required=True)
     earned_at = graphene.DateTime(description="When the order met the commission trigger.")
     cancelled = graphene.Boolean(required=True)
-    refunded = graphene.Field(Money, required=True, description="Money refunded on the order.")
+    refunded = MoneyField(
+        "refunded_amount", required=True, description="Money refunded on the order."
+    )
     events = graphene.Field(
         AttributionEventConnection, first=graphene.Int(), after=graphene.String()
     )
@@ -258,10 +244,6 @@ class OrderAttributionType(graphene.ObjectType):
     @staticmethod
     def resolve_earned_at(root: ReferralAttribution, info: Any) -> Any:
         return root.commissionable_at
-
-    @staticmethod
-    def resolve_refunded(root: ReferralAttribution, info: Any) -> Any:
-        return money(root.refunded_amount, root.currency)
 
     @staticmethod
     def resolve_events(

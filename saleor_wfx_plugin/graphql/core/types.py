@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 import graphene
@@ -22,6 +23,20 @@ def money(amount: Decimal, currency: str) -> Money:
     from ...domain.money import quantize
 
     return Money(amount=quantize(Decimal(amount), currency), currency=currency)
+
+
+class MoneyField(graphene.Field):
+    """A Money field read off its object: the amount at `amount` in the currency at `currency`
+    (attribute paths such as "attribution.currency"); an amount of None is no Money (null)."""
+
+    def __init__(self, amount: str, *, currency: str = "currency", **kwargs: Any) -> None:
+        amount_of, currency_of = attrgetter(amount), attrgetter(currency)
+
+        def resolve(root: Any, info: Any, **arguments: Any) -> Money | None:
+            value = amount_of(root)
+            return None if value is None else money(value, currency_of(root))
+
+        super().__init__(Money, resolver=resolve, **kwargs)
 
 
 # --- Uploads (GraphQL multipart request spec, as Saleor uses) ---------------------------------

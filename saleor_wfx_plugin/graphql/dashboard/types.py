@@ -14,7 +14,7 @@ from ...selectors.statistics import (
 )
 from ..commissions.types import CommissionStatusEnum
 from ..core.errors import DistributionError
-from ..core.types import Money, money
+from ..core.types import Money, MoneyField, money
 from ..distributors.types import DistributorType
 
 TodoQueueEnum = graphene.Enum(
@@ -56,16 +56,20 @@ class ProgrammeStatisticsType(graphene.ObjectType):
         required=True,
         description="Orders with a seller paid in the period, not cancelled or refunded in full.",
     )
-    referred_sales = graphene.Field(
-        Money, required=True, description="Their goods value net of refunds, without shipping."
+    referred_sales = MoneyField(
+        "referred_sales",
+        required=True,
+        description="Their goods value net of refunds, without shipping.",
     )
-    commission_accrued = graphene.Field(Money, required=True)
-    commission_reversed = graphene.Field(Money, required=True, description="Negative or zero.")
-    commission_paid = graphene.Field(Money, required=True, description="Transferred (net).")
+    commission_accrued = MoneyField("commission_accrued", required=True)
+    commission_reversed = MoneyField(
+        "commission_reversed", required=True, description="Negative or zero."
+    )
+    commission_paid = MoneyField("commission_paid", required=True, description="Transferred (net).")
     payouts_waiting_count = graphene.Int(
         required=True, description="Requests waiting for (a second) approval, now."
     )
-    payouts_waiting_amount = graphene.Field(Money, required=True)
+    payouts_waiting_amount = MoneyField("payouts_waiting_amount", required=True)
     daily = graphene.List(graphene.NonNull(DailyFigures), required=True)
     top_distributors = graphene.List(
         graphene.NonNull(TopDistributor),
@@ -74,26 +78,6 @@ class ProgrammeStatisticsType(graphene.ObjectType):
         description="By own sales in the period.",
     )
     todo = graphene.List(graphene.NonNull(TodoItem), required=True)
-
-    @staticmethod
-    def resolve_referred_sales(root: ProgrammeStatistics, info: Any) -> Money:
-        return money(root.referred_sales, root.currency)
-
-    @staticmethod
-    def resolve_commission_accrued(root: ProgrammeStatistics, info: Any) -> Money:
-        return money(root.commission_accrued, root.currency)
-
-    @staticmethod
-    def resolve_commission_reversed(root: ProgrammeStatistics, info: Any) -> Money:
-        return money(root.commission_reversed, root.currency)
-
-    @staticmethod
-    def resolve_commission_paid(root: ProgrammeStatistics, info: Any) -> Money:
-        return money(root.commission_paid, root.currency)
-
-    @staticmethod
-    def resolve_payouts_waiting_amount(root: ProgrammeStatistics, info: Any) -> Money:
-        return money(root.payouts_waiting_amount, root.currency)
 
     @staticmethod
     def resolve_daily(root: ProgrammeStatistics, info: Any) -> list[DailyFigures]:

@@ -6,7 +6,7 @@ import graphene
 
 from ...models import BalanceAdjustment
 from ..core.connection import CountableConnection
-from ..core.types import Money, money
+from ..core.types import MoneyField
 
 BalanceAdjustmentStatusEnum = graphene.Enum(
     "BalanceAdjustmentStatusEnum",
@@ -26,7 +26,7 @@ class BalanceAdjustmentType(graphene.ObjectType):
 
     distributor_code = graphene.String(required=True)
     status = BalanceAdjustmentStatusEnum(required=True)
-    amount = graphene.Field(Money, required=True, description="Positive adds, negative takes.")
+    amount = MoneyField("amount", required=True, description="Positive adds, negative takes.")
     reason = graphene.String(required=True)
     requested_by = graphene.String(required=True)
     approved_by = graphene.String(required=True)
@@ -38,10 +38,6 @@ class BalanceAdjustmentType(graphene.ObjectType):
     @staticmethod
     def resolve_distributor_code(root: BalanceAdjustment, info: Any) -> str:
         return root.distributor.code
-
-    @staticmethod
-    def resolve_amount(root: BalanceAdjustment, info: Any) -> Money:
-        return money(root.amount, root.currency)
 
 
 class BalanceAdjustmentConnection(CountableConnection):

@@ -15,7 +15,7 @@ from ..core.context import (
     shown_actor,
 )
 from ..core.errors import DistributionError, error_from
-from ..core.types import CsvExport, Money, money
+from ..core.types import CsvExport, Money, MoneyField, money
 from ..distributors.types import DistributorType
 
 PayoutStatusEnum = graphene.Enum(
@@ -107,18 +107,18 @@ class PayoutType(graphene.ObjectType):
 
     distributor = graphene.Field(DistributorType, required=True)
     status = PayoutStatusEnum(required=True)
-    amount = graphene.Field(Money, required=True, description="Requested, before fee and tax.")
-    early_amount = graphene.Field(Money, required=True, description="Taken from the hold.")
-    fee = graphene.Field(Money, required=True)
-    taxable = graphene.Field(Money, description="Set at final approval.")
-    tax = graphene.Field(Money, description="Withheld; set at final approval.")
-    net = graphene.Field(Money, description="To transfer; set at final approval.")
+    amount = MoneyField("amount", required=True, description="Requested, before fee and tax.")
+    early_amount = MoneyField("early_amount", required=True, description="Taken from the hold.")
+    fee = MoneyField("fee", required=True)
+    taxable = MoneyField("taxable", description="Set at final approval.")
+    tax = MoneyField("tax", description="Withheld; set at final approval.")
+    net = MoneyField("net", description="To transfer; set at final approval.")
     tax_month = graphene.Date(
         description="First day of the month of final approval (shop time zone): the month "
         "the income is taxed and filed in."
     )
-    tax_correction = graphene.Field(
-        Money,
+    tax_correction = MoneyField(
+        "tax_correction",
         required=True,
         description="When this approved payout was rejected or failed: the tax its month then "
         "still owed (positive, taken from available) or had withheld too much (negative).",
@@ -148,40 +148,12 @@ class PayoutType(graphene.ObjectType):
     events = graphene.List(graphene.NonNull(PayoutEventType), required=True)
 
     @staticmethod
-    def resolve_amount(root: Payout, info: Any) -> Money:
-        return money(root.amount, root.currency)
-
-    @staticmethod
-    def resolve_early_amount(root: Payout, info: Any) -> Money:
-        return money(root.early_amount, root.currency)
-
-    @staticmethod
-    def resolve_fee(root: Payout, info: Any) -> Money:
-        return money(root.fee, root.currency)
-
-    @staticmethod
-    def resolve_taxable(root: Payout, info: Any) -> Money | None:
-        return None if root.taxable is None else money(root.taxable, root.currency)
-
-    @staticmethod
-    def resolve_tax(root: Payout, info: Any) -> Money | None:
-        return None if root.tax is None else money(root.tax, root.currency)
-
-    @staticmethod
-    def resolve_net(root: Payout, info: Any) -> Money | None:
-        return None if root.net is None else money(root.net, root.currency)
-
-    @staticmethod
     def resolve_account(root: Payout, info: Any) -> str:
         return root.payee_account_masked
 
     @staticmethod
     def resolve_bank(root: Payout, info: Any) -> str:
         return root.payee_bank
-
-    @staticmethod
-    def resolve_tax_correction(root: Payout, info: Any) -> Money:
-        return money(root.tax_correction, root.currency)
 
     @staticmethod
     def resolve_id_number(root: Payout, info: Any) -> str:
@@ -236,17 +208,13 @@ class LedgerEntryType(graphene.ObjectType):
 
     bucket = LedgerBucketEnum(required=True)
     kind = LedgerKindEnum(required=True)
-    amount = graphene.Field(Money, required=True)
+    amount = MoneyField("amount", required=True)
     movement = graphene.UUID(required=True, description="Entries of one movement share it.")
     order_number = graphene.String(description="The order a commission entry comes from.")
     payout = graphene.Field(PayoutType)
     actor = graphene.String(required=True, description=ACTOR)
     reason = graphene.String(required=True)
     created_at = graphene.DateTime(required=True)
-
-    @staticmethod
-    def resolve_amount(root: LedgerEntry, info: Any) -> Money:
-        return money(root.amount, root.currency)
 
     @staticmethod
     def resolve_actor(root: LedgerEntry, info: Any) -> str:

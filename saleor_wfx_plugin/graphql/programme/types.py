@@ -10,7 +10,7 @@ from ...models import (
     ProgrammeSwitch,
 )
 from ..core.connection import CountableConnection
-from ..core.types import Money, money
+from ..core.types import MoneyField
 
 CommissionRuleScopeEnum = graphene.Enum(
     "CommissionRuleScopeEnum", [(scope.name, scope.value) for scope in CommissionRule.Scope]
@@ -29,13 +29,15 @@ class GradeType(graphene.ObjectType):
     seller_rate = graphene.Decimal(
         description="Seller's commission in %; null keeps the programme's default rate."
     )
-    upgrade_min_sales = graphene.Field(
-        Money,
+    upgrade_min_sales = MoneyField(
+        "upgrade_min_sales",
+        currency="upgrade_currency",
         description="Automatic upgrade: own sales settled in a month (out of the T+N hold, net "
         "of refunds) at least this.",
     )
-    upgrade_min_team_sales = graphene.Field(
-        Money,
+    upgrade_min_team_sales = MoneyField(
+        "upgrade_min_team_sales",
+        currency="upgrade_currency",
         description="Automatic upgrade: sales settled in a month by the distributor and the "
         "levels below that commission is paid on (at most two) at least this. Applied only "
         "while the plugin setting grade_team_sales_rules is on.",
@@ -44,18 +46,6 @@ class GradeType(graphene.ObjectType):
         description="Automatic upgrade: at least this many own orders settled in a month."
     )
     distributor_count = graphene.Int(required=True)
-
-    @staticmethod
-    def resolve_upgrade_min_sales(root: Grade, info: Any) -> Money | None:
-        if root.upgrade_min_sales is None:
-            return None
-        return money(root.upgrade_min_sales, root.upgrade_currency)
-
-    @staticmethod
-    def resolve_upgrade_min_team_sales(root: Grade, info: Any) -> Money | None:
-        if root.upgrade_min_team_sales is None:
-            return None
-        return money(root.upgrade_min_team_sales, root.upgrade_currency)
 
     @staticmethod
     def resolve_distributor_count(root: Grade, info: Any) -> int:

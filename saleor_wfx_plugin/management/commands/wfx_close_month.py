@@ -1,9 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from ...errors import ProgrammeError
-from ...services.grades import parse_month
 from ...services.month_close import close_month
-from ...shop import get_shop
+from ..programme import month_option, with_active_programme
 
 
 class Command(BaseCommand):
@@ -18,20 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--month", help="The month to close, as YYYY-MM.")
 
     def handle(self, *args, month, **options):
-        try:
-            closed = parse_month(month) if month else None
-        except ProgrammeError as error:
-            raise CommandError(str(error)) from None
-        shop = get_shop()
-        with shop.writer_access():
-            program = shop.program_settings()
-            if program is None:
-                self.stdout.write("The distribution plugin is not active: nothing was closed.")
-                return
-            try:
-                result = close_month(closed, program=program, actor="command")
-            except ProgrammeError as error:
-                raise CommandError(str(error)) from None
+        closed = month_option(month)
+        result = with_active_programme(
+            self,
+            lambda program: close_month(closed, program=program, actor="command"),
+            nothing_done="nothing was closed.",
+        )
+        if result is None:
+            return
         if result.already_closed:
             self.stdout.write(f"{result.month:%Y-%m} was already closed: nothing posted.")
             return

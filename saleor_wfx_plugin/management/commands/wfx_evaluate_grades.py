@@ -1,8 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from ...errors import ProgrammeError
-from ...services.grades import evaluate_grades, parse_month
-from ...shop import get_shop
+from ...services.grades import evaluate_grades
+from ..programme import month_option, with_active_programme
 
 
 class Command(BaseCommand):
@@ -17,17 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--month", help="The month to judge, as YYYY-MM.")
 
     def handle(self, *args, month, **options):
-        try:
-            judged = parse_month(month) if month else None
-        except ProgrammeError as error:
-            raise CommandError(str(error)) from None
-        shop = get_shop()
-        with shop.writer_access():
-            program = shop.program_settings()
-            if program is None:
-                self.stdout.write("The distribution plugin is not active: no grade changed.")
-                return
-            evaluation = evaluate_grades(judged, program=program)
+        judged = month_option(month)
+        evaluation = with_active_programme(
+            self,
+            lambda program: evaluate_grades(judged, program=program),
+            nothing_done="no grade changed.",
+        )
+        if evaluation is None:
+            return
         if evaluation.team_rules_off:
             self.stderr.write(
                 f"Not applied: the team-sales criterion of {', '.join(evaluation.team_rules_off)} "

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from ...selectors.sales import shop_time_zone
 from ...services.ledger import DEFAULT_BATCH_SIZE, settle_due
-from ...shop import get_shop
+from ..programme import with_active_programme
 
 
 def _moment(text: str) -> datetime:
@@ -50,12 +50,13 @@ class Command(BaseCommand):
         if batch_size <= 0:
             raise CommandError("--batch-size must be positive.")
         moment = _moment(now) if now else None
-        shop = get_shop()
-        with shop.writer_access():
-            if shop.program_settings() is None:
-                self.stdout.write("The distribution plugin is not active: no money moved.")
-                return
-            result = settle_due(moment, batch_size=batch_size)
+        result = with_active_programme(
+            self,
+            lambda program: settle_due(moment, batch_size=batch_size),
+            nothing_done="no money moved.",
+        )
+        if result is None:
+            return
         self.stdout.write(
             f"Confirmed: {result.confirmed} settlements; released to available: {result.released}."
         )
