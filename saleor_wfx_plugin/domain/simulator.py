@@ -189,16 +189,30 @@ def _month_commission(
     products, categories = draft.product_rates, draft.category_rates
     grade_rates, default_rate = draft.grade_rates, draft.default_seller_rate
     upline_rates = {2: draft.level2_rate, 3: draft.level3_rate}
-    # (order, level, payee, currency) -> the exact, unrounded amount of the order's lines
-    exact: dict[tuple[int, int, int, str], Decimal] = defaultdict(Decimal)
+    # The current order's exact, unrounded amounts by (payee, currency): a payee holds one
+    # level of an order, and an order's lines come together (sorted below, a no-op on the
+    # selector's lines), so each order is rounded when the next one starts.
+    exact: dict[tuple[int, str], Decimal] = {}
+    units: dict[str, Decimal] = {}
+    current_order: int | None = None
+
+    def round_order() -> None:
+        for (payee, currency), amount in exact.items():
+            unit = units.get(currency) or units.setdefault(currency, minor_unit(currency))
+            earned[(payee, currency)] += amount.quantize(unit, ROUND_HALF_UP)
+        exact.clear()
+
     # (seller rate or None, levels 2 and 3 paid) -> (wanted, capped) rates by level
     shapes: dict[tuple[Decimal | None, bool, bool], tuple[dict[int, Decimal], dict[int, Decimal]]]
     shapes = {}
     own: Sums = defaultdict(Decimal)
     team: Sums = defaultdict(Decimal)
     settled: list[SettledLine] = []
-    for item in lines:
+    for item in sorted(lines, key=lambda item: item.line.order_key):
         line = item.line
+        if line.order_key != current_order:
+            round_order()
+            current_order = line.order_key
         currency = line.currency
         net_base = line.base * line.kept
         sales[currency] += net_base
@@ -237,7 +251,8 @@ def _month_commission(
                     CutLine(line.order_key, line.line_id, "commission", payee, wanted[level], rate)
                 )
             if rate:
-                exact[(line.order_key, level, payee, currency)] += net_base * rate / HUNDRED
+                key = (payee, currency)
+                exact[key] = exact.get(key, ZERO) + net_base * rate / HUNDRED
         if chain[0] is not None:
             own[(currency, chain[0])] += net_base
         for member in chain[:levels]:
@@ -246,10 +261,7 @@ def _month_commission(
         settled.append(
             SettledLine(line.order_key, line.line_id, currency, line.base, line.kept, chain, capped)
         )
-    units: dict[str, Decimal] = {}
-    for (_, _, payee, currency), amount in exact.items():
-        unit = units.get(currency) or units.setdefault(currency, minor_unit(currency))
-        earned[(payee, currency)] += amount.quantize(unit, ROUND_HALF_UP)
+    round_order()
     return settled, own, team
 
 
