@@ -58,12 +58,18 @@ def parse_arguments() -> argparse.Namespace:
 
 def build_fixture(orders: int, distributors: int) -> None:
     """Plain SQL: the ORM would time the fixture, not the simulator."""
+    from saleor_wfx_plugin.domain.attribution import DistributorStatus
     from saleor_wfx_plugin.models import Distributor
 
     execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     Distributor.objects.bulk_create(
         [
-            Distributor(code=f"SIM{number:07d}", email=f"sim{number}@example.com")
+            # Active: a distributor not active at the close earns no bonus.
+            Distributor(
+                code=f"SIM{number:07d}",
+                email=f"sim{number}@example.com",
+                status=DistributorStatus.ACTIVE,
+            )
             for number in range(1, distributors + 1)
         ],
         batch_size=5_000,
@@ -182,6 +188,8 @@ def main() -> None:
     print(
         f"CPU of the simulating process: user {user_seconds:.2f} s, system {system_seconds:.2f} s"
     )
+    # The machine's load while it ran: wall time on a shared machine is mostly waiting for CPU.
+    print("load average (1, 5, 15 min): " + ", ".join(f"{load:.1f}" for load in os.getloadavg()))
     print(
         f"referred sales {totals.referred_sales:,.2f} CNY: paid {totals.was:,.2f} "
         f"({totals.was_share}%), draft {totals.would_be:,.2f} ({totals.would_be_share}%), "

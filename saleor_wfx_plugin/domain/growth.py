@@ -8,6 +8,10 @@ pushes a line past the combined rate cap (`max_total_rate`). Each reward is work
 line, so every fen of it traces to an order, and a line's room under the cap is shared out in a
 fixed order: ladder (the seller), team bonus (seller first, then upwards), same-grade bonus (the
 direct upline), per-order bonus (levels 2-3). What did not fit is reported, never paid.
+
+A distributor who is not active when the month is closed (suspended, or never approved) earns no
+reward for it, as a suspended distributor earns no new commission: their share is not held for a
+reactivation, and nobody else is paid in their place.
 """
 
 from __future__ import annotations
@@ -155,6 +159,8 @@ class CappedLine:
 class MonthAwards:
     awards: list[Award] = field(default_factory=list)
     capped: list[CappedLine] = field(default_factory=list)
+    # What each distributor earns in all, net of refunds (the sum of their awards' `amount`).
+    totals: dict[int, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
     def total_by_distributor(self) -> dict[tuple[int, Rule], Decimal]:
         totals: dict[tuple[int, Rule], Decimal] = defaultdict(Decimal)
@@ -166,89 +172,102 @@ class MonthAwards:
 @dataclass(frozen=True, slots=True)
 class MonthFacts:
     """Month facts the rules read besides the lines: own and team (levels 1 to
-    `commission_levels`) settled sales net of refunds, and each distributor's grade."""
+    `commission_levels`) settled sales net of refunds, each distributor's grade at the month's
+    end, and who is not active at the close (`inactive`: no reward for them)."""
 
     own_sales: Mapping[int, Decimal]
     team_sales: Mapping[int, Decimal]
     grades: Mapping[int, int | None]
     commission_levels: int = MAX_COMMISSION_LEVELS
     max_total_rate: Decimal = HUNDRED
+    inactive: frozenset[int] = frozenset()
 
 
 def month_awards(
-    rules: GrowthRules, lines: Sequence[SettledLine], facts: MonthFacts
+    rules: GrowthRules,
+    lines: Sequence[SettledLine],
+    facts: MonthFacts,
+    *,
+    keep_awards: bool = True,
 ) -> MonthAwards:
     """Every reward the month's settled lines earn under `rules` (module docstring for the
-    frame). Deterministic: lines are taken in (order, line) order."""
+    frame). Deterministic: lines are taken in (order, line) order. With `keep_awards` False
+    only the totals and the capped lines are kept (the simulator: 100,000 orders make half a
+    million awards it would only add up)."""
     result = MonthAwards()
     ordered = sorted(
         (line for line in lines if line.currency == rules.currency),
         key=lambda line: (line.order_key, line.line_id),
     )
     cap = facts.max_total_rate
-    room = {
-        (line.order_key, line.line_id): max(cap - sum(line.rates.values(), ZERO), ZERO)
-        for line in ordered
-    }
+    # The room each line (by its position in `ordered`) has left under the cap.
+    room = [max(cap - sum(line.rates.values(), ZERO), ZERO) for line in ordered]
     levels = max(1, min(facts.commission_levels, MAX_COMMISSION_LEVELS))
     # Rounded once per amount, to the currency's minor unit (the simulator calls this for
     # 100,000 orders: the unit is looked up once, not per amount).
     unit = minor_unit(rules.currency)
+    inactive = facts.inactive
+    totals = result.totals
+    awards = result.awards if keep_awards else None
 
-    def pay(line: SettledLine, rule: Rule, level: int, wanted: Decimal) -> None:
+    def pay(index: int, line: SettledLine, rule: Rule, level: int, wanted: Decimal) -> None:
         distributor_id = line.chain[level - 1]
-        if distributor_id is None or wanted <= 0:
+        if distributor_id is None or wanted <= 0 or distributor_id in inactive:
             return
-        key = (line.order_key, line.line_id)
-        rate = min(wanted, room[key])
+        left = room[index]
+        rate = wanted if wanted <= left else left
         if rate < wanted:
             result.capped.append(
                 CappedLine(line.order_key, line.line_id, rule, distributor_id, wanted, rate)
             )
         if rate <= 0:
             return
-        room[key] -= rate
+        room[index] = left - rate
         full = line.base * rate / HUNDRED
-        result.awards.append(
-            Award(
-                rule,
-                distributor_id,
-                line.order_key,
-                line.line_id,
-                level,
-                rate,
-                full.quantize(unit, ROUND_HALF_UP),
-                (full * line.kept).quantize(unit, ROUND_HALF_UP),
+        amount = (full * line.kept).quantize(unit, ROUND_HALF_UP)
+        totals[distributor_id] += amount
+        if awards is not None:
+            awards.append(
+                Award(
+                    rule,
+                    distributor_id,
+                    line.order_key,
+                    line.line_id,
+                    level,
+                    rate,
+                    full.quantize(unit, ROUND_HALF_UP),
+                    amount,
+                )
             )
-        )
 
     if rules.ladder:
         ladder_rates = {
             seller: bracket_rate(sales, rules.ladder) for seller, sales in facts.own_sales.items()
         }
-        for line in ordered:
+        for index, line in enumerate(ordered):
             seller = line.chain[0]
             ladder_rate = ladder_rates.get(seller) if seller is not None else None
             if ladder_rate is not None:
-                pay(line, Rule.LADDER, 1, ladder_rate - line.rates.get(1, ZERO))
+                pay(index, line, Rule.LADDER, 1, ladder_rate - line.rates.get(1, ZERO))
     if rules.team_threshold is not None and rules.team_extra_rate is not None:
         threshold, extra = rules.team_threshold, rules.team_extra_rate
         qualified = {member for member, sales in facts.team_sales.items() if sales >= threshold}
-        for line in ordered:
-            for level in range(1, levels + 1):
-                if line.chain[level - 1] in qualified:
-                    pay(line, Rule.TEAM, level, extra)
+        if qualified:
+            for index, line in enumerate(ordered):
+                for level in range(1, levels + 1):
+                    if line.chain[level - 1] in qualified:
+                        pay(index, line, Rule.TEAM, level, extra)
     if rules.same_grade_share is not None and levels >= 2:
-        for line in ordered:
+        for index, line in enumerate(ordered):
             seller, upline = line.chain[0], line.chain[1]
             if seller is None or upline is None:
                 continue
             grade = facts.grades.get(seller)
             if grade is not None and grade == facts.grades.get(upline):
                 own_rate = line.rates.get(1, ZERO)
-                pay(line, Rule.SAME_GRADE, 2, own_rate * rules.same_grade_share / HUNDRED)
+                pay(index, line, Rule.SAME_GRADE, 2, own_rate * rules.same_grade_share / HUNDRED)
     if rules.per_order_amount is not None and levels >= 2:
-        _per_order(rules, ordered, levels, room, result)
+        _per_order(rules, ordered, levels, room, result, inactive, awards)
     return result
 
 
@@ -256,8 +275,10 @@ def _per_order(
     rules: GrowthRules,
     lines: Sequence[SettledLine],
     levels: int,
-    room: dict[tuple[int, str], Decimal],
+    room: list[Decimal],
     result: MonthAwards,
+    inactive: frozenset[int],
+    awards: list[Award] | None,
 ) -> None:
     """见单奖: a fixed amount for each order of the team at levels 2-3, spread over the order's
     lines by their base so that each line's share is a rate the cap can judge; at most
@@ -267,14 +288,16 @@ def _per_order(
     unit = minor_unit(rules.currency)
     monthly_cap = rules.per_order_monthly_cap
     paid: dict[int, Decimal] = defaultdict(Decimal)
-    for order_key, group in groupby(lines, key=lambda line: line.order_key):
-        order_lines = [line for line in group if line.base > 0]
+    totals = result.totals
+    positioned = groupby(enumerate(lines), key=lambda item: item[1].order_key)
+    for order_key, group in positioned:
+        order_lines = [(index, line) for index, line in group if line.base > 0]
         if not order_lines:
             continue
-        chain = order_lines[0].chain
+        chain = order_lines[0][1].chain
         for level in range(2, levels + 1):
             member = chain[level - 1]
-            if member is None:
+            if member is None or member in inactive:
                 continue
             amount = rules.per_order_amount
             if monthly_cap is not None:
@@ -285,39 +308,42 @@ def _per_order(
             shares = (
                 [amount]
                 if len(order_lines) == 1
-                else allocate(amount, [line.base for line in order_lines], rules.currency)
+                else allocate(amount, [line.base for _, line in order_lines], rules.currency)
             )
-            for line, share in zip(order_lines, shares, strict=True):
+            for (index, line), share in zip(order_lines, shares, strict=True):
                 if not share:
                     continue
-                key = (order_key, line.line_id)
                 wanted = share * HUNDRED / line.base
-                rate = min(wanted, room[key])
+                left = room[index]
+                rate = wanted if wanted <= left else left
                 if rate < wanted:
                     result.capped.append(
                         CappedLine(order_key, line.line_id, Rule.PER_ORDER, member, wanted, rate)
                     )
                 if rate <= 0:
                     continue
-                room[key] -= rate
+                room[index] = left - rate
                 full = (
                     share
                     if rate == wanted
                     else (line.base * rate / HUNDRED).quantize(unit, ROUND_HALF_UP)
                 )
                 paid[member] += full
-                result.awards.append(
-                    Award(
-                        Rule.PER_ORDER,
-                        member,
-                        order_key,
-                        line.line_id,
-                        level,
-                        rate,
-                        full,
-                        (full * line.kept).quantize(unit, ROUND_HALF_UP),
+                kept_amount = (full * line.kept).quantize(unit, ROUND_HALF_UP)
+                totals[member] += kept_amount
+                if awards is not None:
+                    awards.append(
+                        Award(
+                            Rule.PER_ORDER,
+                            member,
+                            order_key,
+                            line.line_id,
+                            level,
+                            rate,
+                            full,
+                            kept_amount,
+                        )
                     )
-                )
 
 
 def amount_now(full_amount: Decimal, kept: Decimal, currency: str) -> Decimal:

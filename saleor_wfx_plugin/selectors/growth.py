@@ -7,8 +7,10 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet
 
+from ..domain.chain import MAX_COMMISSION_LEVELS
 from ..domain.growth import GrowthRules, LadderBracket, SettledLine
 from ..domain.simulator import SimulatedLine
 from ..models import BonusRules, CommissionLine, ReferralAttribution
@@ -65,52 +67,80 @@ def settled_lines(month: date) -> list[SettledLine]:
     return [item.line for item in simulated_lines(month)]
 
 
-def simulated_lines(month: date) -> list[SimulatedLine]:
-    """One query: the plan's rows of the month's settled orders, joined to their order."""
-    rows = (
-        CommissionLine.objects.filter(attribution__in=settled_orders(month))
-        .values_list(
-            "attribution_id",
-            "order_line_id",
-            "level",
-            "rate",
-            "base",
-            "product_id",
-            "category_id",
-            "attribution__currency",
-            "attribution__seller_id",
-            "attribution__upline_id",
-            "attribution__grand_upline_id",
-            "attribution__cancelled",
-            "attribution__refunded_amount",
-            "attribution__order_total",
-        )
-        .order_by("attribution_id", "order_line_id", "level")
+def _first_level(column: str) -> str:
+    """The value of the line's lowest level (each level's row of a line has one)."""
+    levels = ", ".join(
+        f"max(plan.{column}) FILTER (WHERE plan.level = {level})"
+        for level in range(1, MAX_COMMISSION_LEVELS + 1)
     )
-    lines: list[SimulatedLine] = []
-    current: tuple[int, str] | None = None
-    rates: dict[int, Decimal] = {}
-    for row in rows:
-        key = (row[0], row[1])
-        if key != current:
-            current, rates = key, {}
-            # The lowest level's base, as the monthly sales count it; the dict fills as the
-            # rows of the line's other levels follow.
-            lines.append(
-                SimulatedLine(
-                    line=SettledLine(
-                        order_key=row[0],
-                        line_id=row[1],
-                        currency=row[7],
-                        base=row[4],
-                        kept=_kept(row[11], row[12], row[13]),
-                        chain=(row[8], row[9], row[10]),
-                        rates=rates,
-                    ),
-                    month=month,
-                    product_id=row[5] or None,
-                    category_id=row[6] or None,
-                )
-            )
-        rates[row[2]] = row[3]
-    return lines
+    return f"coalesce({levels})"
+
+
+_RATES = ", ".join(
+    f"max(plan.rate) FILTER (WHERE plan.level = {level})"
+    for level in range(1, MAX_COMMISSION_LEVELS + 1)
+)
+
+
+def simulated_lines(month: date) -> list[SimulatedLine]:
+    """One query: the month's settled order lines with their order, one row per order line.
+
+    The plan's rows of a line's levels are folded in PostgreSQL with plain aggregates (a third
+    of the rows to carry over; no per-line array to sort): each level's rate (NULL: the plan
+    left that level out), and the lowest level's base, product and category, as the monthly
+    sales count them."""
+    orders_sql, params = settled_orders(month).order_by().values("pk").query.sql_with_params()
+    plan, order = CommissionLine._meta.db_table, ReferralAttribution._meta.db_table
+    sql = f"""
+        SELECT plan.attribution_id, plan.order_line_id, {_RATES},
+               {_first_level("base")}, {_first_level("product_id")},
+               {_first_level("category_id")},
+               attribution.currency, attribution.seller_id, attribution.upline_id,
+               attribution.grand_upline_id, attribution.cancelled,
+               attribution.refunded_amount, attribution.order_total
+        FROM {plan} AS plan
+        JOIN {order} AS attribution ON attribution.id = plan.attribution_id
+        WHERE plan.attribution_id IN ({orders_sql})
+        GROUP BY plan.attribution_id, plan.order_line_id, attribution.id
+        ORDER BY plan.attribution_id, plan.order_line_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        SimulatedLine(
+            line=SettledLine(
+                order_key=order_key,
+                line_id=line_id,
+                currency=currency,
+                base=base,
+                kept=_kept(cancelled, refunded, total),
+                chain=(seller, upline, grand_upline),
+                rates={
+                    level: rate
+                    for level, rate in ((1, rate1), (2, rate2), (3, rate3))
+                    if rate is not None
+                },
+            ),
+            month=month,
+            product_id=product_id or None,
+            category_id=category_id or None,
+        )
+        for (
+            order_key,
+            line_id,
+            rate1,
+            rate2,
+            rate3,
+            base,
+            product_id,
+            category_id,
+            currency,
+            seller,
+            upline,
+            grand_upline,
+            cancelled,
+            refunded,
+            total,
+        ) in rows
+    ]

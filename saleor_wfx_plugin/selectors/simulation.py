@@ -23,12 +23,14 @@ from ..errors import ProgrammeConfigError
 from ..models import (
     CommissionRule,
     Distributor,
+    Grade,
     GrowthAwardLine,
     LedgerEntry,
     ReferralAttribution,
 )
 from .growth import growth_rules, settled_orders, simulated_lines
 from .sales import month_start, next_month
+from .standing import grades_at, inactive_at_close, month_end
 
 MAX_MONTHS = 12
 
@@ -55,13 +57,8 @@ def months_between(first: date, last: date) -> list[date]:
 
 def current_draft(program: ProgramSettings) -> DraftProgramme:
     """The programme as it is configured now: the baseline a draft changes."""
-    grade_rates: dict[int, Decimal | None] = {}
-    grades: dict[int, int | None] = {}
-    for pk, grade_id, rate in Distributor.objects.values_list(
-        "pk", "grade_id", "grade__seller_rate"
-    ):
-        grade_rates[pk] = rate
-        grades[pk] = grade_id
+    grade_rates = dict(Grade.objects.values_list("pk", "seller_rate"))
+    grades = dict(Distributor.objects.values_list("pk", "grade_id"))
     products: dict[str, Decimal] = {}
     categories: dict[str, Decimal] = {}
     for rule in CommissionRule.objects.all():
@@ -113,6 +110,12 @@ def run_simulation(
             paid[(distributor_id, currency)] += total
     if rules is not None:
         draft = replace(draft, rules=rules)
+    # Each month as it was sold and closed: the grades at its end, the statuses its close saw.
+    draft = replace(
+        draft,
+        month_grades={month: grades_at(month_end(month)) for month in months},
+        month_inactive=inactive_at_close(months),
+    )
     return simulate(lines, draft, paid=paid)
 
 

@@ -33,7 +33,6 @@ from ..domain.settings import ProgramSettings
 from ..errors import ProgrammeConfigError
 from ..lock_objects import lock_distributors
 from ..models import (
-    Distributor,
     GrowthAward,
     GrowthAwardLine,
     LedgerEntry,
@@ -42,6 +41,7 @@ from ..models import (
 )
 from ..selectors.growth import growth_rules, kept_share, settled_lines
 from ..selectors.sales import SalesBasis, month_start, monthly_sales, previous_month
+from ..selectors.standing import grades_at, inactive_at, month_end
 from ..shop import shop_time_zone
 
 ZERO = Decimal(0)
@@ -90,7 +90,10 @@ def _close(month: date, program: ProgramSettings, actor: str) -> CloseResult:
     close = MonthClose.objects.create(month=month, actor=actor[:128])
     rules_by_currency = growth_rules()
     lines = settled_lines(month) if rules_by_currency else []
-    grades = dict(Distributor.objects.values_list("pk", "grade_id"))
+    # The grades the month was sold under (the monthly upgrade after it is not one of them),
+    # and who is not active now, when the bonuses are paid: they earn none.
+    grades = grades_at(month_end(month))
+    inactive = inactive_at()
     # (distributor, rule, currency) → award lines to write
     pending: dict[tuple[int, str, str], list[GrowthAwardLine]] = defaultdict(list)
     for currency, rules in rules_by_currency.items():
@@ -103,6 +106,7 @@ def _close(month: date, program: ProgramSettings, actor: str) -> CloseResult:
             grades=grades,
             commission_levels=program.commission_levels,
             max_total_rate=program.max_total_rate,
+            inactive=inactive,
         )
         for award in month_awards(rules, lines, facts).awards:
             if award.amount or award.full_amount:

@@ -94,3 +94,14 @@ def test_a_level_the_plan_did_not_pay_stays_unpaid_and_two_levels_drop_the_third
     assert (A, "CNY") not in result.distributors
     result = simulate([sold(1, "1000")], draft(commission_levels=2), paid={})
     assert (A, "CNY") not in result.distributors
+
+
+def test_an_order_of_several_lines_is_rounded_once_per_level_as_the_plan_posts_it():
+    """Two lines of 0.05 at 10 %: 0.005 + 0.005 = 0.01 for the order, as the engine posts it
+    (rounded per order and level, `commission_targets`), not 0.01 + 0.01 rounded per line."""
+    lines = [
+        SimulatedLine(SettledLine(1, line_id, "CNY", D("0.05"), D("1"), (C, B, A), RATES), MARCH)
+        for line_id in ("l1", "l2")
+    ]
+    result = simulate(lines, draft(), paid={})
+    assert result.distributors[(C, "CNY")].would_be == D("0.01")
