@@ -87,24 +87,41 @@ function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function Chart({ daily }: { daily: Statistics["daily"] }) {
+type Day = Statistics["daily"][number];
+
+/** Each day's two stacked bars as shares of the chart's height: the busiest day is the one whose
+ * sales and commission together are highest, so its stack reaches exactly the top. */
+function stackShares(daily: Day[]): { sales: number; commission: number }[] {
+  const amounts = daily.map((day) => ({ sales: Number(day.referredSales.amount), commission: Number(day.commission.amount) }));
+  const highest = Math.max(0, ...amounts.map((day) => day.sales + day.commission));
+  // Multiplying first keeps round figures round (900 of 1,000 is 90, not 90.00000000000001).
+  const share = (amount: number) => (highest > 0 ? (amount * 100) / highest : 0);
+  return amounts.map((day) => ({ sales: share(day.sales), commission: share(day.commission) }));
+}
+
+export function DailyChart({ daily }: { daily: Day[] }) {
   const { t, locale } = useI18n();
-  const highest = Math.max(1, ...daily.map((day) => Number(day.referredSales.amount)));
+  const shares = stackShares(daily);
   return (
     <Card title={t("overview.chart")}>
       <div className="wfx-chart" role="img" aria-label={t("overview.chart")}>
-        {daily.map((day) => (
-          <Box key={day.date} display="flex" flexDirection="column" justifyContent="flex-end" height="100%" flexGrow="1" gap={0.5}>
-            {/* Heights are a picture, not money: the exact figures are in each bar's title. */}
-            <div
-              style={{ height: `${(Number(day.referredSales.amount) / highest) * 100}%` }}
-              title={`${formatDate(day.date, locale)} ${formatMoney(day.referredSales, locale)}`}
-            />
-            <div
-              className="commission"
-              style={{ height: `${(Number(day.commission.amount) / highest) * 100}%` }}
-              title={`${formatDate(day.date, locale)} ${formatMoney(day.commission, locale)}`}
-            />
+        {daily.map((day, index) => (
+          <Box key={day.date} display="flex" flexDirection="column" justifyContent="flex-end" height="100%" flexGrow="1">
+            {/* Heights are a picture, not money: the exact figures are in each bar's title. A
+                zero draws nothing (a bar's minimum height would poke above the busiest day). */}
+            {shares[index].sales > 0 && (
+              <div
+                style={{ height: `${shares[index].sales}%` }}
+                title={`${formatDate(day.date, locale)} ${formatMoney(day.referredSales, locale)}`}
+              />
+            )}
+            {shares[index].commission > 0 && (
+              <div
+                className="commission"
+                style={{ height: `${shares[index].commission}%` }}
+                title={`${formatDate(day.date, locale)} ${formatMoney(day.commission, locale)}`}
+              />
+            )}
           </Box>
         ))}
       </div>
@@ -177,7 +194,7 @@ export function Overview() {
             />
           </div>
           <Box marginTop={4}>
-            <Chart daily={stats.daily} />
+            <DailyChart daily={stats.daily} />
           </Box>
           <Card title={t("overview.top")}>
             <Table columns={[t("distributors.code"), t("distributors.name"), t("overview.sales"), t("overview.commission")]}>
