@@ -2,7 +2,6 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql, mutate, type MutationError } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { notify } from "../bridge/bridge";
 import { ConfirmDialog, EmptyRow, ErrorNotice, Table, Tabs } from "../components/ui";
 import { formatDateTime } from "../format";
@@ -50,26 +49,12 @@ type ListData = {
 };
 
 async function bulkApprove(ids: string[]): Promise<string[]> {
-  try {
-    const payload = await mutate<Result & { results: { id: string; ok: boolean; error: { message: string } | null }[] }>(
-      "distributorBulkApprove",
-      BULK_APPROVE,
-      { ids },
-    );
-    return payload.results.filter((result) => !result.ok).map((result) => result.error?.message ?? result.id);
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-  }
-  // A server without the bulk mutation: one by one, every refusal kept.
-  const refusals: string[] = [];
-  for (const id of ids) {
-    try {
-      await mutate<Result>("distributorApprove", APPROVE, { id });
-    } catch (error) {
-      refusals.push((error as Error).message);
-    }
-  }
-  return refusals;
+  const payload = await mutate<Result & { results: { id: string; ok: boolean; error: { message: string } | null }[] }>(
+    "distributorBulkApprove",
+    BULK_APPROVE,
+    { ids },
+  );
+  return payload.results.filter((result) => !result.ok).map((result) => result.error?.message ?? result.id);
 }
 
 export function Applications() {

@@ -2,7 +2,6 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { redirectInDashboard } from "../bridge/bridge";
 import { Card, downloadCsv, EmptyRow, ErrorNotice, Field, MoneyText, Table } from "../components/ui";
 import { formatDateTime, type Money } from "../format";
@@ -35,18 +34,18 @@ const FIELDS = `id orderId orderNumber level distributor { id code name } produc
 const LIST = `query Commissions($filter: CommissionFilterInput) {
   commissions(first: 50, filter: $filter) { totalCount edges { node { ${FIELDS} } } }
 }`;
-// Contract fields (dashboard API): totals for the filter and its CSV export.
+// The filter's totals and its CSV take the same filter as the list.
 const TOTALS = `query CommissionTotals($filter: CommissionFilterInput) {
   commissionTotals(filter: $filter) { currency status count amount { amount currency } }
 }`;
 const CSV = `query CommissionsCsv($filter: CommissionFilterInput) { commissionsCsv(filter: $filter) { filename content rows } }`;
 const DISTRIBUTOR = `query DistributorByCode($code: String!) { distributor(code: $code) { id } }`;
 
-async function buildFilter(filters: Filters, withLevel: boolean): Promise<Record<string, unknown>> {
+async function buildFilter(filters: Filters): Promise<Record<string, unknown>> {
   const filter: Record<string, unknown> = {};
   if (filters.status) filter.status = [filters.status];
   if (filters.orderNumber) filter.orderNumber = filters.orderNumber;
-  if (withLevel && filters.level) filter.level = [Number(filters.level)];
+  if (filters.level) filter.level = [Number(filters.level)];
   if (filters.from || filters.to) {
     filter.dateRange = {
       gte: filters.from ? `${filters.from}T00:00:00Z` : null,
@@ -60,26 +59,15 @@ async function buildFilter(filters: Filters, withLevel: boolean): Promise<Record
   return filter;
 }
 
-type Loaded = { rows: Commission[]; total: number; totals: Total[] | null; levelFilter: boolean };
+type Loaded = { rows: Commission[]; total: number; totals: Total[] };
 
 async function load(filters: Filters): Promise<Loaded> {
-  const filter = await buildFilter(filters, true);
-  let levelFilter = true;
-  let list: { commissions: Connection<Commission> };
-  try {
-    list = await graphql(LIST, { filter });
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-    levelFilter = false;
-    list = await graphql(LIST, { filter: await buildFilter(filters, false) });
-  }
-  let totals: Total[] | null = null;
-  try {
-    totals = (await graphql<{ commissionTotals: Total[] }>(TOTALS, { filter })).commissionTotals;
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-  }
-  return { rows: nodes(list.commissions), total: list.commissions.totalCount ?? 0, totals, levelFilter };
+  const filter = await buildFilter(filters);
+  const [list, totals] = await Promise.all([
+    graphql<{ commissions: Connection<Commission> }>(LIST, { filter }),
+    graphql<{ commissionTotals: Total[] }>(TOTALS, { filter }),
+  ]);
+  return { rows: nodes(list.commissions), total: list.commissions.totalCount ?? 0, totals: totals.commissionTotals };
 }
 
 export function Commissions() {
@@ -146,7 +134,7 @@ export function Commissions() {
             setExportError(null);
             try {
               const answer = await graphql<{ commissionsCsv: { filename: string; content: string } }>(CSV, {
-                filter: await buildFilter(filters, data?.levelFilter ?? false),
+                filter: await buildFilter(filters),
               });
               downloadCsv(answer.commissionsCsv);
             } catch (caught) {
@@ -160,19 +148,13 @@ export function Commissions() {
       <ErrorNotice error={error} />
       <ErrorNotice error={exportError} />
       <Card title={t("commissions.totals", { count: data?.total ?? 0 })}>
-        {data?.totals ? (
-          <Box display="flex" gap={4} flexWrap="wrap" data-testid="commission-totals">
-            {data.totals.map((total) => (
-              <Text key={`${total.currency}-${total.status}`} size={3}>
-                {t(`status.commission.${total.status}` as MessageKey)} · {total.count} · <MoneyText money={total.amount} />
-              </Text>
-            ))}
-          </Box>
-        ) : (
-          <Text size={2} color="default2">
-            {t("common.serverLacksFigures")}
-          </Text>
-        )}
+        <Box display="flex" gap={4} flexWrap="wrap" data-testid="commission-totals">
+          {data?.totals.map((total) => (
+            <Text key={`${total.currency}-${total.status}`} size={3}>
+              {t(`status.commission.${total.status}` as MessageKey)} · {total.count} · <MoneyText money={total.amount} />
+            </Text>
+          ))}
+        </Box>
       </Card>
       <Table
         columns={[

@@ -2,7 +2,6 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql, uploadMutation, type MutationError } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { Card, EmptyRow, ErrorNotice, Field, MoneyText, Table } from "../components/ui";
 import { formatDate, type Money } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
@@ -21,19 +20,15 @@ type Row = {
   upline: { code: string; name: string } | null;
   directDownlineCount: number;
   createdAt: string;
-  teamSize?: number;
-  monthSales?: { currency: string; ownSales: Money }[];
-  balances?: { currency: string; available: Money }[];
+  teamSize: number;
+  monthSales: { currency: string; ownSales: Money }[];
+  balances: { currency: string; available: Money }[];
 };
 
-const CORE_FIELDS = "id code name email phone status grade { name } gradeLocked upline { code name } directDownlineCount createdAt";
-// Contract fields (dashboard API): without them the list still works, the figures show "—".
-const FIGURES = "teamSize monthSales { currency ownSales { amount currency } } balances { currency available { amount currency } }";
-
-const listQuery = (withFigures: boolean) => `query Distributors($filter: DistributorFilterInput${withFigures ? ", $sortBy: DistributorSortingInput" : ""}) {
-  distributors(first: 50, filter: $filter${withFigures ? ", sortBy: $sortBy" : ""}) {
-    totalCount edges { node { ${CORE_FIELDS} ${withFigures ? FIGURES : ""} } }
-  }
+const FIELDS = `id code name email phone status grade { name } gradeLocked upline { code name } directDownlineCount createdAt
+  teamSize monthSales { currency ownSales { amount currency } } balances { currency available { amount currency } }`;
+const LIST = `query Distributors($filter: DistributorFilterInput, $sortBy: DistributorSortingInput) {
+  distributors(first: 50, filter: $filter, sortBy: $sortBy) { totalCount edges { node { ${FIELDS} } } }
   grades { id name }
 }`;
 const UPLINE = `query Upline($code: String!) { distributor(code: $code) { id } }`;
@@ -44,7 +39,7 @@ type Filters = { search: string; status: string; grade: string; upline: string; 
 type ListData = { distributors: Connection<Row>; grades: { id: string; name: string }[] | null };
 type ImportReport = { rows: number; valid: number; created: number; dryRun: boolean; createdCodes: string[]; rowErrors: { line: number; field: string; message: string }[] };
 
-async function loadDistributors(filters: Filters): Promise<ListData & { figures: boolean }> {
+async function loadDistributors(filters: Filters): Promise<ListData> {
   const filter: Record<string, unknown> = {};
   if (filters.search) filter.search = filters.search;
   if (filters.status) filter.status = [filters.status];
@@ -53,21 +48,11 @@ async function loadDistributors(filters: Filters): Promise<ListData & { figures:
     const found = await graphql<{ distributor: { id: string } | null }>(UPLINE, { code: filters.upline });
     filter.upline = found.distributor?.id ?? "none";
   }
-  const withDates = { ...filter };
   if (filters.joinedFrom || filters.joinedTo) {
-    withDates.joinedAt = { gte: filters.joinedFrom || null, lte: filters.joinedTo || null };
+    filter.joinedAt = { gte: filters.joinedFrom || null, lte: filters.joinedTo || null };
   }
   const [field, direction] = filters.sort.split(":");
-  try {
-    const data = await graphql<ListData>(listQuery(true), {
-      filter: withDates,
-      sortBy: field ? { field, direction } : null,
-    });
-    return { ...data, figures: true };
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-    return { ...(await graphql<ListData>(listQuery(false), { filter })), figures: false };
-  }
+  return graphql<ListData>(LIST, { filter, sortBy: field ? { field, direction } : null });
 }
 
 function ImportCard() {
@@ -184,11 +169,6 @@ export function Distributors() {
         </Button>
       </form>
       <ErrorNotice error={error} />
-      {data && !data.figures && (
-        <Text size={2} color="default2" display="block" marginBottom={2}>
-          {t("common.serverLacksFigures")}
-        </Text>
-      )}
       <Table
         columns={[
           t("distributors.code"),
@@ -229,13 +209,13 @@ export function Distributors() {
               <Text size={2}>{row.upline ? `${row.upline.code} ${row.upline.name}` : "—"}</Text>
             </td>
             <td>
-              <Text size={2}>{row.teamSize ?? row.directDownlineCount}</Text>
+              <Text size={2}>{row.teamSize}</Text>
             </td>
             <td>
-              {row.monthSales?.length ? row.monthSales.map((sales) => <MoneyText key={sales.currency} money={sales.ownSales} />) : "—"}
+              {row.monthSales.length ? row.monthSales.map((sales) => <MoneyText key={sales.currency} money={sales.ownSales} />) : "—"}
             </td>
             <td>
-              {row.balances?.length ? row.balances.map((balance) => <MoneyText key={balance.currency} money={balance.available} />) : "—"}
+              {row.balances.length ? row.balances.map((balance) => <MoneyText key={balance.currency} money={balance.available} />) : "—"}
             </td>
             <td>
               <Text size={2}>{formatDate(row.createdAt, locale)}</Text>

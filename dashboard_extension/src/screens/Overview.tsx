@@ -2,7 +2,6 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { Card, ErrorNotice, Field, MoneyText, Stat, Table } from "../components/ui";
 import { formatDate, formatMoney, type Money } from "../format";
 import { useLoad } from "../hooks";
@@ -35,23 +34,6 @@ const STATISTICS = `query Statistics($currency: String!, $from: Date!, $to: Date
     todo { queue count }
   }
 }`;
-// What a server without the statistics query can still tell: the queues' lengths, each asked
-// on its own so that a token without one queue's permission still sees the others.
-const QUEUES = {
-  applications: "applications(first: 1, filter: {status: [PENDING]}) { totalCount }",
-  toApprove: "payouts(first: 1, filter: {status: [REQUESTED, FIRST_APPROVED]}) { totalCount }",
-  toPay: "payouts(first: 1, filter: {status: [APPROVED, EXPORTED]}) { totalCount }",
-  distributors: "distributors(first: 1, filter: {status: [ACTIVE]}) { totalCount }",
-};
-
-async function count(field: string): Promise<number | null> {
-  try {
-    const data = await graphql<{ queue: { totalCount: number } | null }>(`query Queue { queue: ${field} }`);
-    return data.queue?.totalCount ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const QUEUE_ROUTES: Record<string, { path: string; label: MessageKey }> = {
   APPLICATIONS: { path: "/applications", label: "overview.todo.APPLICATIONS" },
@@ -60,27 +42,8 @@ const QUEUE_ROUTES: Record<string, { path: string; label: MessageKey }> = {
   FRAUD_REVIEW: { path: "/distributors", label: "overview.todo.FRAUD_REVIEW" },
 };
 
-type Loaded = { statistics: Statistics | null; todo: { queue: string; count: number }[]; activeDistributors?: number };
-
-async function load(currency: string, from: string, to: string): Promise<Loaded> {
-  try {
-    const { statistics } = await graphql<{ statistics: Statistics }>(STATISTICS, { currency, from, to });
-    return { statistics, todo: statistics.todo };
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-  }
-  const [applications, toApprove, toPay, distributors] = await Promise.all([
-    count(QUEUES.applications),
-    count(QUEUES.toApprove),
-    count(QUEUES.toPay),
-    count(QUEUES.distributors),
-  ]);
-  const todo = [
-    { queue: "APPLICATIONS", count: applications },
-    { queue: "PAYOUTS_TO_APPROVE", count: toApprove },
-    { queue: "PAYOUTS_TO_PAY", count: toPay },
-  ].filter((item): item is { queue: string; count: number } => item.count !== null);
-  return { statistics: null, activeDistributors: distributors ?? undefined, todo };
+async function load(currency: string, from: string, to: string): Promise<Statistics> {
+  return (await graphql<{ statistics: Statistics }>(STATISTICS, { currency, from, to })).statistics;
 }
 
 function isoDay(date: Date): string {
@@ -138,8 +101,7 @@ export function Overview() {
   const [currency, setCurrency] = useState("CNY");
   const [from, setFrom] = useState(isoDay(new Date(today.getTime() - 29 * 86400000)));
   const [to, setTo] = useState(isoDay(today));
-  const { data, error } = useLoad(() => load(currency, from, to), `${currency}|${from}|${to}`);
-  const stats = data?.statistics;
+  const { data: stats, error } = useLoad(() => load(currency, from, to), `${currency}|${from}|${to}`);
 
   return (
     <Box data-testid="screen-overview">
@@ -164,7 +126,7 @@ export function Overview() {
       <ErrorNotice error={error} />
       <Card title={t("overview.todoTitle")}>
         <Box display="flex" gap={2} flexWrap="wrap" data-testid="todo">
-          {(data?.todo ?? []).map((item) => {
+          {(stats?.todo ?? []).map((item) => {
             const route = QUEUE_ROUTES[item.queue];
             return (
               <Button key={item.queue} variant="secondary" onClick={() => navigate(route?.path ?? "/overview")}>
@@ -174,7 +136,7 @@ export function Overview() {
           })}
         </Box>
       </Card>
-      {stats ? (
+      {stats && (
         <>
           <div className="wfx-grid">
             <Stat label={t("overview.activeDistributors")} value={stats.activeDistributors} />
@@ -215,17 +177,6 @@ export function Overview() {
             </Table>
           </Card>
         </>
-      ) : (
-        data && (
-          <>
-            <div className="wfx-grid">
-              <Stat label={t("overview.activeDistributors")} value={data.activeDistributors ?? "—"} />
-            </div>
-            <Text size={2} color="default2" display="block" marginTop={2}>
-              {t("common.serverLacksFigures")}
-            </Text>
-          </>
-        )
       )}
     </Box>
   );
