@@ -3,6 +3,7 @@ import { useState } from "react";
 
 import { graphql } from "../api/client";
 import { redirectInDashboard } from "../bridge/bridge";
+import { ChoiceField, DateField, FilterBar, useFilters } from "../components/lists";
 import { Card, downloadCsv, EmptyRow, ErrorNotice, Field, MoneyText, Table } from "../components/ui";
 import { formatDateTime, type Money } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
@@ -72,79 +73,62 @@ async function load(filters: Filters): Promise<Loaded> {
 
 export function Commissions() {
   const { t, locale } = useI18n();
-  const empty: Filters = { status: "", level: "", distributor: "", orderNumber: "", from: "", to: "" };
-  const [draft, setDraft] = useState(empty);
-  const [filters, setFilters] = useState(empty);
+  const { draft, filters, set, apply } = useFilters<Filters>({ status: "", level: "", distributor: "", orderNumber: "", from: "", to: "" });
   const [exportError, setExportError] = useState<unknown>(null);
   const { data, error } = useLoad(() => load(filters), JSON.stringify(filters));
-  const set = (key: keyof Filters) => (event: { target: { value: string } }) => setDraft({ ...draft, [key]: event.target.value });
 
   return (
     <Box data-testid="screen-commissions">
       <Text as="h1" size={7} fontWeight="bold" display="block" marginBottom={4}>
         {t("commissions.title")}
       </Text>
-      <form
-        className="wfx-bar"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setFilters(draft);
-        }}
+      <FilterBar
+        onSearch={apply}
+        actions={
+          <Button
+            type="button"
+            size="small"
+            variant="secondary"
+            onClick={async () => {
+              setExportError(null);
+              try {
+                const answer = await graphql<{ commissionsCsv: { filename: string; content: string } }>(CSV, {
+                  filter: await buildFilter(filters),
+                });
+                downloadCsv(answer.commissionsCsv);
+              } catch (caught) {
+                setExportError(caught);
+              }
+            }}
+          >
+            {t("commissions.export")}
+          </Button>
+        }
       >
-        <Field label={t("distributors.status")}>
-          <select value={draft.status} onChange={set("status")}>
-            <option value="">{t("common.all")}</option>
-            {["PENDING", "PARTIALLY_REVERSED", "REVERSED", "ZERO"].map((status) => (
-              <option key={status} value={status}>
-                {t(`status.commission.${status}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t("commissions.level")}>
-          <select value={draft.level} onChange={set("level")}>
-            <option value="">{t("common.all")}</option>
-            {[1, 2, 3].map((level) => (
-              <option key={level} value={level}>
-                {t("commissions.levelN", { level })}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChoiceField
+          label={t("distributors.status")}
+          value={draft.status}
+          onChange={set("status")}
+          choices={["PENDING", "PARTIALLY_REVERSED", "REVERSED", "ZERO"].map((status) => ({
+            value: status,
+            label: t(`status.commission.${status}` as MessageKey),
+          }))}
+        />
+        <ChoiceField
+          label={t("commissions.level")}
+          value={draft.level}
+          onChange={set("level")}
+          choices={[1, 2, 3].map((level) => ({ value: level, label: t("commissions.levelN", { level }) }))}
+        />
         <Field label={t("commissions.distributorCode")}>
           <input value={draft.distributor} onChange={set("distributor")} />
         </Field>
         <Field label={t("commissions.orderNumber")}>
           <input value={draft.orderNumber} onChange={set("orderNumber")} />
         </Field>
-        <Field label={t("overview.from")}>
-          <input type="date" value={draft.from} onChange={set("from")} />
-        </Field>
-        <Field label={t("overview.to")}>
-          <input type="date" value={draft.to} onChange={set("to")} />
-        </Field>
-        <Button type="submit" size="small">
-          {t("common.search")}
-        </Button>
-        <Button
-          type="button"
-          size="small"
-          variant="secondary"
-          onClick={async () => {
-            setExportError(null);
-            try {
-              const answer = await graphql<{ commissionsCsv: { filename: string; content: string } }>(CSV, {
-                filter: await buildFilter(filters),
-              });
-              downloadCsv(answer.commissionsCsv);
-            } catch (caught) {
-              setExportError(caught);
-            }
-          }}
-        >
-          {t("commissions.export")}
-        </Button>
-      </form>
+        <DateField label={t("overview.from")} value={draft.from} onChange={set("from")} />
+        <DateField label={t("overview.to")} value={draft.to} onChange={set("to")} />
+      </FilterBar>
       <ErrorNotice error={error} />
       <ErrorNotice error={exportError} />
       <Card title={t("commissions.totals", { count: data?.total ?? 0 })}>

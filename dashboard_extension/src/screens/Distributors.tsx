@@ -2,6 +2,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql, uploadMutation, type MutationError } from "../api/client";
+import { ChoiceField, DateField, FilterBar, useFilters } from "../components/lists";
 import { Card, EmptyRow, ErrorNotice, Field, MoneyText, Table } from "../components/ui";
 import { formatDate, type Money } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
@@ -104,57 +105,39 @@ function ImportCard() {
 
 export function Distributors() {
   const { t, locale } = useI18n();
-  const empty: Filters = { search: "", status: "", grade: "", upline: "", joinedFrom: "", joinedTo: "", sort: "" };
-  const [draft, setDraft] = useState<Filters>(empty);
-  const [filters, setFilters] = useState<Filters>(empty);
+  const { draft, filters, set, apply } = useFilters<Filters>({ search: "", status: "", grade: "", upline: "", joinedFrom: "", joinedTo: "", sort: "" });
   const { data, error } = useLoad(() => loadDistributors(filters), JSON.stringify(filters));
   const rows = nodes(data?.distributors);
-  const set = (key: keyof Filters) => (event: { target: { value: string } }) => setDraft({ ...draft, [key]: event.target.value });
 
   return (
     <Box data-testid="screen-distributors">
       <Text as="h1" size={7} fontWeight="bold" display="block" marginBottom={4}>
         {t("distributors.title")}
       </Text>
-      <form
-        className="wfx-bar"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setFilters(draft);
-        }}
-      >
+      <FilterBar onSearch={apply}>
         <Field label={t("distributors.search")}>
           <input value={draft.search} onChange={set("search")} placeholder={t("distributors.searchHint")} />
         </Field>
-        <Field label={t("distributors.status")}>
-          <select value={draft.status} onChange={set("status")}>
-            <option value="">{t("common.all")}</option>
-            {["PENDING", "ACTIVE", "SUSPENDED", "REJECTED"].map((status) => (
-              <option key={status} value={status}>
-                {t(`status.distributor.${status}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t("distributors.grade")}>
-          <select value={draft.grade} onChange={set("grade")}>
-            <option value="">{t("common.all")}</option>
-            {(data?.grades ?? []).map((grade) => (
-              <option key={grade.id} value={grade.id}>
-                {grade.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChoiceField
+          label={t("distributors.status")}
+          value={draft.status}
+          onChange={set("status")}
+          choices={["PENDING", "ACTIVE", "SUSPENDED", "REJECTED"].map((status) => ({
+            value: status,
+            label: t(`status.distributor.${status}` as MessageKey),
+          }))}
+        />
+        <ChoiceField
+          label={t("distributors.grade")}
+          value={draft.grade}
+          onChange={set("grade")}
+          choices={(data?.grades ?? []).map((grade) => ({ value: grade.id, label: grade.name }))}
+        />
         <Field label={t("distributors.uplineCode")}>
           <input value={draft.upline} onChange={set("upline")} />
         </Field>
-        <Field label={t("distributors.joinedFrom")}>
-          <input type="date" value={draft.joinedFrom} onChange={set("joinedFrom")} />
-        </Field>
-        <Field label={t("distributors.joinedTo")}>
-          <input type="date" value={draft.joinedTo} onChange={set("joinedTo")} />
-        </Field>
+        <DateField label={t("distributors.joinedFrom")} value={draft.joinedFrom} onChange={set("joinedFrom")} />
+        <DateField label={t("distributors.joinedTo")} value={draft.joinedTo} onChange={set("joinedTo")} />
         <Field label={t("distributors.sort")}>
           <select value={draft.sort} onChange={set("sort")}>
             <option value="">{t("distributors.sortDefault")}</option>
@@ -164,10 +147,7 @@ export function Distributors() {
             <option value="CODE:ASC">{t("distributors.sortCode")}</option>
           </select>
         </Field>
-        <Button type="submit" size="small">
-          {t("common.search")}
-        </Button>
-      </form>
+      </FilterBar>
       <ErrorNotice error={error} />
       <Table
         columns={[
