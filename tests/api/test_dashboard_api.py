@@ -279,22 +279,6 @@ def test_joined_between_counts_whole_days_in_the_shop_time_zone(api, tree):
     assert codes(api.ok(LIST, {"filter": old}, viewer=USERS_ONLY)) == ["AAA111"]
 
 
-BY_USER = """query($user: ID) { distributor(userId: $user) { code } }"""
-
-
-def test_a_distributor_by_saleor_user_id(api, tree):
-    # The customer page's id as the dashboard has it, or the bare primary key.
-    assert api.ok(BY_USER, {"user": to_global_id("User", "4")}, viewer=USERS_ONLY) == {
-        "distributor": {"code": "DDD444"}
-    }
-    assert api.ok(BY_USER, {"user": "3"}, viewer=USERS_ONLY) == {"distributor": {"code": "CCC333"}}
-    assert api.ok(BY_USER, {"user": "77"}, viewer=USERS_ONLY) == {"distributor": None}
-    assert api.ok(BY_USER, {"user": "4"}, viewer=D) == {"distributor": {"code": "DDD444"}}
-    assert permission_denied(api(BY_USER, {"user": "3"}, viewer=D))
-    body = api(BY_USER, {"user": to_global_id("Order", "4")}, viewer=USERS_ONLY)
-    assert "expected a User id" in body["errors"][0]["message"]
-
-
 def test_the_team_connection_is_the_two_levels_below(api, tree):
     team = api.ok(
         """query($id: ID) { distributor(id: $id) { team(first: 10) { totalCount

@@ -2,6 +2,7 @@
 that plays Saleor's dashboard (tests/browser/host.html), against the sandbox server on the test
 PostgreSQL."""
 
+import json
 import os
 from pathlib import Path
 
@@ -99,14 +100,38 @@ class Dashboard:
         return [r for r in self.requests if r["url"].endswith("/graphql/")]
 
 
+def _saleor_user(route, users: dict[str, str]) -> None:
+    body = json.loads(route.request.post_data or "{}")
+    assert "user(id: $id)" in body["query"], body["query"]
+    email = users.get(body["variables"]["id"])
+    route.fulfill(
+        status=200,
+        content_type="application/json",
+        body=json.dumps({"data": {"user": {"email": email} if email else None}}),
+    )
+
+
 @pytest.fixture
 def open_dashboard(browser, live_server, host_origin, settings):
     settings.WFX_DASHBOARD_ORIGINS = [host_origin]
     contexts = []
 
-    def open_(route: str, token: str, *, locale: str = "en", query: str = "") -> Dashboard:
+    def open_(
+        route: str,
+        token: str,
+        *,
+        locale: str = "en",
+        query: str = "",
+        saleor_users: dict[str, str] | None = None,
+    ) -> Dashboard:
+        """`saleor_users` (customer global id → e-mail) plays Saleor's own API for `user(id)`:
+        the sandbox has no Saleor behind it."""
         context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
         contexts.append(context)
+        if saleor_users is not None:
+            context.route(
+                f"{live_server.url}/graphql/", lambda route: _saleor_user(route, saleor_users)
+            )
         page = context.new_page()
         requests: list[dict] = []
         page.on(

@@ -144,7 +144,10 @@ def test_the_customer_widget_shows_whom_the_customer_is_bound_to(demo, open_dash
     )
     customer_id = base64.b64encode(b"User:4").decode()
     dashboard = open_dashboard(
-        "/widgets/customer", token_for(OWNER), query=f"&customerId={customer_id}"
+        "/widgets/customer",
+        token_for(OWNER),
+        query=f"&customerId={customer_id}",
+        saleor_users={customer_id: "wang.wu@example.com"},
     )
     widget = show(dashboard, "widget-customer", screenshots, "widget-customer", "DDD444")
     binding = widget.get_by_test_id("customer-binding")
@@ -165,3 +168,39 @@ def test_the_customer_widget_of_a_distributor(demo, open_dashboard):
     expect(widget.get_by_test_id("customer-binding")).to_contain_text(
         "This customer is not bound to a distributor."
     )
+
+
+def test_the_customer_widget_shows_a_binding_made_as_a_guest_by_e_mail(demo, open_dashboard):
+    # Li Na checked out as a guest through DDD444's link (bound by e-mail), then opened account 8.
+    CustomerBinding.objects.create(
+        customer_key="email:li.na@example.com",
+        distributor=Distributor.objects.get(code="DDD444"),
+        bound_at=datetime(2026, 3, 1, 12, tzinfo=UTC),
+        expires_at=datetime(2026, 5, 30, 12, tzinfo=UTC),
+        source_order_id=uuid.uuid4(),
+    )
+    customer_id = base64.b64encode(b"User:8").decode()
+    token = token_for(OWNER)
+    dashboard = open_dashboard(
+        "/widgets/customer",
+        token,
+        query=f"&customerId={customer_id}",
+        saleor_users={customer_id: "Li.Na@example.com"},
+    )
+    binding = dashboard.app.get_by_test_id("customer-binding")
+    expect(binding).to_contain_text("Bound to distributorDDD444")
+    expect(binding).to_contain_text("Bound asa guest, by e-mail")
+    expect(binding).to_contain_text("Bound until30 May 2026")
+    # Saleor's API was asked with the dashboard's token, as the plugin's.
+    saleor_calls = [call for call in dashboard.api_calls() if "/plugins/" not in call["url"]]
+    assert [call["authorization"] for call in saleor_calls] == [f"Bearer {token}"]
+
+
+def test_the_customer_widget_says_when_saleor_gives_no_e_mail(demo, open_dashboard):
+    customer_id = base64.b64encode(b"User:8").decode()
+    dashboard = open_dashboard(
+        "/widgets/customer", token_for(OWNER), query=f"&customerId={customer_id}"
+    )
+    binding = dashboard.app.get_by_test_id("customer-binding")
+    expect(binding).to_contain_text("This customer is not bound to a distributor.")
+    expect(binding).to_contain_text("Saleor did not give this customer's e-mail")

@@ -2,8 +2,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql, mutate, type MutationError } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
-import { notify } from "../bridge/bridge";
+import { BulkButton, FilterBar, SelectBox, useSelection } from "../components/lists";
 import { ConfirmDialog, EmptyRow, ErrorNotice, Table, Tabs } from "../components/ui";
 import { formatDateTime } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
@@ -50,26 +49,12 @@ type ListData = {
 };
 
 async function bulkApprove(ids: string[]): Promise<string[]> {
-  try {
-    const payload = await mutate<Result & { results: { id: string; ok: boolean; error: { message: string } | null }[] }>(
-      "distributorBulkApprove",
-      BULK_APPROVE,
-      { ids },
-    );
-    return payload.results.filter((result) => !result.ok).map((result) => result.error?.message ?? result.id);
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-  }
-  // A server without the bulk mutation: one by one, every refusal kept.
-  const refusals: string[] = [];
-  for (const id of ids) {
-    try {
-      await mutate<Result>("distributorApprove", APPROVE, { id });
-    } catch (error) {
-      refusals.push((error as Error).message);
-    }
-  }
-  return refusals;
+  const payload = await mutate<Result & { results: { id: string; ok: boolean; error: { message: string } | null }[] }>(
+    "distributorBulkApprove",
+    BULK_APPROVE,
+    { ids },
+  );
+  return payload.results.filter((result) => !result.ok).map((result) => result.error?.message ?? result.id);
 }
 
 export function Applications() {
@@ -77,7 +62,6 @@ export function Applications() {
   const [status, setStatus] = useState<Status>("PENDING");
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
-  const [selected, setSelected] = useState<string[]>([]);
   const [dialog, setDialog] = useState<{ kind: "approve" | "reject" | "bulk"; application?: Application } | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const { data, error, reload } = useLoad(
@@ -85,11 +69,7 @@ export function Applications() {
     `${status}|${query}`,
   );
   const rows = nodes(data?.list);
-  const done = (message: string) => {
-    notify("success", message);
-    setSelected([]);
-    reload();
-  };
+  const selection = useSelection(reload);
 
   return (
     <Box data-testid="screen-applications">
@@ -100,7 +80,7 @@ export function Applications() {
         value={status}
         onChange={(value) => {
           setStatus(value);
-          setSelected([]);
+          selection.clear();
         }}
         tabs={[
           { value: "PENDING", label: t("status.application.PENDING"), count: data?.pending.totalCount },
@@ -108,23 +88,21 @@ export function Applications() {
           { value: "REJECTED", label: t("status.application.REJECTED"), count: data?.rejected.totalCount },
         ]}
       />
-      <form
-        className="wfx-bar"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setQuery(search.trim());
-        }}
+      <FilterBar
+        onSearch={() => setQuery(search.trim())}
+        searchVariant="secondary"
+        actions={
+          status === "PENDING" && (
+            <BulkButton
+              label={t("applications.bulkApprove", { count: selection.selected.length })}
+              selection={selection}
+              onClick={() => setDialog({ kind: "bulk" })}
+            />
+          )
+        }
       >
         <input aria-label={t("applications.search")} placeholder={t("applications.search")} value={search} onChange={(event) => setSearch(event.target.value)} />
-        <Button type="submit" variant="secondary" size="small">
-          {t("common.search")}
-        </Button>
-        {status === "PENDING" && (
-          <Button type="button" size="small" disabled={!selected.length} onClick={() => setDialog({ kind: "bulk" })}>
-            {t("applications.bulkApprove", { count: selected.length })}
-          </Button>
-        )}
-      </form>
+      </FilterBar>
       <ErrorNotice error={error} />
       <ErrorNotice error={actionError} />
       <Table
@@ -143,18 +121,7 @@ export function Applications() {
         {rows.map((application) => (
           <tr key={application.id} data-testid="application-row">
             <td>
-              {application.status === "PENDING" && (
-                <input
-                  type="checkbox"
-                  aria-label={application.name}
-                  checked={selected.includes(application.id)}
-                  onChange={(event) =>
-                    setSelected((current) =>
-                      event.target.checked ? [...current, application.id] : current.filter((id) => id !== application.id),
-                    )
-                  }
-                />
-              )}
+              {application.status === "PENDING" && <SelectBox id={application.id} label={application.name} selection={selection} />}
             </td>
             <td>
               <Text>{application.name || "—"}</Text>
@@ -226,7 +193,7 @@ export function Applications() {
           onClose={() => setDialog(null)}
           onConfirm={async () => {
             await mutate<Result>("distributorApprove", APPROVE, { id: dialog.application!.id });
-            done(t("applications.approved"));
+            selection.done(t("applications.approved"));
           }}
         />
       )}
@@ -239,20 +206,20 @@ export function Applications() {
           onClose={() => setDialog(null)}
           onConfirm={async (reason) => {
             await mutate<Result>("distributorReject", REJECT, { id: dialog.application!.id, reason });
-            done(t("applications.rejected"));
+            selection.done(t("applications.rejected"));
           }}
         />
       )}
       {dialog?.kind === "bulk" && (
         <ConfirmDialog
-          title={t("applications.bulkApprove", { count: selected.length })}
+          title={t("applications.bulkApprove", { count: selection.selected.length })}
           body={t("applications.approveBody")}
           confirmLabel={t("applications.approve")}
           onClose={() => setDialog(null)}
           onConfirm={async () => {
-            const refusals = await bulkApprove(selected);
+            const refusals = await bulkApprove(selection.selected);
             setActionError(refusals.length ? new Error(refusals.join("; ")) : null);
-            done(t("applications.approved"));
+            selection.done(t("applications.approved"));
           }}
         />
       )}

@@ -2,8 +2,8 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { redirectInDashboard } from "../bridge/bridge";
+import { ChoiceField, DateField, FilterBar, useFilters } from "../components/lists";
 import { Card, downloadCsv, EmptyRow, ErrorNotice, Field, MoneyText, Table } from "../components/ui";
 import { formatDateTime, type Money } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
@@ -35,18 +35,18 @@ const FIELDS = `id orderId orderNumber level distributor { id code name } produc
 const LIST = `query Commissions($filter: CommissionFilterInput) {
   commissions(first: 50, filter: $filter) { totalCount edges { node { ${FIELDS} } } }
 }`;
-// Contract fields (dashboard API): totals for the filter and its CSV export.
+// The filter's totals and its CSV take the same filter as the list.
 const TOTALS = `query CommissionTotals($filter: CommissionFilterInput) {
   commissionTotals(filter: $filter) { currency status count amount { amount currency } }
 }`;
 const CSV = `query CommissionsCsv($filter: CommissionFilterInput) { commissionsCsv(filter: $filter) { filename content rows } }`;
 const DISTRIBUTOR = `query DistributorByCode($code: String!) { distributor(code: $code) { id } }`;
 
-async function buildFilter(filters: Filters, withLevel: boolean): Promise<Record<string, unknown>> {
+async function buildFilter(filters: Filters): Promise<Record<string, unknown>> {
   const filter: Record<string, unknown> = {};
   if (filters.status) filter.status = [filters.status];
   if (filters.orderNumber) filter.orderNumber = filters.orderNumber;
-  if (withLevel && filters.level) filter.level = [Number(filters.level)];
+  if (filters.level) filter.level = [Number(filters.level)];
   if (filters.from || filters.to) {
     filter.dateRange = {
       gte: filters.from ? `${filters.from}T00:00:00Z` : null,
@@ -60,119 +60,85 @@ async function buildFilter(filters: Filters, withLevel: boolean): Promise<Record
   return filter;
 }
 
-type Loaded = { rows: Commission[]; total: number; totals: Total[] | null; levelFilter: boolean };
+type Loaded = { rows: Commission[]; total: number; totals: Total[] };
 
 async function load(filters: Filters): Promise<Loaded> {
-  const filter = await buildFilter(filters, true);
-  let levelFilter = true;
-  let list: { commissions: Connection<Commission> };
-  try {
-    list = await graphql(LIST, { filter });
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-    levelFilter = false;
-    list = await graphql(LIST, { filter: await buildFilter(filters, false) });
-  }
-  let totals: Total[] | null = null;
-  try {
-    totals = (await graphql<{ commissionTotals: Total[] }>(TOTALS, { filter })).commissionTotals;
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-  }
-  return { rows: nodes(list.commissions), total: list.commissions.totalCount ?? 0, totals, levelFilter };
+  const filter = await buildFilter(filters);
+  const [list, totals] = await Promise.all([
+    graphql<{ commissions: Connection<Commission> }>(LIST, { filter }),
+    graphql<{ commissionTotals: Total[] }>(TOTALS, { filter }),
+  ]);
+  return { rows: nodes(list.commissions), total: list.commissions.totalCount ?? 0, totals: totals.commissionTotals };
 }
 
 export function Commissions() {
   const { t, locale } = useI18n();
-  const empty: Filters = { status: "", level: "", distributor: "", orderNumber: "", from: "", to: "" };
-  const [draft, setDraft] = useState(empty);
-  const [filters, setFilters] = useState(empty);
+  const { draft, filters, set, apply } = useFilters<Filters>({ status: "", level: "", distributor: "", orderNumber: "", from: "", to: "" });
   const [exportError, setExportError] = useState<unknown>(null);
   const { data, error } = useLoad(() => load(filters), JSON.stringify(filters));
-  const set = (key: keyof Filters) => (event: { target: { value: string } }) => setDraft({ ...draft, [key]: event.target.value });
 
   return (
     <Box data-testid="screen-commissions">
       <Text as="h1" size={7} fontWeight="bold" display="block" marginBottom={4}>
         {t("commissions.title")}
       </Text>
-      <form
-        className="wfx-bar"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setFilters(draft);
-        }}
+      <FilterBar
+        onSearch={apply}
+        actions={
+          <Button
+            type="button"
+            size="small"
+            variant="secondary"
+            onClick={async () => {
+              setExportError(null);
+              try {
+                const answer = await graphql<{ commissionsCsv: { filename: string; content: string } }>(CSV, {
+                  filter: await buildFilter(filters),
+                });
+                downloadCsv(answer.commissionsCsv);
+              } catch (caught) {
+                setExportError(caught);
+              }
+            }}
+          >
+            {t("commissions.export")}
+          </Button>
+        }
       >
-        <Field label={t("distributors.status")}>
-          <select value={draft.status} onChange={set("status")}>
-            <option value="">{t("common.all")}</option>
-            {["PENDING", "PARTIALLY_REVERSED", "REVERSED", "ZERO"].map((status) => (
-              <option key={status} value={status}>
-                {t(`status.commission.${status}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t("commissions.level")}>
-          <select value={draft.level} onChange={set("level")}>
-            <option value="">{t("common.all")}</option>
-            {[1, 2, 3].map((level) => (
-              <option key={level} value={level}>
-                {t("commissions.levelN", { level })}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChoiceField
+          label={t("distributors.status")}
+          value={draft.status}
+          onChange={set("status")}
+          choices={["PENDING", "PARTIALLY_REVERSED", "REVERSED", "ZERO"].map((status) => ({
+            value: status,
+            label: t(`status.commission.${status}` as MessageKey),
+          }))}
+        />
+        <ChoiceField
+          label={t("commissions.level")}
+          value={draft.level}
+          onChange={set("level")}
+          choices={[1, 2, 3].map((level) => ({ value: level, label: t("commissions.levelN", { level }) }))}
+        />
         <Field label={t("commissions.distributorCode")}>
           <input value={draft.distributor} onChange={set("distributor")} />
         </Field>
         <Field label={t("commissions.orderNumber")}>
           <input value={draft.orderNumber} onChange={set("orderNumber")} />
         </Field>
-        <Field label={t("overview.from")}>
-          <input type="date" value={draft.from} onChange={set("from")} />
-        </Field>
-        <Field label={t("overview.to")}>
-          <input type="date" value={draft.to} onChange={set("to")} />
-        </Field>
-        <Button type="submit" size="small">
-          {t("common.search")}
-        </Button>
-        <Button
-          type="button"
-          size="small"
-          variant="secondary"
-          onClick={async () => {
-            setExportError(null);
-            try {
-              const answer = await graphql<{ commissionsCsv: { filename: string; content: string } }>(CSV, {
-                filter: await buildFilter(filters, data?.levelFilter ?? false),
-              });
-              downloadCsv(answer.commissionsCsv);
-            } catch (caught) {
-              setExportError(caught);
-            }
-          }}
-        >
-          {t("commissions.export")}
-        </Button>
-      </form>
+        <DateField label={t("overview.from")} value={draft.from} onChange={set("from")} />
+        <DateField label={t("overview.to")} value={draft.to} onChange={set("to")} />
+      </FilterBar>
       <ErrorNotice error={error} />
       <ErrorNotice error={exportError} />
       <Card title={t("commissions.totals", { count: data?.total ?? 0 })}>
-        {data?.totals ? (
-          <Box display="flex" gap={4} flexWrap="wrap" data-testid="commission-totals">
-            {data.totals.map((total) => (
-              <Text key={`${total.currency}-${total.status}`} size={3}>
-                {t(`status.commission.${total.status}` as MessageKey)} · {total.count} · <MoneyText money={total.amount} />
-              </Text>
-            ))}
-          </Box>
-        ) : (
-          <Text size={2} color="default2">
-            {t("common.serverLacksFigures")}
-          </Text>
-        )}
+        <Box display="flex" gap={4} flexWrap="wrap" data-testid="commission-totals">
+          {data?.totals.map((total) => (
+            <Text key={`${total.currency}-${total.status}`} size={3}>
+              {t(`status.commission.${total.status}` as MessageKey)} · {total.count} · <MoneyText money={total.amount} />
+            </Text>
+          ))}
+        </Box>
       </Card>
       <Table
         columns={[

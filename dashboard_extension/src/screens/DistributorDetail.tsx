@@ -2,7 +2,6 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState, type ReactNode } from "react";
 
 import { graphql, mutate, type MutationError } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { notify } from "../bridge/bridge";
 import { Card, ConfirmDialog, EmptyRow, ErrorNotice, Field, MoneyText, Stat, Table } from "../components/ui";
 import { formatDateTime, type Money } from "../format";
@@ -25,21 +24,20 @@ type Profile = Person & {
   upline: (Person & { upline: Person | null }) | null;
   earnings: { accrued: Money; reversed: Money; net: Money }[];
   events: Connection<{ id: string; kind: string; actor: string; reason: string; createdAt: string }>;
-  balances?: { currency: string; pending: Money; onHold: Money; available: Money; reserved: Money; paid: Money }[];
-  teamSize?: number;
+  balances: { currency: string; pending: Money; onHold: Money; available: Money; reserved: Money; paid: Money }[];
+  teamSize: number;
 };
 
 const M = "{ amount currency }";
-const PROFILE = (withContract: boolean) => `query Distributor($id: ID!) {
+const PROFILE = `query Distributor($id: ID!) {
   distributor(id: $id) { id code name email phone status statusReason grade { id name } gradeLocked referralLink
     directDownlineCount createdAt upline { id code name upline { id code name } }
     earnings { accrued ${M} reversed ${M} net ${M} }
     events(first: 50) { edges { node { id kind actor reason createdAt } } }
-    ${withContract ? `teamSize balances { currency pending ${M} onHold ${M} available ${M} reserved ${M} paid ${M} }` : ""} }
+    teamSize balances { currency pending ${M} onHold ${M} available ${M} reserved ${M} paid ${M} } }
   grades { id name }
 }`;
 const TEAM = `query Team($id: ID!) { distributor(id: $id) { team(first: 100) { edges { node { id code name status teamLevel } } } } }`;
-const DIRECT = `query Direct($id: ID!) { distributors(first: 100, filter: {upline: $id}) { edges { node { id code name status } } } }`;
 const ERR = "errors { field message code }";
 const SUSPEND = `mutation Suspend($id: ID!, $reason: String!) { distributorSuspend(id: $id, reason: $reason) { ${ERR} } }`;
 const REACTIVATE = `mutation Reactivate($id: ID!, $reason: String) { distributorReactivate(id: $id, reason: $reason) { ${ERR} } }`;
@@ -54,30 +52,14 @@ const REVERSE = `mutation Reverse($orderNumber: String!, $reason: String!, $key:
 type Result = { errors: MutationError[] };
 type Action = "suspend" | "reactivate" | "grade" | "upline" | "adjust" | "reverse";
 
-async function loadProfile(id: string) {
-  try {
-    return await graphql<{ distributor: Profile | null; grades: { id: string; name: string }[] | null }>(PROFILE(true), { id });
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-    return graphql<{ distributor: Profile | null; grades: { id: string; name: string }[] | null }>(PROFILE(false), { id });
-  }
+function loadProfile(id: string) {
+  return graphql<{ distributor: Profile | null; grades: { id: string; name: string }[] | null }>(PROFILE, { id });
 }
 
+/** The two levels below (the levels commission is paid on). */
 async function loadTeam(id: string): Promise<(Person & { teamLevel: number })[]> {
-  try {
-    const data = await graphql<{ distributor: { team: Connection<Person & { teamLevel: number }> } }>(TEAM, { id });
-    return nodes(data.distributor.team);
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-  }
-  // Without the team field: the direct recruits (level 1), then theirs (level 2). Never deeper:
-  // commission stops there.
-  const direct = nodes((await graphql<{ distributors: Connection<Person> }>(DIRECT, { id })).distributors);
-  const second = await Promise.all(direct.map((member) => graphql<{ distributors: Connection<Person> }>(DIRECT, { id: member.id })));
-  return [
-    ...direct.map((member) => ({ ...member, teamLevel: 1 })),
-    ...second.flatMap((answer) => nodes(answer.distributors).map((member) => ({ ...member, teamLevel: 2 }))),
-  ];
+  const data = await graphql<{ distributor: { team: Connection<Person & { teamLevel: number }> } }>(TEAM, { id });
+  return nodes(data.distributor.team);
 }
 
 function key(): string {
@@ -226,11 +208,11 @@ export function DistributorDetail({ id }: { id: string }) {
       <div className="wfx-grid">
         <Stat label={t("distributors.status")} value={t(`status.distributor.${profile.status}` as MessageKey)} />
         <Stat label={t("distributors.grade")} value={`${profile.grade?.name ?? "—"}${profile.gradeLocked ? ` · ${t("distributors.locked")}` : ""}`} />
-        <Stat label={t("distributors.teamSize")} value={profile.teamSize ?? profile.directDownlineCount} />
+        <Stat label={t("distributors.teamSize")} value={profile.teamSize} />
         {profile.earnings.map((earning) => (
           <Stat key={earning.net.currency} label={t("distributor.netEarnings")} value={<MoneyText money={earning.net} />} />
         ))}
-        {profile.balances?.map((balance) => (
+        {profile.balances.map((balance) => (
           <Stat key={balance.currency} label={t("distributors.available")} value={<MoneyText money={balance.available} />} />
         ))}
       </div>

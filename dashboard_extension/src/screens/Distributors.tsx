@@ -2,7 +2,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql, uploadMutation, type MutationError } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
+import { ChoiceField, DateField, FilterBar, useFilters } from "../components/lists";
 import { Card, EmptyRow, ErrorNotice, Field, MoneyText, Table } from "../components/ui";
 import { formatDate, type Money } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
@@ -21,19 +21,15 @@ type Row = {
   upline: { code: string; name: string } | null;
   directDownlineCount: number;
   createdAt: string;
-  teamSize?: number;
-  monthSales?: { currency: string; ownSales: Money }[];
-  balances?: { currency: string; available: Money }[];
+  teamSize: number;
+  monthSales: { currency: string; ownSales: Money }[];
+  balances: { currency: string; available: Money }[];
 };
 
-const CORE_FIELDS = "id code name email phone status grade { name } gradeLocked upline { code name } directDownlineCount createdAt";
-// Contract fields (dashboard API): without them the list still works, the figures show "—".
-const FIGURES = "teamSize monthSales { currency ownSales { amount currency } } balances { currency available { amount currency } }";
-
-const listQuery = (withFigures: boolean) => `query Distributors($filter: DistributorFilterInput${withFigures ? ", $sortBy: DistributorSortingInput" : ""}) {
-  distributors(first: 50, filter: $filter${withFigures ? ", sortBy: $sortBy" : ""}) {
-    totalCount edges { node { ${CORE_FIELDS} ${withFigures ? FIGURES : ""} } }
-  }
+const FIELDS = `id code name email phone status grade { name } gradeLocked upline { code name } directDownlineCount createdAt
+  teamSize monthSales { currency ownSales { amount currency } } balances { currency available { amount currency } }`;
+const LIST = `query Distributors($filter: DistributorFilterInput, $sortBy: DistributorSortingInput) {
+  distributors(first: 50, filter: $filter, sortBy: $sortBy) { totalCount edges { node { ${FIELDS} } } }
   grades { id name }
 }`;
 const UPLINE = `query Upline($code: String!) { distributor(code: $code) { id } }`;
@@ -44,7 +40,7 @@ type Filters = { search: string; status: string; grade: string; upline: string; 
 type ListData = { distributors: Connection<Row>; grades: { id: string; name: string }[] | null };
 type ImportReport = { rows: number; valid: number; created: number; dryRun: boolean; createdCodes: string[]; rowErrors: { line: number; field: string; message: string }[] };
 
-async function loadDistributors(filters: Filters): Promise<ListData & { figures: boolean }> {
+async function loadDistributors(filters: Filters): Promise<ListData> {
   const filter: Record<string, unknown> = {};
   if (filters.search) filter.search = filters.search;
   if (filters.status) filter.status = [filters.status];
@@ -53,21 +49,11 @@ async function loadDistributors(filters: Filters): Promise<ListData & { figures:
     const found = await graphql<{ distributor: { id: string } | null }>(UPLINE, { code: filters.upline });
     filter.upline = found.distributor?.id ?? "none";
   }
-  const withDates = { ...filter };
   if (filters.joinedFrom || filters.joinedTo) {
-    withDates.joinedAt = { gte: filters.joinedFrom || null, lte: filters.joinedTo || null };
+    filter.joinedAt = { gte: filters.joinedFrom || null, lte: filters.joinedTo || null };
   }
   const [field, direction] = filters.sort.split(":");
-  try {
-    const data = await graphql<ListData>(listQuery(true), {
-      filter: withDates,
-      sortBy: field ? { field, direction } : null,
-    });
-    return { ...data, figures: true };
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-    return { ...(await graphql<ListData>(listQuery(false), { filter })), figures: false };
-  }
+  return graphql<ListData>(LIST, { filter, sortBy: field ? { field, direction } : null });
 }
 
 function ImportCard() {
@@ -119,57 +105,39 @@ function ImportCard() {
 
 export function Distributors() {
   const { t, locale } = useI18n();
-  const empty: Filters = { search: "", status: "", grade: "", upline: "", joinedFrom: "", joinedTo: "", sort: "" };
-  const [draft, setDraft] = useState<Filters>(empty);
-  const [filters, setFilters] = useState<Filters>(empty);
+  const { draft, filters, set, apply } = useFilters<Filters>({ search: "", status: "", grade: "", upline: "", joinedFrom: "", joinedTo: "", sort: "" });
   const { data, error } = useLoad(() => loadDistributors(filters), JSON.stringify(filters));
   const rows = nodes(data?.distributors);
-  const set = (key: keyof Filters) => (event: { target: { value: string } }) => setDraft({ ...draft, [key]: event.target.value });
 
   return (
     <Box data-testid="screen-distributors">
       <Text as="h1" size={7} fontWeight="bold" display="block" marginBottom={4}>
         {t("distributors.title")}
       </Text>
-      <form
-        className="wfx-bar"
-        onSubmit={(event) => {
-          event.preventDefault();
-          setFilters(draft);
-        }}
-      >
+      <FilterBar onSearch={apply}>
         <Field label={t("distributors.search")}>
           <input value={draft.search} onChange={set("search")} placeholder={t("distributors.searchHint")} />
         </Field>
-        <Field label={t("distributors.status")}>
-          <select value={draft.status} onChange={set("status")}>
-            <option value="">{t("common.all")}</option>
-            {["PENDING", "ACTIVE", "SUSPENDED", "REJECTED"].map((status) => (
-              <option key={status} value={status}>
-                {t(`status.distributor.${status}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field label={t("distributors.grade")}>
-          <select value={draft.grade} onChange={set("grade")}>
-            <option value="">{t("common.all")}</option>
-            {(data?.grades ?? []).map((grade) => (
-              <option key={grade.id} value={grade.id}>
-                {grade.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <ChoiceField
+          label={t("distributors.status")}
+          value={draft.status}
+          onChange={set("status")}
+          choices={["PENDING", "ACTIVE", "SUSPENDED", "REJECTED"].map((status) => ({
+            value: status,
+            label: t(`status.distributor.${status}` as MessageKey),
+          }))}
+        />
+        <ChoiceField
+          label={t("distributors.grade")}
+          value={draft.grade}
+          onChange={set("grade")}
+          choices={(data?.grades ?? []).map((grade) => ({ value: grade.id, label: grade.name }))}
+        />
         <Field label={t("distributors.uplineCode")}>
           <input value={draft.upline} onChange={set("upline")} />
         </Field>
-        <Field label={t("distributors.joinedFrom")}>
-          <input type="date" value={draft.joinedFrom} onChange={set("joinedFrom")} />
-        </Field>
-        <Field label={t("distributors.joinedTo")}>
-          <input type="date" value={draft.joinedTo} onChange={set("joinedTo")} />
-        </Field>
+        <DateField label={t("distributors.joinedFrom")} value={draft.joinedFrom} onChange={set("joinedFrom")} />
+        <DateField label={t("distributors.joinedTo")} value={draft.joinedTo} onChange={set("joinedTo")} />
         <Field label={t("distributors.sort")}>
           <select value={draft.sort} onChange={set("sort")}>
             <option value="">{t("distributors.sortDefault")}</option>
@@ -179,16 +147,8 @@ export function Distributors() {
             <option value="CODE:ASC">{t("distributors.sortCode")}</option>
           </select>
         </Field>
-        <Button type="submit" size="small">
-          {t("common.search")}
-        </Button>
-      </form>
+      </FilterBar>
       <ErrorNotice error={error} />
-      {data && !data.figures && (
-        <Text size={2} color="default2" display="block" marginBottom={2}>
-          {t("common.serverLacksFigures")}
-        </Text>
-      )}
       <Table
         columns={[
           t("distributors.code"),
@@ -229,13 +189,13 @@ export function Distributors() {
               <Text size={2}>{row.upline ? `${row.upline.code} ${row.upline.name}` : "—"}</Text>
             </td>
             <td>
-              <Text size={2}>{row.teamSize ?? row.directDownlineCount}</Text>
+              <Text size={2}>{row.teamSize}</Text>
             </td>
             <td>
-              {row.monthSales?.length ? row.monthSales.map((sales) => <MoneyText key={sales.currency} money={sales.ownSales} />) : "—"}
+              {row.monthSales.length ? row.monthSales.map((sales) => <MoneyText key={sales.currency} money={sales.ownSales} />) : "—"}
             </td>
             <td>
-              {row.balances?.length ? row.balances.map((balance) => <MoneyText key={balance.currency} money={balance.available} />) : "—"}
+              {row.balances.length ? row.balances.map((balance) => <MoneyText key={balance.currency} money={balance.available} />) : "—"}
             </td>
             <td>
               <Text size={2}>{formatDate(row.createdAt, locale)}</Text>

@@ -2,7 +2,6 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql } from "../api/client";
-import { isMissingFromSchema } from "../api/schemaGaps";
 import { Card, ErrorNotice, Field, MoneyText, Stat, Table } from "../components/ui";
 import { formatDate, formatMoney, type Money } from "../format";
 import { useLoad } from "../hooks";
@@ -35,23 +34,6 @@ const STATISTICS = `query Statistics($currency: String!, $from: Date!, $to: Date
     todo { queue count }
   }
 }`;
-// What a server without the statistics query can still tell: the queues' lengths, each asked
-// on its own so that a token without one queue's permission still sees the others.
-const QUEUES = {
-  applications: "applications(first: 1, filter: {status: [PENDING]}) { totalCount }",
-  toApprove: "payouts(first: 1, filter: {status: [REQUESTED, FIRST_APPROVED]}) { totalCount }",
-  toPay: "payouts(first: 1, filter: {status: [APPROVED, EXPORTED]}) { totalCount }",
-  distributors: "distributors(first: 1, filter: {status: [ACTIVE]}) { totalCount }",
-};
-
-async function count(field: string): Promise<number | null> {
-  try {
-    const data = await graphql<{ queue: { totalCount: number } | null }>(`query Queue { queue: ${field} }`);
-    return data.queue?.totalCount ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const QUEUE_ROUTES: Record<string, { path: string; label: MessageKey }> = {
   APPLICATIONS: { path: "/applications", label: "overview.todo.APPLICATIONS" },
@@ -60,51 +42,49 @@ const QUEUE_ROUTES: Record<string, { path: string; label: MessageKey }> = {
   FRAUD_REVIEW: { path: "/distributors", label: "overview.todo.FRAUD_REVIEW" },
 };
 
-type Loaded = { statistics: Statistics | null; todo: { queue: string; count: number }[]; activeDistributors?: number };
-
-async function load(currency: string, from: string, to: string): Promise<Loaded> {
-  try {
-    const { statistics } = await graphql<{ statistics: Statistics }>(STATISTICS, { currency, from, to });
-    return { statistics, todo: statistics.todo };
-  } catch (error) {
-    if (!isMissingFromSchema(error)) throw error;
-  }
-  const [applications, toApprove, toPay, distributors] = await Promise.all([
-    count(QUEUES.applications),
-    count(QUEUES.toApprove),
-    count(QUEUES.toPay),
-    count(QUEUES.distributors),
-  ]);
-  const todo = [
-    { queue: "APPLICATIONS", count: applications },
-    { queue: "PAYOUTS_TO_APPROVE", count: toApprove },
-    { queue: "PAYOUTS_TO_PAY", count: toPay },
-  ].filter((item): item is { queue: string; count: number } => item.count !== null);
-  return { statistics: null, activeDistributors: distributors ?? undefined, todo };
+async function load(currency: string, from: string, to: string): Promise<Statistics> {
+  return (await graphql<{ statistics: Statistics }>(STATISTICS, { currency, from, to })).statistics;
 }
 
 function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function Chart({ daily }: { daily: Statistics["daily"] }) {
+type Day = Statistics["daily"][number];
+
+/** Each day's two stacked bars as shares of the chart's height: the busiest day is the one whose
+ * sales and commission together are highest, so its stack reaches exactly the top. */
+function stackShares(daily: Day[]): { sales: number; commission: number }[] {
+  const amounts = daily.map((day) => ({ sales: Number(day.referredSales.amount), commission: Number(day.commission.amount) }));
+  const highest = Math.max(0, ...amounts.map((day) => day.sales + day.commission));
+  // Multiplying first keeps round figures round (900 of 1,000 is 90, not 90.00000000000001).
+  const share = (amount: number) => (highest > 0 ? (amount * 100) / highest : 0);
+  return amounts.map((day) => ({ sales: share(day.sales), commission: share(day.commission) }));
+}
+
+export function DailyChart({ daily }: { daily: Day[] }) {
   const { t, locale } = useI18n();
-  const highest = Math.max(1, ...daily.map((day) => Number(day.referredSales.amount)));
+  const shares = stackShares(daily);
   return (
     <Card title={t("overview.chart")}>
       <div className="wfx-chart" role="img" aria-label={t("overview.chart")}>
-        {daily.map((day) => (
-          <Box key={day.date} display="flex" flexDirection="column" justifyContent="flex-end" height="100%" flexGrow="1" gap={0.5}>
-            {/* Heights are a picture, not money: the exact figures are in each bar's title. */}
-            <div
-              style={{ height: `${(Number(day.referredSales.amount) / highest) * 100}%` }}
-              title={`${formatDate(day.date, locale)} ${formatMoney(day.referredSales, locale)}`}
-            />
-            <div
-              className="commission"
-              style={{ height: `${(Number(day.commission.amount) / highest) * 100}%` }}
-              title={`${formatDate(day.date, locale)} ${formatMoney(day.commission, locale)}`}
-            />
+        {daily.map((day, index) => (
+          <Box key={day.date} display="flex" flexDirection="column" justifyContent="flex-end" height="100%" flexGrow="1">
+            {/* Heights are a picture, not money: the exact figures are in each bar's title. A
+                zero draws nothing (a bar's minimum height would poke above the busiest day). */}
+            {shares[index].sales > 0 && (
+              <div
+                style={{ height: `${shares[index].sales}%` }}
+                title={`${formatDate(day.date, locale)} ${formatMoney(day.referredSales, locale)}`}
+              />
+            )}
+            {shares[index].commission > 0 && (
+              <div
+                className="commission"
+                style={{ height: `${shares[index].commission}%` }}
+                title={`${formatDate(day.date, locale)} ${formatMoney(day.commission, locale)}`}
+              />
+            )}
           </Box>
         ))}
       </div>
@@ -121,8 +101,7 @@ export function Overview() {
   const [currency, setCurrency] = useState("CNY");
   const [from, setFrom] = useState(isoDay(new Date(today.getTime() - 29 * 86400000)));
   const [to, setTo] = useState(isoDay(today));
-  const { data, error } = useLoad(() => load(currency, from, to), `${currency}|${from}|${to}`);
-  const stats = data?.statistics;
+  const { data: stats, error } = useLoad(() => load(currency, from, to), `${currency}|${from}|${to}`);
 
   return (
     <Box data-testid="screen-overview">
@@ -147,7 +126,7 @@ export function Overview() {
       <ErrorNotice error={error} />
       <Card title={t("overview.todoTitle")}>
         <Box display="flex" gap={2} flexWrap="wrap" data-testid="todo">
-          {(data?.todo ?? []).map((item) => {
+          {(stats?.todo ?? []).map((item) => {
             const route = QUEUE_ROUTES[item.queue];
             return (
               <Button key={item.queue} variant="secondary" onClick={() => navigate(route?.path ?? "/overview")}>
@@ -157,7 +136,7 @@ export function Overview() {
           })}
         </Box>
       </Card>
-      {stats ? (
+      {stats && (
         <>
           <div className="wfx-grid">
             <Stat label={t("overview.activeDistributors")} value={stats.activeDistributors} />
@@ -177,7 +156,7 @@ export function Overview() {
             />
           </div>
           <Box marginTop={4}>
-            <Chart daily={stats.daily} />
+            <DailyChart daily={stats.daily} />
           </Box>
           <Card title={t("overview.top")}>
             <Table columns={[t("distributors.code"), t("distributors.name"), t("overview.sales"), t("overview.commission")]}>
@@ -198,17 +177,6 @@ export function Overview() {
             </Table>
           </Card>
         </>
-      ) : (
-        data && (
-          <>
-            <div className="wfx-grid">
-              <Stat label={t("overview.activeDistributors")} value={data.activeDistributors ?? "—"} />
-            </div>
-            <Text size={2} color="default2" display="block" marginTop={2}>
-              {t("common.serverLacksFigures")}
-            </Text>
-          </>
-        )
       )}
     </Box>
   );

@@ -2,7 +2,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { useState } from "react";
 
 import { graphql, mutate, type MutationError } from "../api/client";
-import { notify } from "../bridge/bridge";
+import { BulkButton, SelectBox, useSelection } from "../components/lists";
 import { ConfirmDialog, EmptyRow, ErrorNotice, MoneyText, Table, Tabs } from "../components/ui";
 import { formatDateTime, type Money } from "../format";
 import { nodes, useLoad, type Connection } from "../hooks";
@@ -78,16 +78,11 @@ export function Payouts() {
   const { t, locale } = useI18n();
   const { userId } = useSession();
   const [status, setStatus] = useState<Status>("REQUESTED");
-  const [selected, setSelected] = useState<string[]>([]);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [report, setReport] = useState<BulkResult["results"] | null>(null);
   const { data, error, reload } = useLoad(() => graphql<ListData>(LIST, { status: [status] }), status);
   const rows = nodes(data?.list);
-  const after = (message: string) => {
-    notify("success", message);
-    setSelected([]);
-    reload();
-  };
+  const selection = useSelection(reload);
 
   const statusLabel = (value: Status) => t(`status.payout.${value}` as MessageKey);
   const selectable = status === "REQUESTED" || status === "FIRST_APPROVED";
@@ -101,15 +96,17 @@ export function Payouts() {
         value={status}
         onChange={(value) => {
           setStatus(value);
-          setSelected([]);
+          selection.clear();
         }}
         tabs={STATUSES.map((value) => ({ value, label: statusLabel(value), count: data?.[value]?.totalCount }))}
       />
       {selectable && (
         <Box className="wfx-bar">
-          <Button size="small" disabled={!selected.length} onClick={() => setDialog({ kind: "bulk" })}>
-            {t("payouts.bulkApprove", { count: selected.length })}
-          </Button>
+          <BulkButton
+            label={t("payouts.bulkApprove", { count: selection.selected.length })}
+            selection={selection}
+            onClick={() => setDialog({ kind: "bulk" })}
+          />
         </Box>
       )}
       <ErrorNotice error={error} />
@@ -135,18 +132,7 @@ export function Payouts() {
           return (
             <tr key={payout.id} data-testid="payout-row">
               <td>
-                {selectable && !approvedFirstByMe && (
-                  <input
-                    type="checkbox"
-                    aria-label={payout.payeeName}
-                    checked={selected.includes(payout.id)}
-                    onChange={(event) =>
-                      setSelected((current) =>
-                        event.target.checked ? [...current, payout.id] : current.filter((id) => id !== payout.id),
-                      )
-                    }
-                  />
-                )}
+                {selectable && !approvedFirstByMe && <SelectBox id={payout.id} label={payout.payeeName} selection={selection} />}
               </td>
               <td>
                 <Text display="block">{payout.payeeName}</Text>
@@ -228,7 +214,7 @@ export function Payouts() {
         })}
       </Table>
 
-      <PayoutFiles batches={nodes(data?.payoutBatches)} onReport={setReport} onChanged={after} />
+      <PayoutFiles batches={nodes(data?.payoutBatches)} onReport={setReport} onChanged={selection.done} />
 
       {dialog?.kind === "approve" && (
         <ConfirmDialog
@@ -238,7 +224,7 @@ export function Payouts() {
           onClose={() => setDialog(null)}
           onConfirm={async () => {
             const payload = await mutate<Result & { payout: { status: Status } }>("payoutApprove", APPROVE, { id: dialog.payout.id });
-            after(payload.payout.status === "FIRST_APPROVED" ? t("payouts.firstApproved") : t("payouts.approved"));
+            selection.done(payload.payout.status === "FIRST_APPROVED" ? t("payouts.firstApproved") : t("payouts.approved"));
           }}
         />
       )}
@@ -252,7 +238,7 @@ export function Payouts() {
           onClose={() => setDialog(null)}
           onConfirm={async (reason) => {
             await mutate<Result>("payoutReject", REJECT, { id: dialog.payout.id, reason });
-            after(t("payouts.rejected"));
+            selection.done(t("payouts.rejected"));
           }}
         />
       )}
@@ -265,7 +251,7 @@ export function Payouts() {
           onClose={() => setDialog(null)}
           onConfirm={async (transferReference) => {
             await mutate<Result>("payoutMarkPaid", MARK_PAID, { id: dialog.payout.id, reference: transferReference });
-            after(t("payouts.paid"));
+            selection.done(t("payouts.paid"));
           }}
         />
       )}
@@ -279,20 +265,20 @@ export function Payouts() {
           onClose={() => setDialog(null)}
           onConfirm={async (reason) => {
             await mutate<Result>("payoutMarkFailed", MARK_FAILED, { id: dialog.payout.id, reason });
-            after(t("payouts.failed"));
+            selection.done(t("payouts.failed"));
           }}
         />
       )}
       {dialog?.kind === "bulk" && (
         <ConfirmDialog
-          title={t("payouts.bulkApprove", { count: selected.length })}
+          title={t("payouts.bulkApprove", { count: selection.selected.length })}
           body={t("payouts.approveBody")}
           confirmLabel={t("payouts.approve")}
           onClose={() => setDialog(null)}
           onConfirm={async () => {
-            const payload = await mutate<BulkResult>("payoutBulkApprove", BULK_APPROVE, { ids: selected });
+            const payload = await mutate<BulkResult>("payoutBulkApprove", BULK_APPROVE, { ids: selection.selected });
             setReport(payload.results);
-            after(t("payouts.approved"));
+            selection.done(t("payouts.approved"));
           }}
         />
       )}

@@ -1,6 +1,7 @@
 import { Box, Text } from "@saleor/macaw-ui";
 
 import { graphql } from "../api/client";
+import { saleorGraphql } from "../api/saleor";
 import { ErrorNotice, MoneyText, Stat } from "../components/ui";
 import { formatDate, type Money } from "../format";
 import { useLoad } from "../hooks";
@@ -24,10 +25,34 @@ type Binding = {
   distributor: { id: string; code: string; name: string };
 };
 
-const CUSTOMER = `query CustomerWidget($userId: ID!, $userPk: String!) {
+const CUSTOMER = `query CustomerWidget($userId: ID!, $userPk: String!, $email: String) {
   distributor(userId: $userId) {
     id code name status grade { name } upline { code name } directDownlineCount earnings { net { amount currency } } }
-  customerBindings(userId: $userPk) { bindings { customerKey boundAt expiresAt distributor { id code name } } } }`;
+  customerBindings(userId: $userPk, email: $email) { bindings { customerKey boundAt expiresAt distributor { id code name } } } }`;
+const SALEOR_CUSTOMER = `query CustomerEmail($id: ID!) { user(id: $id) { email } }`;
+
+/** The customer's e-mail from Saleor (the plugin keys a guest checkout's binding by it), or null
+ * when Saleor cannot say: the widget then shows what the account alone tells. */
+async function customerEmail(customerId: string): Promise<string | null> {
+  try {
+    const data = await saleorGraphql<{ user: { email: string } | null }>(SALEOR_CUSTOMER, { id: customerId });
+    return data.user?.email || null;
+  } catch {
+    return null;
+  }
+}
+
+type Loaded = { distributor: Found | null; customerBindings: { bindings: Binding[] } | null; emailKnown: boolean };
+
+async function load(customerId: string): Promise<Loaded> {
+  const email = await customerEmail(customerId);
+  const data = await graphql<Omit<Loaded, "emailKnown">>(CUSTOMER, {
+    userId: customerId,
+    userPk: userPrimaryKey(customerId),
+    email,
+  });
+  return { ...data, emailKnown: email !== null };
+}
 
 /** Bindings are keyed by the Saleor user's primary key; the dashboard hands the widget its global id. */
 export function userPrimaryKey(customerId: string): string {
@@ -42,14 +67,7 @@ export function userPrimaryKey(customerId: string): string {
 
 export function CustomerWidget({ customerId }: { customerId: string }) {
   const { t, locale } = useI18n();
-  const { data, error } = useLoad(
-    () =>
-      graphql<{ distributor: Found | null; customerBindings: { bindings: Binding[] } | null }>(CUSTOMER, {
-        userId: customerId,
-        userPk: userPrimaryKey(customerId),
-      }),
-    customerId,
-  );
+  const { data, error } = useLoad(() => load(customerId), customerId);
   const found = data?.distributor;
   const bindings = data?.customerBindings?.bindings ?? [];
   return (
@@ -70,8 +88,14 @@ export function CustomerWidget({ customerId }: { customerId: string }) {
               />
               <Stat label={t("widget.boundSince")} value={formatDate(binding.boundAt, locale)} />
               <Stat label={t("widget.boundUntil")} value={formatDate(binding.expiresAt, locale)} />
+              {binding.customerKey.startsWith("email:") && <Stat label={t("widget.boundAs")} value={t("widget.boundAsGuest")} />}
             </div>
           ))}
+          {!data.emailKnown && (
+            <Text size={2} color="default2" display="block">
+              {t("widget.emailUnknown")}
+            </Text>
+          )}
         </Box>
       )}
       {data && !found && <Text>{t("widget.notADistributor")}</Text>}
