@@ -84,6 +84,7 @@ def register_close_schedule() -> None:
         {
             "task": "saleor_wfx_plugin.tasks.close_month_task",
             "schedule": crontab(day_of_month="1", hour="2", minute="0"),
+            "options": routing_options(),
         },
     )
 

@@ -10,13 +10,12 @@ import pytest
 from django.db import transaction
 
 from saleor_wfx_plugin.apps import (
-    DOCUMENTS_BEAT_ENTRY,
-    GRADES_BEAT_ENTRY,
     SETTLE_BEAT_ENTRY,
-    SWEEP_BEAT_ENTRY,
+    register_close_schedule,
     register_documents_schedule,
     register_grades_schedule,
     register_settle_schedule,
+    register_snapshot_schedule,
     register_sweep_schedule,
 )
 from saleor_wfx_plugin.saleor_host.scheduling import HookBatch
@@ -152,10 +151,14 @@ def test_beat_entries_go_to_the_queue_the_shop_names(settings):
         register_grades_schedule,
         register_settle_schedule,
         register_documents_schedule,
+        register_close_schedule,
+        register_snapshot_schedule,
     ):
         register()
     entries = settings.CELERY_BEAT_SCHEDULE
-    for name in (SWEEP_BEAT_ENTRY, GRADES_BEAT_ENTRY, SETTLE_BEAT_ENTRY, DOCUMENTS_BEAT_ENTRY):
+    # Every entry the plugin registers, so a new one cannot forget the shop's queue.
+    assert len(entries) == 6
+    for name in entries:
         assert entries[name]["options"]["queue"] == "distribution", name
     # Without the setting no queue is named: Celery's own routing decides.
     settings.WFX_CELERY_QUEUE = None
