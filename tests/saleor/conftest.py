@@ -32,6 +32,28 @@ if RUNNING_INSIDE_SALEOR:
         settings (README, Personal data). Public: tests only."""
         settings.WFX_ENCRYPTION_KEYS = ["d2Z4LXNhbGVvci10aWVyLWtleS1ub3QtZm9yLXVzZTE="]
 
+    @pytest.fixture
+    def storefront(
+        api_client,
+        app_api_client,
+        permission_manage_payments,
+        channel_USD,
+        shipping_method,
+        django_capture_on_commit_callbacks,
+    ):
+        """An anonymous shopper in the USD channel, paid for by an app with MANAGE_PAYMENTS:
+        the steps every checkout of the tier is made of (`storefront.Storefront`)."""
+        from .storefront import Storefront
+
+        app_api_client.app.permissions.add(permission_manage_payments)
+        return Storefront(
+            api_client,
+            app_api_client,
+            channel_USD.slug,
+            shipping_method,
+            django_capture_on_commit_callbacks,
+        )
+
     # The fixture modules Saleor 3.24's root conftest.py registers.
     pytest_plugins = [
         "saleor.tests.fixtures",

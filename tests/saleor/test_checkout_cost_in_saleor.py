@@ -9,112 +9,35 @@ from . import require_saleor
 
 require_saleor()
 
-import graphene  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
-from saleor.order.models import Order  # noqa: E402
 
 from saleor_wfx_plugin.models import LedgerEntry, ReferralAttribution  # noqa: E402
-from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
-from .test_plugin_in_saleor import (  # noqa: E402
-    CHECKOUT_COMPLETE,
-    CHECKOUT_CREATE,
-    DELIVERY_UPDATE,
-    PLUGIN_PATH,
-    POLISH_ADDRESS,
-    TRANSACTION_CREATE,
-    activate_programme,
-)
+from . import test_plugin_in_saleor as commission_tier  # noqa: E402
+from .test_plugin_in_saleor import PLUGIN_PATH, activate_programme  # noqa: E402
 
 # The bounds of issue 9 ("Checkout path"). On ee7f082 these tests measured 30 and 147.
 ORDINARY_ORDER_BOUND = 3
 REFERRED_ORDER_BOUND = 40
 
-
-@pytest.fixture
-def four_generations(db):
-    a = create_distributor(code="AAA111", email="a@example.com")
-    b = create_distributor(code="BBB222", email="b@example.com", upline=a)
-    c = create_distributor(code="CCC333", email="c@example.com", upline=b)
-    create_distributor(code="DDD444", email="d@example.com", upline=c)
+four_generations = commission_tier.four_generations  # AAA111 ← BBB222 ← CCC333 ← DDD444
 
 
 @pytest.fixture
-def counted_checkout(
-    api_client,
-    app_api_client,
-    permission_manage_payments,
-    channel_USD,
-    product,
-    shipping_method,
-):
+def counted_checkout(storefront, product):
     """A storefront checkout, paid by an app; returns the order and the statements Saleor ran
     for `checkoutComplete` alone, the hooks and their inline tasks included."""
-    app_api_client.app.permissions.add(permission_manage_payments)
     variant = product.variants.get()
 
     def place(metadata, email):
-        created = get_graphql_content(
-            api_client.post_graphql(
-                CHECKOUT_CREATE,
-                {
-                    "input": {
-                        "channel": channel_USD.slug,
-                        "email": email,
-                        "lines": [
-                            {
-                                "variantId": graphene.Node.to_global_id(
-                                    "ProductVariant", variant.pk
-                                ),
-                                "quantity": 1,
-                            }
-                        ],
-                        "shippingAddress": POLISH_ADDRESS,
-                        "billingAddress": POLISH_ADDRESS,
-                        "metadata": [{"key": key, "value": value} for key, value in metadata],
-                    }
-                },
-            )
-        )["data"]["checkoutCreate"]
-        assert created["errors"] == []
-        checkout_id = created["checkout"]["id"]
-        delivery = get_graphql_content(
-            api_client.post_graphql(
-                DELIVERY_UPDATE,
-                {
-                    "id": checkout_id,
-                    "deliveryMethodId": graphene.Node.to_global_id(
-                        "ShippingMethod", shipping_method.pk
-                    ),
-                },
-            )
-        )["data"]["checkoutDeliveryMethodUpdate"]
-        total = delivery["checkout"]["totalPrice"]["gross"]
-        paid = get_graphql_content(
-            app_api_client.post_graphql(
-                TRANSACTION_CREATE,
-                {
-                    "id": checkout_id,
-                    "transaction": {
-                        "name": "Offline payment",
-                        "pspReference": f"psp-{checkout_id[-6:]}",
-                        "amountCharged": {"amount": total["amount"], "currency": "USD"},
-                    },
-                },
-            )
-        )["data"]["transactionCreate"]
-        assert paid["errors"] == []
+        checkout_id = storefront.start_checkout([(variant, 1)], metadata=metadata, email=email)
+        storefront.pay(checkout_id, storefront.choose_delivery(checkout_id))
         # Saleor's test client runs the commit hooks of each request itself (as a commit
         # would): the hooks and their inline tasks are inside the count.
         with CaptureQueriesContext(connection) as statements:
-            completed = get_graphql_content(
-                api_client.post_graphql(CHECKOUT_COMPLETE, {"id": checkout_id})
-            )["data"]["checkoutComplete"]
-        assert completed["errors"] == []
-        _, order_pk = graphene.Node.from_global_id(completed["order"]["id"])
-        return Order.objects.get(pk=order_pk), len(statements.captured_queries)
+            order = storefront.complete(checkout_id)
+        return order, len(statements.captured_queries)
 
     return place
 

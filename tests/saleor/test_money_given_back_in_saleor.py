@@ -14,7 +14,6 @@ import graphene  # noqa: E402
 from saleor.giftcard import GiftCardEvents  # noqa: E402
 from saleor.giftcard.models import GiftCardEvent  # noqa: E402
 from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
-from saleor.order.models import Order  # noqa: E402
 
 from saleor_wfx_plugin.models import CommissionLine, LedgerEntry  # noqa: E402
 
@@ -36,14 +35,6 @@ mutation ($id: ID!, $type: TransactionEventTypeEnum!, $amount: PositiveDecimal,
   transactionEventReport(id: $id, type: $type, amount: $amount, pspReference: $pspReference) {
     alreadyProcessed
     transaction { chargedAmount { amount } }
-    errors { field message code }
-  }
-}
-"""
-CHECKOUT_ADD_PROMO_CODE = """
-mutation ($id: ID!, $promoCode: String!) {
-  checkoutAddPromoCode(id: $id, promoCode: $promoCode) {
-    checkout { totalPrice { gross { amount currency } } }
     errors { field message code }
   }
 }
@@ -84,16 +75,19 @@ def test_a_chargeback_the_payment_app_reports_reverses_the_commission(
     }
     charged = Decimal(str(total["amount"]))
 
+    def report_the_dispute():
+        return report(
+            app_api_client,
+            transaction_id,
+            "CHARGE_BACK",
+            Decimal("10.00"),
+            "dispute-1",
+            django_capture_on_commit_callbacks,
+        )
+
     # The customer disputes 10.00 with their bank; the app reports it. Saleor lowers the
     # charged amount and fires only order_updated.
-    result = report(
-        app_api_client,
-        transaction_id,
-        "CHARGE_BACK",
-        Decimal("10.00"),
-        "dispute-1",
-        django_capture_on_commit_callbacks,
-    )
+    result = report_the_dispute()
     assert Decimal(str(result["transaction"]["chargedAmount"]["amount"])) == charged - 10
 
     # 10.00 of the 20.00 of goods is half (shipping is not goods): half of each level.
@@ -106,98 +100,22 @@ def test_a_chargeback_the_payment_app_reports_reverses_the_commission(
     assert set(reversals.values_list("event", flat=True)) == {"order_updated"}
 
     # The app reporting the same chargeback again is no second chargeback.
-    again = report(
-        app_api_client,
-        transaction_id,
-        "CHARGE_BACK",
-        Decimal("10.00"),
-        "dispute-1",
-        django_capture_on_commit_callbacks,
-    )
+    again = report_the_dispute()
     assert again["alreadyProcessed"] is True
     assert reversals.count() == 3
     assert commission_by_level(order)[1] == ("DDD444", Decimal("1.00"))
 
 
 @pytest.fixture
-def checkout(
-    api_client,
-    app_api_client,
-    permission_manage_payments,
-    channel_USD,
-    shipping_method,
-    django_capture_on_commit_callbacks,
-):
+def checkout(storefront):
     """A storefront checkout of several variants through Saleor's API, with gift card codes
     applied before paying what is left to charge."""
-    app_api_client.app.permissions.add(permission_manage_payments)
 
     def place(lines, *, metadata=(("referral_code", "DDD444"),), gift_card_codes=()):
-        created = get_graphql_content(
-            api_client.post_graphql(
-                commission_tier.CHECKOUT_CREATE,
-                {
-                    "input": {
-                        "channel": channel_USD.slug,
-                        "email": "shopper@example.com",
-                        "lines": [
-                            {
-                                "variantId": graphene.Node.to_global_id("ProductVariant", v.pk),
-                                "quantity": quantity,
-                            }
-                            for v, quantity in lines
-                        ],
-                        "shippingAddress": commission_tier.POLISH_ADDRESS,
-                        "billingAddress": commission_tier.POLISH_ADDRESS,
-                        "metadata": [{"key": key, "value": value} for key, value in metadata],
-                    }
-                },
-            )
-        )["data"]["checkoutCreate"]
-        assert created["errors"] == []
-        checkout_id = created["checkout"]["id"]
-        delivery = get_graphql_content(
-            api_client.post_graphql(
-                commission_tier.DELIVERY_UPDATE,
-                {
-                    "id": checkout_id,
-                    "deliveryMethodId": graphene.Node.to_global_id(
-                        "ShippingMethod", shipping_method.pk
-                    ),
-                },
-            )
-        )["data"]["checkoutDeliveryMethodUpdate"]
-        assert delivery["errors"] == []
-        total = delivery["checkout"]["totalPrice"]["gross"]
-        for code in gift_card_codes:
-            applied = get_graphql_content(
-                api_client.post_graphql(
-                    CHECKOUT_ADD_PROMO_CODE, {"id": checkout_id, "promoCode": code}
-                )
-            )["data"]["checkoutAddPromoCode"]
-            assert applied["errors"] == []
-            total = applied["checkout"]["totalPrice"]["gross"]
-        paid = get_graphql_content(
-            app_api_client.post_graphql(
-                commission_tier.TRANSACTION_CREATE,
-                {
-                    "id": checkout_id,
-                    "transaction": {
-                        "name": "Offline payment",
-                        "pspReference": f"psp-{checkout_id[-6:]}",
-                        "amountCharged": {"amount": total["amount"], "currency": "USD"},
-                    },
-                },
-            )
-        )["data"]["transactionCreate"]
-        assert paid["errors"] == []
-        with django_capture_on_commit_callbacks(execute=True):
-            completed = get_graphql_content(
-                api_client.post_graphql(commission_tier.CHECKOUT_COMPLETE, {"id": checkout_id})
-            )["data"]["checkoutComplete"]
-        assert completed["errors"] == []
-        _, order_pk = graphene.Node.from_global_id(completed["order"]["id"])
-        return Order.objects.get(pk=order_pk)
+        order, _, _ = storefront.place_order(
+            lines, metadata=metadata, gift_card_codes=gift_card_codes
+        )
+        return order
 
     return place
 

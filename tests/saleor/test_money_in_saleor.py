@@ -28,6 +28,7 @@ from saleor_wfx_plugin.services.ledger import SettleResult, settle_due  # noqa: 
 
 # Orders are placed exactly as the commission tests place theirs: a storefront checkout through
 # Saleor's public API with the code in metadata, paid by an app's transaction, completed.
+from . import storefront  # noqa: E402
 from . import test_plugin_in_saleor as commission_tier  # noqa: E402
 
 PLUGIN_PATH = commission_tier.PLUGIN_PATH
@@ -193,7 +194,7 @@ mutation ($id: ID!, $reference: String!) {
   }
 }
 """
-TRANSACTION_UPDATE = commission_tier.TRANSACTION_UPDATE
+TRANSACTION_UPDATE = storefront.TRANSACTION_UPDATE
 
 # The calendar of the story, all in 2030 and in Shanghai time (UTC+8, no daylight saving).
 # The first order ships on FRIDAY_MORNING_IN_SHANGHAI and is available from Wednesday.
@@ -276,6 +277,21 @@ def cashier_api(client, api_client, permission_manage_payments, wfx_payouts):
     return SignedIn(client, api_client, cashier)
 
 
+def request_payout(seller_api, amount, key, *, early=False):
+    """The seller asks for `amount` USD to their Alipay account (payoutRequest)."""
+    payout_input = {
+        "currency": "USD",
+        "amount": amount,
+        "method": "ALIPAY",
+        "payeeName": "Leslie Wade",
+        "account": "13812345678",
+        "idempotencyKey": key,
+    }
+    if early:
+        payout_input["early"] = True
+    return seller_api(PAYOUT_REQUEST, {"input": payout_input})["payoutRequest"]
+
+
 def refund_in_full(app_api_client, transaction_id, total):
     """The payment app reports the whole charge refunded, as after a return."""
     updated = get_graphql_content(
@@ -316,19 +332,7 @@ def test_paid_out_commission_refunded_later_is_offset_by_the_next_order(
         assert seller_api.balance()["available"] == SELLER_COMMISSION  # 10 % of 20.00
 
         # When the seller asks for all of it and finance approve and transfer it.
-        requested = seller_api(
-            PAYOUT_REQUEST,
-            {
-                "input": {
-                    "currency": "USD",
-                    "amount": str(SELLER_COMMISSION),
-                    "method": "ALIPAY",
-                    "payeeName": "Leslie Wade",
-                    "account": "13812345678",
-                    "idempotencyKey": "first-payout",
-                }
-            },
-        )["payoutRequest"]
+        requested = request_payout(seller_api, str(SELLER_COMMISSION), "first-payout")
         assert requested["errors"] == []
         payout = requested["payout"]
         assert (payout["status"], payout["account"]) == ("REQUESTED", "**** 5678")
@@ -365,19 +369,7 @@ def test_paid_out_commission_refunded_later_is_offset_by_the_next_order(
         # The upline's share was never paid out, so it simply disappears from available.
         assert balance(upline, "USD").available == 0
         # And no further payout until later commission covers the debt.
-        refused = seller_api(
-            PAYOUT_REQUEST,
-            {
-                "input": {
-                    "currency": "USD",
-                    "amount": "1",
-                    "method": "ALIPAY",
-                    "payeeName": "Leslie Wade",
-                    "account": "13812345678",
-                    "idempotencyKey": "while-negative",
-                }
-            },
-        )["payoutRequest"]
+        refused = request_payout(seller_api, "1", "while-negative")
         assert [error["code"] for error in refused["errors"]] == ["NEGATIVE_BALANCE"]
 
     # When the next referred order (three units: 3.00 commission) is shipped and matures.
@@ -505,23 +497,6 @@ def test_the_hold_counts_from_the_approval_when_fulfilments_need_one(
 SATURDAY = datetime(2030, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, both holds still running
 
 
-def early_request(seller_api, amount, key):
-    return seller_api(
-        PAYOUT_REQUEST,
-        {
-            "input": {
-                "currency": "USD",
-                "amount": amount,
-                "method": "ALIPAY",
-                "payeeName": "Leslie Wade",
-                "account": "13812345678",
-                "idempotencyKey": key,
-                "early": True,
-            }
-        },
-    )["payoutRequest"]
-
-
 def test_an_early_withdrawal_cannot_spend_commission_a_refund_took_back(
     referred_seller,
     storefront_checkout,
@@ -548,7 +523,7 @@ def test_an_early_withdrawal_cannot_spend_commission_a_refund_took_back(
 
     with freeze_time(SATURDAY):
         assert seller_api.balance()["onHold"] == SELLER_COMMISSION
-        requested = early_request(seller_api, "2.00", "early-1")
+        requested = request_payout(seller_api, "2.00", "early-1", early=True)
         assert requested["errors"] == []
         payout_id = requested["payout"]["id"]
         assert cashier_api(PAYOUT_APPROVE, {"id": payout_id})["payoutApprove"]["errors"] == []
@@ -572,7 +547,7 @@ def test_an_early_withdrawal_cannot_spend_commission_a_refund_took_back(
         fulfil(second)
         # -2.00 on the first order's hold, +2.00 on the second's: nothing is owed, nothing left.
         assert seller_api.balance()["onHold"] == 0
-        refused = early_request(seller_api, "1.00", "early-2")
+        refused = request_payout(seller_api, "1.00", "early-2", early=True)
         assert [error["code"] for error in refused["errors"]] == ["INSUFFICIENT_FUNDS"]
         assert seller_api.balance()["reserved"] == 0
 

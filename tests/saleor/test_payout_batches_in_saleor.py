@@ -90,19 +90,7 @@ def test_a_batch_goes_to_the_bank_and_the_banks_file_settles_it(
         # When the seller asks for it in two payouts of 1.00 and finance approve both at once.
         ids = []
         for key, amount in (("one", "1.00"), ("two", "1.00")):
-            requested = seller_api(
-                money_tier.PAYOUT_REQUEST,
-                {
-                    "input": {
-                        "currency": "USD",
-                        "amount": amount,
-                        "method": "ALIPAY",
-                        "payeeName": "Leslie Wade",
-                        "account": "13812345678",
-                        "idempotencyKey": key,
-                    }
-                },
-            )["payoutRequest"]
+            requested = money_tier.request_payout(seller_api, amount, key)
             assert requested["errors"] == []
             ids.append(requested["payout"]["id"])
         approved = cashier_api(BULK_APPROVE, {"ids": ids})["payoutBulkApprove"]

@@ -9,7 +9,6 @@ from . import require_saleor
 
 require_saleor()
 
-import graphene  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
@@ -21,57 +20,9 @@ from saleor_wfx_plugin.models import LedgerEntry, ReferralAttribution  # noqa: E
 from saleor_wfx_plugin.saleor_host.routes import PLUGIN_ID  # noqa: E402
 from saleor_wfx_plugin.services.distributors import create_distributor  # noqa: E402
 
-PLUGIN_PATH = "saleor_wfx_plugin.saleor_host.plugin.DistributionPlugin"
+from . import storefront  # noqa: E402
 
-CHECKOUT_CREATE = """
-mutation ($input: CheckoutCreateInput!) {
-  checkoutCreate(input: $input) {
-    checkout { id shippingMethods { id } }
-    errors { field message code }
-  }
-}
-"""
-DELIVERY_UPDATE = """
-mutation ($id: ID!, $deliveryMethodId: ID!) {
-  checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $deliveryMethodId) {
-    checkout { totalPrice { gross { amount currency } } }
-    errors { field message code }
-  }
-}
-"""
-TRANSACTION_CREATE = """
-mutation ($id: ID!, $transaction: TransactionCreateInput!) {
-  transactionCreate(id: $id, transaction: $transaction) {
-    transaction { id }
-    errors { field message code }
-  }
-}
-"""
-TRANSACTION_UPDATE = """
-mutation ($id: ID!, $transaction: TransactionUpdateInput!) {
-  transactionUpdate(id: $id, transaction: $transaction) {
-    transaction { id }
-    errors { field message code }
-  }
-}
-"""
-CHECKOUT_COMPLETE = """
-mutation ($id: ID!) {
-  checkoutComplete(id: $id) {
-    order { id number }
-    errors { field message code }
-  }
-}
-"""
-POLISH_ADDRESS = {
-    "firstName": "John",
-    "lastName": "Doe",
-    "streetAddress1": "Tęczowa 7",
-    "city": "WROCŁAW",
-    "postalCode": "53-601",
-    "country": "PL",
-    "phone": "+48713988102",
-}
+PLUGIN_PATH = "saleor_wfx_plugin.saleor_host.plugin.DistributionPlugin"
 
 
 def activate_programme(settings, **extra_configuration):
@@ -117,84 +68,16 @@ def four_generations(db):
 
 
 @pytest.fixture
-def storefront_checkout(
-    api_client,
-    app_api_client,
-    permission_manage_payments,
-    channel_USD,
-    product,
-    shipping_method,
-    django_capture_on_commit_callbacks,
-):
+def storefront_checkout(storefront, product):
     """Everything a storefront does, through Saleor's public GraphQL API: create a checkout with
     the referral code in metadata, choose delivery, pay (an app records the charge), complete."""
-    app_api_client.app.permissions.add(permission_manage_payments)
     variant = product.variants.get()  # 10 in stock in the channel's warehouse
 
     def place(metadata, quantity=2, *, client=None, email="shopper@example.com"):
         # `client`: a logged-in customer's (user_api_client); anonymous by default.
-        client = client or api_client
-        created = get_graphql_content(
-            client.post_graphql(
-                CHECKOUT_CREATE,
-                {
-                    "input": {
-                        "channel": channel_USD.slug,
-                        "email": email,
-                        "lines": [
-                            {
-                                "variantId": graphene.Node.to_global_id(
-                                    "ProductVariant", variant.pk
-                                ),
-                                "quantity": quantity,
-                            }
-                        ],
-                        "shippingAddress": POLISH_ADDRESS,
-                        "billingAddress": POLISH_ADDRESS,
-                        "metadata": [{"key": key, "value": value} for key, value in metadata],
-                    }
-                },
-            )
-        )["data"]["checkoutCreate"]
-        assert created["errors"] == []
-        checkout_id = created["checkout"]["id"]
-        delivery = get_graphql_content(
-            client.post_graphql(
-                DELIVERY_UPDATE,
-                {
-                    "id": checkout_id,
-                    "deliveryMethodId": graphene.Node.to_global_id(
-                        "ShippingMethod", shipping_method.pk
-                    ),
-                },
-            )
-        )["data"]["checkoutDeliveryMethodUpdate"]
-        assert delivery["errors"] == []
-        total = delivery["checkout"]["totalPrice"]["gross"]
-        paid = get_graphql_content(
-            app_api_client.post_graphql(
-                TRANSACTION_CREATE,
-                {
-                    "id": checkout_id,
-                    "transaction": {
-                        "name": "Offline payment",
-                        "pspReference": f"psp-{checkout_id[-6:]}",
-                        "amountCharged": {
-                            "amount": total["amount"],
-                            "currency": total["currency"],
-                        },
-                    },
-                },
-            )
-        )["data"]["transactionCreate"]
-        assert paid["errors"] == []
-        with django_capture_on_commit_callbacks(execute=True):
-            completed = get_graphql_content(
-                client.post_graphql(CHECKOUT_COMPLETE, {"id": checkout_id})
-            )["data"]["checkoutComplete"]
-        assert completed["errors"] == []
-        _, order_pk = graphene.Node.from_global_id(completed["order"]["id"])
-        return Order.objects.get(pk=order_pk), paid["transaction"]["id"], total
+        return storefront.place_order(
+            [(variant, quantity)], metadata=metadata, email=email, client=client
+        )
 
     return place
 
@@ -281,7 +164,7 @@ def test_a_refund_through_the_transaction_api_reverses_pro_rata(
     with django_capture_on_commit_callbacks(execute=True):
         updated = get_graphql_content(
             app_api_client.post_graphql(
-                TRANSACTION_UPDATE,
+                storefront.TRANSACTION_UPDATE,
                 {
                     "id": transaction_id,
                     "transaction": {

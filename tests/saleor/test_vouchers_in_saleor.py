@@ -11,10 +11,7 @@ from . import require_saleor
 
 require_saleor()
 
-import graphene  # noqa: E402
 from saleor.discount.models import Voucher, VoucherCode  # noqa: E402
-from saleor.graphql.tests.utils import get_graphql_content  # noqa: E402
-from saleor.order.models import Order  # noqa: E402
 
 from saleor_wfx_plugin.domain.money import quantize  # noqa: E402
 from saleor_wfx_plugin.models import DistributorVoucher, ReferralAttribution  # noqa: E402
@@ -26,94 +23,19 @@ from . import test_plugin_in_saleor as commission_tier  # noqa: E402
 four_generations = commission_tier.four_generations  # AAA111 ← BBB222 ← CCC333 ← DDD444
 wfx_active = commission_tier.wfx_active
 
-ADD_PROMO_CODE = """
-mutation ($id: ID!, $promoCode: String!) {
-  checkoutAddPromoCode(id: $id, promoCode: $promoCode) {
-    checkout { voucherCode }
-    errors { field message code }
-  }
-}
-"""
-
 
 @pytest.fixture
-def voucher_checkout(
-    api_client,
-    app_api_client,
-    permission_manage_payments,
-    channel_USD,
-    product,
-    shipping_method,
-    django_capture_on_commit_callbacks,
-):
+def voucher_checkout(storefront, product):
     """A storefront's checkout with a promo code, through Saleor's public API."""
-    app_api_client.app.permissions.add(permission_manage_payments)
     variant = product.variants.get()
 
     def place(promo_code, metadata=()):
-        created = get_graphql_content(
-            api_client.post_graphql(
-                commission_tier.CHECKOUT_CREATE,
-                {
-                    "input": {
-                        "channel": channel_USD.slug,
-                        "email": "shopper@example.com",
-                        "lines": [
-                            {
-                                "variantId": graphene.Node.to_global_id(
-                                    "ProductVariant", variant.pk
-                                ),
-                                "quantity": 2,
-                            }
-                        ],
-                        "shippingAddress": commission_tier.POLISH_ADDRESS,
-                        "billingAddress": commission_tier.POLISH_ADDRESS,
-                        "metadata": [{"key": key, "value": value} for key, value in metadata],
-                    }
-                },
-            )
-        )["data"]["checkoutCreate"]
-        assert created["errors"] == []
-        checkout_id = created["checkout"]["id"]
-        promo = get_graphql_content(
-            api_client.post_graphql(ADD_PROMO_CODE, {"id": checkout_id, "promoCode": promo_code})
-        )["data"]["checkoutAddPromoCode"]
-        assert promo["errors"] == []
-        assert promo["checkout"]["voucherCode"] == promo_code
-        delivery = get_graphql_content(
-            api_client.post_graphql(
-                commission_tier.DELIVERY_UPDATE,
-                {
-                    "id": checkout_id,
-                    "deliveryMethodId": graphene.Node.to_global_id(
-                        "ShippingMethod", shipping_method.pk
-                    ),
-                },
-            )
-        )["data"]["checkoutDeliveryMethodUpdate"]
-        assert delivery["errors"] == []
-        total = delivery["checkout"]["totalPrice"]["gross"]
-        paid = get_graphql_content(
-            app_api_client.post_graphql(
-                commission_tier.TRANSACTION_CREATE,
-                {
-                    "id": checkout_id,
-                    "transaction": {
-                        "name": "Offline payment",
-                        "pspReference": f"psp-{checkout_id[-6:]}",
-                        "amountCharged": {"amount": total["amount"], "currency": total["currency"]},
-                    },
-                },
-            )
-        )["data"]["transactionCreate"]
-        assert paid["errors"] == []
-        with django_capture_on_commit_callbacks(execute=True):
-            completed = get_graphql_content(
-                api_client.post_graphql(commission_tier.CHECKOUT_COMPLETE, {"id": checkout_id})
-            )["data"]["checkoutComplete"]
-        assert completed["errors"] == []
-        _, order_pk = graphene.Node.from_global_id(completed["order"]["id"])
-        return Order.objects.get(pk=order_pk)
+        checkout_id = storefront.start_checkout([(variant, 2)], metadata=metadata)
+        applied = storefront.add_promo_code(checkout_id, promo_code)
+        assert applied["voucherCode"] == promo_code
+        storefront.pay(checkout_id, storefront.choose_delivery(checkout_id))
+        with storefront.capture_commits(execute=True):
+            return storefront.complete(checkout_id)
 
     return place
 
