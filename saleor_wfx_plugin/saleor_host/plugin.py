@@ -15,6 +15,7 @@ from saleor.plugins.base_plugin import BasePlugin
 
 from ..domain.rate_cap import RateCapCheck
 from ..domain.settings import InvalidProgramSettings, ProgramSettings
+from ..domain_messages import translated_settings_errors
 from . import plugin_configuration, version
 from .adapter import configuration_to_mapping
 from .routes import PLUGIN_ID
@@ -66,7 +67,7 @@ class DistributionPlugin(BasePlugin):
             raise ValidationError(
                 {
                     name: ValidationError(message, code="invalid")
-                    for name, message in error.errors.items()
+                    for name, message in translated_settings_errors(error).items()
                 }
             ) from None
         for warning in program.warnings:
