@@ -121,7 +121,9 @@ def ledger_group_sums_sql(
 
     On PostgreSQL the rows after the snapshot are a LATERAL subquery per distributor, so
     `id > through` is a constant to it: an index condition of `wfx_ledger_history`, a range
-    scan of the new rows, never a filter over the history (which a plain join may choose)."""
+    scan of the new rows, never a filter over the history (which a plain join may choose).
+    `OFFSET 0` keeps the subquery LATERAL: without it PostgreSQL pulls a simple subquery up
+    into the join and may merge-join the whole history, the horizon only a join filter."""
     ids = sorted(set(distributor_ids)) or [0]
     marks = ", ".join(["%s"] * len(ids))
     snapshot = LedgerSnapshot._meta.db_table
@@ -142,6 +144,7 @@ def ledger_group_sums_sql(
             CROSS JOIN LATERAL (
                 SELECT e.currency, e.bucket, e.kind, e.amount FROM {ledger} e
                 WHERE e.distributor_id = m.distributor_id AND e.id > m.through_id{tail_currency}
+                OFFSET 0
             ) e
         """
     else:  # the SQLite sandbox: no LATERAL, the same rows

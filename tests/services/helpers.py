@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
-from saleor_wfx_plugin.models import BalanceAdjustment, LedgerEntry
+from saleor_wfx_plugin.models import BalanceAdjustment, Distributor, LedgerEntry, LedgerSnapshot
 from saleor_wfx_plugin.services.adjustments import adjust, approve_adjustment
 
 # Saleor staff users who make and approve the tests' set-up adjustments; no distributor of the
@@ -65,3 +65,68 @@ def staff_adjusts_balance(
     if adjustment.status == BalanceAdjustment.Status.PENDING:
         adjustment = approve_adjustment(adjustment, actor=SECOND_APPROVER)
     return adjustment
+
+
+def bulk_ledger_rows(distributor_id: int, count: int) -> None:
+    """`count` one-fen adjustments for a distributor in one statement: a history long enough
+    that the planner's choice between reading it whole and reading a range of it is clear."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {LedgerEntry._meta.db_table}
+                (distributor_id, currency, bucket, kind, amount, movement, event, actor, reason,
+                 created_at)
+            SELECT %s, 'CNY', 'available', 'adjustment', 0.01, gen_random_uuid(), '', 'user:900',
+                   'history', now()
+            FROM generate_series(1, %s)
+            """,
+            [distributor_id, count],
+        )
+
+
+def other_distributors_history(distributors: int, rows_each: int) -> None:
+    """A shop's worth of other distributors with a history each: with a handful of distinct
+    distributors in the ledger, "by distributor" selects half of it and the planner rightly
+    prefers other paths; a real shop has thousands."""
+    others = Distributor.objects.bulk_create(
+        Distributor(code=f"HIST{number:05d}") for number in range(distributors)
+    )
+    for other in others:
+        bulk_ledger_rows(other.pk, rows_each)
+
+
+def index_columns(index_name: str) -> set[str]:
+    """Every column an index holds, its keys and its INCLUDE columns."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.attname FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+            WHERE c.relname = %s
+            """,
+            [index_name],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def explain_balance_read(sql: str, params: list[object]) -> str:
+    """The plan of the balance read, chosen on statistics of this test's own rows.
+
+    pg_class's row counts are written in place by ANALYZE and autovacuum, outside any test's
+    transaction, so without a fresh ANALYZE whatever earlier tests committed would choose the
+    plan. Tables of fewer than 30,000 rows are read whole by ANALYZE: the statistics, and so the
+    plan, are the same on every run. Whether an index-only scan is costed as one depends on the
+    visibility map, which only VACUUM (impossible in a test's transaction) sets: callers check
+    that the chosen index covers the read (`index_columns`) rather than the word "Only"."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in (Distributor, LedgerEntry, LedgerSnapshot):
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
