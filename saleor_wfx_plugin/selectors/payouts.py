@@ -7,7 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 
 from ..models import Distributor, LedgerEntry, Payout, PayoutBatch, PayoutEvent, TaxExport
 
@@ -53,15 +55,26 @@ def payout_events(payout_ids: Iterable[int]) -> dict[int, list[PayoutEvent]]:
 
 def ledger_entries(distributor: Distributor, currency: str | None = None) -> QuerySet[LedgerEntry]:
     """A distributor's ledger, newest first, with the order and payout each row traces to."""
-    entries = LedgerEntry.objects.filter(distributor=distributor).select_related(
+    entries = LedgerEntry.objects.filter(_is_distributor(distributor)).select_related(
         "settlement__attribution", "payout"
     )
     if currency:
         entries = entries.filter(currency=currency.upper())
-    # "-distributor_id" first, though it is one distributor: that is the order of the index
-    # wfx_ledger_history, which PostgreSQL then reads backwards from the end (or from the
-    # cursor's key), rather than walking the whole ledger's primary key for this one's rows.
+    # Ordered as the index wfx_ledger_history, which PostgreSQL reads backwards from the end
+    # (or from the cursor's key).
     return entries.order_by("-distributor_id", "-id")
+
+
+def _is_distributor(distributor: Distributor) -> Q | RawSQL:
+    """`distributor_id = ANY(ARRAY[pk])` on PostgreSQL, not `= pk`. With an equality the
+    planner drops `distributor_id` from the ORDER BY, and `id DESC` alone can be read off the
+    primary key: it then walks the whole ledger backwards, filtering for this distributor's rows,
+    on the estimate that they are spread evenly. For a distributor whose rows are old that is tens
+    of thousands of rows for a page of 20 (21 ms against 0.4 ms at 4.6 M rows, bench/)."""
+    if connection.vendor != "postgresql":
+        return Q(distributor=distributor)
+    column = f'"{LedgerEntry._meta.db_table}"."distributor_id"'
+    return RawSQL(f"{column} = ANY(%s)", ([distributor.pk],), output_field=BooleanField())
 
 
 def payout_batches() -> QuerySet[PayoutBatch]:

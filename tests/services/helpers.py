@@ -86,15 +86,42 @@ def bulk_ledger_rows(distributor_id: int, count: int) -> None:
         )
 
 
-def other_distributors_history(distributors: int, rows_each: int) -> None:
+def other_distributors_history(
+    distributors: int, rows_each: int, *, interleaved_with: int | None = None
+) -> None:
     """A shop's worth of other distributors with a history each: with a handful of distinct
     distributors in the ledger, "by distributor" selects half of it and the planner rightly
-    prefers other paths; a real shop has thousands."""
+    prefers other paths; a real shop has thousands. `interleaved_with`: that distributor's
+    rows are mixed in among them, one in ten, as a busy shop's table holds everyone's rows."""
+    from django.db import connection
+
+    taken = Distributor.objects.filter(code__startswith="HIST").count()
     others = Distributor.objects.bulk_create(
-        Distributor(code=f"HIST{number:05d}") for number in range(distributors)
+        Distributor(code=f"HIST{taken + number:05d}") for number in range(distributors)
     )
-    for other in others:
-        bulk_ledger_rows(other.pk, rows_each)
+    ids = [other.pk for other in others]
+    if interleaved_with is not None:
+        ids.append(interleaved_with)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {LedgerEntry._meta.db_table}
+                (distributor_id, currency, bucket, kind, amount, movement, event, actor, reason,
+                 created_at)
+            SELECT CASE WHEN %s::bigint IS NOT NULL AND n %% 10 = 0 THEN %s::bigint
+                        ELSE (%s::bigint[])[1 + n %% %s] END,
+                   'CNY', 'available', 'adjustment', 0.01, gen_random_uuid(), '', 'user:900',
+                   'history', now()
+            FROM generate_series(1, %s) AS n
+            """,
+            [
+                interleaved_with,
+                interleaved_with,
+                ids[:distributors],
+                distributors,
+                distributors * rows_each,
+            ],
+        )
 
 
 def index_columns(index_name: str) -> set[str]:
@@ -114,15 +141,14 @@ def index_columns(index_name: str) -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
-def explain_balance_read(sql: str, params: list[object]) -> str:
-    """The plan of the balance read, chosen on statistics of this test's own rows.
+def explain_ledger_read(sql: str, params: list[object]) -> str:
+    """The plan of a ledger read, chosen on statistics of this test's own rows.
 
     pg_class's row counts are written in place by ANALYZE and autovacuum, outside any test's
-    transaction, so without a fresh ANALYZE whatever earlier tests committed would choose the
-    plan. Tables of fewer than 30,000 rows are read whole by ANALYZE: the statistics, and so the
-    plan, are the same on every run. Whether an index-only scan is costed as one depends on the
-    visibility map, which only VACUUM (impossible in a test's transaction) sets: callers check
-    that the chosen index covers the read (`index_columns`) rather than the word "Only"."""
+    transaction: without a fresh ANALYZE, whatever earlier tests committed would choose the plan.
+    Tables under 30,000 rows are read whole by ANALYZE, so the plan is the same on every run.
+    Whether the scan is index-only depends on the visibility map, which the test's uncommitted
+    rows cannot have: callers check the index covers the read (`index_columns`) instead."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -130,3 +156,15 @@ def explain_balance_read(sql: str, params: list[object]) -> str:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
         cursor.execute("EXPLAIN " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def ledger_indexes_read(plan: str) -> set[str]:
+    """The ledger indexes a plan reads, and "table" when it reads the ledger table by itself."""
+    found = set()
+    for line in plan.splitlines():
+        if "Seq Scan on wfx_ledgerentry" in line:
+            found.add("table")
+        for word in line.replace("(", " ").split():
+            if word.startswith(("wfx_ledger_", "wfx_ledgerentry_")) and "snapshot" not in word:
+                found.add(word)
+    return found
