@@ -67,9 +67,9 @@ def staff_adjusts_balance(
     return adjustment
 
 
-def bulk_ledger_rows(distributor_id: int, count: int) -> None:
-    """`count` one-fen adjustments for a distributor in one statement: a history long enough
-    that the planner's choice between reading it whole and reading a range of it is clear."""
+def _insert_one_fen_adjustments(distributor: str, params: list[object], count: int) -> None:
+    """`count` one-fen adjustments in one statement; `distributor` is the SQL giving each row's
+    distributor from the row number `n`."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -78,12 +78,18 @@ def bulk_ledger_rows(distributor_id: int, count: int) -> None:
             INSERT INTO {LedgerEntry._meta.db_table}
                 (distributor_id, currency, bucket, kind, amount, movement, event, actor, reason,
                  created_at)
-            SELECT %s, 'CNY', 'available', 'adjustment', 0.01, gen_random_uuid(), '', 'user:900',
-                   'history', now()
-            FROM generate_series(1, %s)
+            SELECT {distributor}, 'CNY', 'available', 'adjustment', 0.01, gen_random_uuid(), '',
+                   'user:900', 'history', now()
+            FROM generate_series(1, %s) AS n
             """,
-            [distributor_id, count],
+            [*params, count],
         )
+
+
+def bulk_ledger_rows(distributor_id: int, count: int) -> None:
+    """A history long enough that the planner's choice between reading it whole and reading a
+    range of it is clear."""
+    _insert_one_fen_adjustments("%s::bigint", [distributor_id], count)
 
 
 def other_distributors_history(
@@ -93,34 +99,19 @@ def other_distributors_history(
     distributors in the ledger, "by distributor" selects half of it and the planner rightly
     prefers other paths; a real shop has thousands. `interleaved_with`: that distributor's
     rows are mixed in among them, one in ten, as a busy shop's table holds everyone's rows."""
-    from django.db import connection
-
     taken = Distributor.objects.filter(code__startswith="HIST").count()
     others = Distributor.objects.bulk_create(
         Distributor(code=f"HIST{taken + number:05d}") for number in range(distributors)
     )
     ids = [other.pk for other in others]
-    if interleaved_with is not None:
-        ids.append(interleaved_with)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {LedgerEntry._meta.db_table}
-                (distributor_id, currency, bucket, kind, amount, movement, event, actor, reason,
-                 created_at)
-            SELECT CASE WHEN %s::bigint IS NOT NULL AND n %% 10 = 0 THEN %s::bigint
-                        ELSE (%s::bigint[])[1 + n %% %s] END,
-                   'CNY', 'available', 'adjustment', 0.01, gen_random_uuid(), '', 'user:900',
-                   'history', now()
-            FROM generate_series(1, %s) AS n
-            """,
-            [
-                interleaved_with,
-                interleaved_with,
-                ids[:distributors],
-                distributors,
-                distributors * rows_each,
-            ],
+    pick_other = "(%s::bigint[])[1 + n %% %s]"
+    if interleaved_with is None:
+        _insert_one_fen_adjustments(pick_other, [ids, distributors], distributors * rows_each)
+    else:
+        _insert_one_fen_adjustments(
+            f"CASE WHEN n %% 10 = 0 THEN %s::bigint ELSE {pick_other} END",
+            [interleaved_with, ids, distributors],
+            distributors * rows_each,
         )
 
 
