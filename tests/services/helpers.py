@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Sum
 
 from saleor_wfx_plugin.domain.settings import ProgramSettings
@@ -70,8 +71,6 @@ def staff_adjusts_balance(
 def _insert_one_fen_adjustments(distributor: str, params: list[object], count: int) -> None:
     """`count` one-fen adjustments in one statement; `distributor` is the SQL giving each row's
     distributor from the row number `n`."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -117,8 +116,6 @@ def other_distributors_history(
 
 def index_columns(index_name: str) -> set[str]:
     """Every column an index holds, its keys and its INCLUDE columns."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -140,8 +137,6 @@ def explain_ledger_read(sql: str, params: list[object]) -> str:
     Tables under 30,000 rows are read whole by ANALYZE, so the plan is the same on every run.
     Whether the scan is index-only depends on the visibility map, which the test's uncommitted
     rows cannot have: callers check the index covers the read (`index_columns`) instead."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         for model in (Distributor, LedgerEntry, LedgerSnapshot):
             cursor.execute(f"ANALYZE {model._meta.db_table}")
