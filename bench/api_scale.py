@@ -21,8 +21,10 @@ distribution data it did not make unless --force; never point it at a shop's dat
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -76,6 +78,14 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--explain", action="store_true", help="Print EXPLAIN ANALYZE of each page's statements."
+    )
+    parser.add_argument(
+        "--page", default="", help="Only the pages whose label contains this text (e.g. 'payouts')."
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the timed requests of each page; print the functions costing most CPU.",
     )
     arguments = parser.parse_args()
     if not 0.001 <= arguments.scale <= 10:
@@ -198,6 +208,9 @@ def main() -> None:
         if response.status_code != 200 or body.get("errors"):
             sys.exit(f"the page failed: {response.status_code} {body.get('errors')}")
 
+    pages = [page for page in pages if arguments.page in page[0]]
+    if not pages:
+        sys.exit(f"no page's label contains {arguments.page!r}")
     results = []
     for label, queries, token in pages:
         variants = queries if isinstance(queries, list) else [queries]
@@ -212,13 +225,23 @@ def main() -> None:
             explain(captured.captured_queries, label)
         timings = []
         cpu = []
+        profiler = cProfile.Profile() if arguments.profile else None
         for run in range(arguments.runs):
             started, started_cpu = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             request(variants[run % len(variants)], token)
+            if profiler is not None:
+                profiler.disable()
             timings.append((time.perf_counter() - started) * 1000)
             # This process's CPU (Python, graphene, the driver), not the wait for a core or for
             # PostgreSQL: steadier than wall-clock time on a busy machine.
             cpu.append((time.process_time() - started_cpu) * 1000)
+        if profiler is not None:
+            print(f"\n-- {label}: cProfile of {arguments.runs} requests (wall times inflated)")
+            stats = pstats.Stats(profiler).sort_stats("tottime")
+            stats.print_stats(25)
+            stats.sort_stats("cumulative").print_stats(40)
         p95 = statistics.quantiles(timings, n=20)[-1] if len(timings) > 1 else timings[0]
         results.append(
             (

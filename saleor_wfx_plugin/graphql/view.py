@@ -17,8 +17,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from graphql import GraphQLError, parse
+from graphql import GraphQLError
 from graphql.error import format_error
+from graphql.language import ast
 
 from ..auth import InvalidToken, get_authenticator
 from ..domain.messages import DomainError
@@ -27,6 +28,7 @@ from ..errors import ProgrammeError
 from ..i18n import request_language
 from ..shop import get_shop
 from .core.context import PermissionDenied, RequestContext
+from .core.documents import ParsedQuery, validate_once_backend, validated_documents
 from .core.validators import (
     RequestRefused,
     check_operation,
@@ -139,6 +141,7 @@ class _Operation:
     variables: dict[str, Any] = field(default_factory=dict)
     operation_name: str | None = None
     cost: int = 0
+    document: ast.Document | None = None
     # Answered without running: a malformed item, or a refusal of the checks.
     answer: dict[str, Any] | None = None
     refused: bool = False
@@ -161,7 +164,7 @@ def _prepare(payload: Any) -> _Operation:
     except RequestRefused as refusal:
         return _refused(refusal)
     try:
-        document = parse(operation.query)
+        document = validated_documents.parse(schema, operation.query)
     except GraphQLError:
         return operation  # execution reports the syntax error where it is
     except RecursionError:
@@ -175,6 +178,7 @@ def _prepare(payload: Any) -> _Operation:
     except RequestRefused as refusal:
         return _refused(refusal)
     operation.cost = checked.cost
+    operation.document = document
     return operation
 
 
@@ -310,8 +314,15 @@ def _execute(operation: _Operation, context: RequestContext) -> dict[str, Any]:
 
     if operation.answer is not None:
         return operation.answer
+    assert operation.query is not None
+    request = (
+        operation.query
+        if operation.document is None
+        else ParsedQuery(operation.query, operation.document)
+    )
     result = schema.execute(
-        operation.query,
+        request,
+        backend=validate_once_backend,
         variable_values=operation.variables,
         operation_name=operation.operation_name,
         context_value=context,
