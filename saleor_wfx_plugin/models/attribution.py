@@ -47,12 +47,19 @@ class ReferralAttribution(models.Model):
         choices=[(reason.value, reason.name.title()) for reason in RejectionReason],
     )
     # The chain, frozen: later changes to the tree never change an order already placed.
+    # Indexed with the month's column (Meta.indexes), which serves lookups by payee alone too.
     seller = models.ForeignKey(
-        Distributor, null=True, on_delete=models.PROTECT, related_name="sold_orders"
+        Distributor,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="sold_orders",
+        db_index=False,
     )
-    upline = models.ForeignKey(Distributor, null=True, on_delete=models.PROTECT, related_name="+")
+    upline = models.ForeignKey(
+        Distributor, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     grand_upline = models.ForeignKey(
-        Distributor, null=True, on_delete=models.PROTECT, related_name="+"
+        Distributor, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     placed_at = models.DateTimeField()
     # When the visitor followed the referral link, as the storefront sent it (`<key>_at`); never
@@ -76,6 +83,13 @@ class ReferralAttribution(models.Model):
             # Newest first, ties by id: the API's order of orders and of their commission.
             models.Index(fields=("placed_at", "id"), name="wfx_attr_newest"),
             models.Index(fields=("order_number",), name="wfx_attr_order_number"),
+            # A distributor's month of sales (`me.sales`, team figures): the orders in which they
+            # are seller, upline or grand upline, read for the month only, not for all time.
+            models.Index(fields=("seller", "commissionable_at"), name="wfx_attr_seller_month"),
+            models.Index(fields=("upline", "commissionable_at"), name="wfx_attr_upline_month"),
+            models.Index(
+                fields=("grand_upline", "commissionable_at"), name="wfx_attr_grand_upline_month"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -246,12 +246,18 @@ def _figures_by_currency(
         )
         .order_by()
     )
-    return _fold_chains(rows, team_levels)
+    if member is not None:
+        wanted: set[int] | None = {member.pk}
+    else:
+        wanted = set(members) if members is not None else None
+    return _fold_chains(rows, team_levels, wanted)
 
 
 def _fold_chains(
-    rows: Iterable[dict[str, Any]], team_levels: int
+    rows: Iterable[dict[str, Any]], team_levels: int, wanted: set[int] | None = None
 ) -> dict[tuple[str, int], SalesFigures]:
+    """Figures per (currency, distributor) of every distributor on the rows' chains, or only of
+    the `wanted` ones (a leader's chains name hundreds of others whose figures nobody asked for)."""
     own: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     team: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     order_counts: dict[tuple[str, int], int] = defaultdict(int)
@@ -272,6 +278,7 @@ def _fold_chains(
             orders=order_counts.get(key, 0),
         )
         for key in team
+        if wanted is None or key[1] in wanted
     }
 
 
