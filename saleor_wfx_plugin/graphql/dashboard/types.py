@@ -94,7 +94,7 @@ class ProgrammeStatisticsType(graphene.ObjectType):
     def resolve_top_distributors(
         root: ProgrammeStatistics, info: Any, first: int = 10
     ) -> list[TopDistributor]:
-        from ..distributors.figures import share_page
+        from ..core.pages import share_page
 
         rows = top_distributors(root.currency, root.first, root.last, first)
         share_page([row.distributor for row in rows])

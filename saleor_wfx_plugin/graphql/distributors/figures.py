@@ -1,15 +1,14 @@
 """Staff's fields on `Distributor` for the dashboard: balances, this month's sales, team size,
 upline chain, team, and the distributor's commissions, ledger and payouts.
 
-The figures of a page of distributors are read together: a list resolver calls `share_page` on
-the rows it returns, and the first row whose figures are asked for loads them for the whole page
-(`figures_of_many`, four queries), so `distributors(first: 100) {balances monthSales teamSize}`
-costs what `first: 1` costs.
+The figures of a page of distributors are read together: a list resolver calls `share_page`
+(`core.pages`) on the rows it returns, and the first row whose figures are asked for loads them
+for the whole page (`figures_of_many`, four queries), so
+`distributors(first: 100) {balances monthSales teamSize}` costs what `first: 1` costs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import graphene
@@ -21,27 +20,16 @@ from ...selectors.commissions import distributor_commission_lines
 from ...selectors.distributor_lists import DistributorFigures, figures_of_many, team_of
 from ..core.connection import paginate
 from ..core.context import PermissionDenied, context, is_staff_with, viewer
+from ..core.pages import page_ids, share_connection_page
 from ..core.types import money
 
-_PAGE_ATTRIBUTE = "_wfx_page_ids"
 _CACHE_KEY = "distributor_figures"
-
-
-def share_page(distributors: Sequence[Distributor]) -> None:
-    ids = tuple(distributor.pk for distributor in distributors)
-    for distributor in distributors:
-        setattr(distributor, _PAGE_ATTRIBUTE, ids)
-
-
-def share_connection_page(connection: Any) -> Any:
-    share_page([edge.node for edge in connection.edges])
-    return connection
 
 
 def _figures(info: Any, distributor: Distributor) -> DistributorFigures:
     cache: dict[int, DistributorFigures] = context(info).cache.setdefault(_CACHE_KEY, {})
     if distributor.pk not in cache:
-        page = getattr(distributor, _PAGE_ATTRIBUTE, ()) or (distributor.pk,)
+        page = page_ids(distributor) or (distributor.pk,)
         cache.update(figures_of_many({distributor.pk, *(pk for pk in page if pk not in cache)}))
     return cache[distributor.pk]
 
@@ -195,7 +183,10 @@ class StaffDistributorFields:
         from ...selectors.payouts import distributor_payouts
 
         _require(info, root, Permission.HANDLE_PAYMENTS)
-        return paginate(distributor_payouts(root), _money_types().PayoutConnection, first, after)
+        payouts = distributor_payouts(root)
+        return share_connection_page(
+            paginate(payouts, _money_types().PayoutConnection, first, after)
+        )
 
 
 # The types below import `DistributorType` themselves: looked up when the schema is built.

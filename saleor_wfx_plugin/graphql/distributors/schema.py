@@ -36,9 +36,9 @@ from ..core.context import (
     viewer,
 )
 from ..core.ids import _pk, decode_id
+from ..core.pages import share_connection_page
 from ..core.sorting import ApplicationSortingInput, DistributorSortingInput, sort_order
 from ..money.schema import MoneyMeFields
-from .figures import share_connection_page
 from .filters import ApplicationFilterInput, DistributorFilterInput
 from .mutations.applications import DistributorApply, DistributorApprove, DistributorReject
 from .mutations.identity import DistributorSetIdentity
@@ -110,7 +110,7 @@ class Me(MoneyMeFields, graphene.ObjectType):
     @staticmethod
     def resolve_earnings(root: Any, info: Any) -> Any:
         own = context(info).own_distributor()
-        return earnings_of(info, own.pk) if own is not None else []
+        return earnings_of(info, own) if own is not None else []
 
     @staticmethod
     def resolve_commissions(

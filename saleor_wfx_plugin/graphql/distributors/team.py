@@ -12,13 +12,14 @@ from django.utils import timezone
 from ...domain.masking import mask_email, mask_name, mask_phone
 from ...models import Distributor
 from ..core.connection import CountableConnection, paginate
+from ..core.dataloaders import then
 from ..core.types import Money, money
 
 
-def team_counts_of(info: Any, distributor_id: int) -> Any:
+def team_counts_of(info: Any, distributor: Distributor) -> Any:
     from .dataloaders import TeamCountsByDistributorIdLoader
 
-    return TeamCountsByDistributorIdLoader(info.context).load(distributor_id)
+    return TeamCountsByDistributorIdLoader(info.context).load_with_page(distributor)
 
 
 class TeamMember(graphene.ObjectType):
@@ -94,11 +95,11 @@ class TeamSummary(graphene.ObjectType):
 
     @staticmethod
     def resolve_direct_count(root: Distributor, info: Any) -> Any:
-        return team_counts_of(info, root.pk).then(lambda counts: counts.direct)
+        return then(team_counts_of(info, root), lambda counts: counts.direct)
 
     @staticmethod
     def resolve_indirect_count(root: Distributor, info: Any) -> Any:
-        return team_counts_of(info, root.pk).then(lambda counts: counts.indirect)
+        return then(team_counts_of(info, root), lambda counts: counts.indirect)
 
     @staticmethod
     def resolve_sales(root: Distributor, info: Any, month: date | None = None) -> list[TeamSales]:

@@ -15,6 +15,7 @@ from ...models import (
 )
 from ..core.connection import CountableConnection, paginate
 from ..core.context import context, is_staff_with, shown_actor, viewer
+from ..core.dataloaders import then
 from ..core.types import Money, money
 from ..programme.types import GradeType
 from .field_permissions import PERSONAL, require_personal_data_access
@@ -60,25 +61,22 @@ class Earnings(graphene.ObjectType):
     net = graphene.Field(Money, required=True)
 
 
-def earnings_of(info: Any, distributor_id: int) -> Any:
+def earnings_of(info: Any, distributor: Distributor) -> Any:
     """Commission earned per currency (currencies that only saw adjustments have none), loaded
-    with the balances of every distributor of the request in one statement."""
+    with the balances of every distributor of the request (or of the page) in one statement."""
     from ..money.dataloaders import LedgerTotalsByDistributorIdLoader
 
-    return (
-        LedgerTotalsByDistributorIdLoader(info.context)
-        .load(distributor_id)
-        .then(
-            lambda rows: [
-                Earnings(
-                    accrued=money(row.accrued, row.currency),
-                    reversed=money(row.reversed, row.currency),
-                    net=money(row.accrued + row.reversed, row.currency),
-                )
-                for row in rows
-                if row.has_commission
-            ]
-        )
+    return then(
+        LedgerTotalsByDistributorIdLoader(info.context).load_with_page(distributor),
+        lambda rows: [
+            Earnings(
+                accrued=money(row.accrued, row.currency),
+                reversed=money(row.reversed, row.currency),
+                net=money(row.accrued + row.reversed, row.currency),
+            )
+            for row in rows
+            if row.has_commission
+        ],
     )
 
 
@@ -160,7 +158,7 @@ class DistributorType(StaffDistributorFields, graphene.ObjectType):
 
     @staticmethod
     def resolve_direct_downline_count(root: Distributor, info: Any) -> Any:
-        return team_counts_of(info, root.pk).then(lambda counts: counts.direct)
+        return then(team_counts_of(info, root), lambda counts: counts.direct)
 
     @staticmethod
     def resolve_email(root: Distributor, info: Any) -> str:
@@ -180,7 +178,7 @@ class DistributorType(StaffDistributorFields, graphene.ObjectType):
     @staticmethod
     def resolve_earnings(root: Distributor, info: Any) -> Any:
         require_personal_data_access(info, root)
-        return earnings_of(info, root.pk)
+        return earnings_of(info, root)
 
     @staticmethod
     def resolve_events(

@@ -25,6 +25,7 @@ from ..core.context import (
     require_staff_user_with,
 )
 from ..core.ids import get_by_id
+from ..core.pages import share_connection_page
 from ..core.sorting import PayoutSortingInput, sort_order
 from ..core.types import CsvExport
 from .adjustment_types import BalanceAdjustmentConnection, BalanceAdjustmentStatusEnum
@@ -89,7 +90,7 @@ class MoneyMeFields(StatementMeFields):
         own = context(info).own_distributor()
         where = {k: v for k, v in (filter or {}).items() if k != "distributor"}
         queryset = distributor_payouts(own, **_payouts_of(where))
-        return paginate(queryset, PayoutConnection, first, after)
+        return share_connection_page(paginate(queryset, PayoutConnection, first, after))
 
     @staticmethod
     def resolve_ledger(
@@ -143,7 +144,8 @@ class MoneyQuery(StatementQuery):
     ) -> Any:
         require_permission(info, Permission.HANDLE_PAYMENTS)
         found = payouts(**_payouts_of(filter))
-        return paginate(found, PayoutConnection, first, after, sort_order(sort_by, PAYOUT_SORT, ()))
+        page = paginate(found, PayoutConnection, first, after, sort_order(sort_by, PAYOUT_SORT, ()))
+        return share_connection_page(page)
 
     @staticmethod
     def resolve_ledger(

@@ -15,6 +15,7 @@ from ..core.context import (
     shown_actor,
 )
 from ..core.errors import DistributionError, error_from
+from ..core.pages import share_connection_page
 from ..core.types import CsvExport, Money, MoneyField, money
 from ..distributors.types import DistributorType
 
@@ -172,7 +173,7 @@ class PayoutType(graphene.ObjectType):
     def resolve_events(root: Payout, info: Any) -> Any:
         from .dataloaders import PayoutEventsByPayoutIdLoader
 
-        return PayoutEventsByPayoutIdLoader(info.context).load(root.pk)
+        return PayoutEventsByPayoutIdLoader(info.context).load_with_page(root)
 
 
 for _name in (
@@ -274,7 +275,7 @@ class PayoutBatchType(graphene.ObjectType):
         from ...selectors.payouts import batch_payouts
 
         require_permission(info, Permission.HANDLE_PAYMENTS)
-        return paginate(batch_payouts(root), PayoutConnection, first, after)
+        return share_connection_page(paginate(batch_payouts(root), PayoutConnection, first, after))
 
     @staticmethod
     def resolve_transfers_csv(root: PayoutBatch, info: Any) -> CsvExport:
