@@ -106,3 +106,8 @@ def permission_denied(body) -> bool:
         error.get("extensions", {}).get("exception", {}).get("code") == "PermissionDenied"
         for error in body.get("errors", ())
     )
+
+
+# Fixtures the dashboard tests share, defined with their helpers (imported last: those helpers
+# build their viewers with `customer` and `staff` above).
+from .dashboard_helpers import month_of_sales  # noqa: E402, F401

@@ -6,7 +6,6 @@ Serum at 299.00, the tree A ← B ← C ← D."""
 import csv
 import io
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -16,175 +15,21 @@ from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.models import Distributor, DistributorApplication
 from saleor_wfx_plugin.services.distributors import create_distributor
-from saleor_wfx_plugin.shop import shop_time_zone
-from tests.services.conftest import SERUM
-from tests.services.helpers import staff_adjusts_balance
 
-from .conftest import customer, permission_denied, staff
+from .conftest import customer, permission_denied
+from .dashboard_helpers import (
+    CASHIER,
+    MANAGER,
+    USERS_ONLY,
+    D,
+    fund,
+    gid,
+    pay_out,
+    request_payout,
+    today,
+)
 
 pytestmark = pytest.mark.django_db
-
-MANAGER = staff("MANAGE_USERS", "MANAGE_ORDERS", "HANDLE_PAYMENTS", user_id="900")
-USERS_ONLY = staff("MANAGE_USERS", user_id="901")
-CASHIER = staff("HANDLE_PAYMENTS", user_id="902")
-PLUGINS_ONLY = staff("MANAGE_PLUGINS", user_id="903")
-D = customer("4", "d@example.com")
-
-STATISTICS = """query($from: Date!, $to: Date!) {
-  statistics(currency: "cny", dateFrom: $from, dateTo: $to) {
-    activeDistributors newApplications referredOrders
-    referredSales { amount currency } commissionAccrued { amount } commissionReversed { amount }
-    commissionPaid { amount } payoutsWaitingCount payoutsWaitingAmount { amount }
-    daily { date referredSales { amount } commission { amount } }
-    topDistributors(first: 5) { distributor { code } sales { amount } commission { amount } }
-    todo { queue count }
-  } }"""
-
-
-def gid(distributor):
-    return to_global_id("Distributor", distributor.pk)
-
-
-def today():
-    return timezone.localdate(timezone=shop_time_zone())
-
-
-def fund(distributor, amount):
-    staff_adjusts_balance(
-        distributor_id=distributor.pk,
-        currency="CNY",
-        amount=Decimal(amount),
-        reason="opening balance",
-    )
-
-
-def request_payout(api, amount, key):
-    return api.ok(
-        """mutation($input: PayoutRequestInput!) { payoutRequest(input: $input) {
-             payout { id } errors { code } } }""",
-        {
-            "input": {
-                "currency": "CNY",
-                "amount": amount,
-                "method": "BANK",
-                "payeeName": "王小明",
-                "account": "6222 0212 3456 7890 123",
-                "bank": "ICBC",
-                "idNumber": "11010519491231002X",
-                "idempotencyKey": key,
-            }
-        },
-        viewer=D,
-    )["payoutRequest"]["payout"]["id"]
-
-
-def pay_out(api, payout_id):
-    api.ok(
-        "mutation($id: ID!) { payoutApprove(id: $id) { errors { code } } }",
-        {"id": payout_id},
-        viewer=CASHIER,
-    )
-    api.ok(
-        'mutation($id: ID!) { payoutMarkPaid(id: $id, transferReference: "ICBC-1") '
-        "{ errors { code } } }",
-        {"id": payout_id},
-        viewer=CASHIER,
-    )
-
-
-@pytest.fixture
-def month_of_sales(shop, tree):
-    """D sells a Serum (paid); C sells one that is then cancelled."""
-    kept = shop.place_order([SERUM], referral_code="DDD444")
-    shop.pay(kept.order_id)
-    cancelled = shop.place_order([SERUM], referral_code="CCC333")
-    shop.pay(cancelled.order_id)
-    shop.cancel(cancelled.order_id)
-    return kept, cancelled
-
-
-def test_the_overview_adds_up_a_period(api, tree, month_of_sales):
-    fund(tree[3], "1000")
-    pay_out(api, request_payout(api, "300", "p-1"))
-    request_payout(api, "200", "p-2")
-
-    stats = api.ok(
-        STATISTICS,
-        {"from": str(today() - timedelta(days=1)), "to": str(today())},
-        viewer=MANAGER,
-    )["statistics"]
-
-    # The cancelled order is no order and no sale; its commission was accrued and reversed.
-    assert stats["activeDistributors"] == 4
-    assert stats["referredOrders"] == 1
-    assert stats["referredSales"] == {"amount": "299.00", "currency": "CNY"}
-    # Two orders × (29.90 + 14.95 + 5.98) accrued; the cancelled one's 50.83 given back.
-    assert stats["commissionAccrued"] == {"amount": "101.66"}
-    assert stats["commissionReversed"] == {"amount": "-50.83"}
-    # 300 paid (no tax under 800); the 200 request waits for approval.
-    assert stats["commissionPaid"] == {"amount": "300.00"}
-    assert (stats["payoutsWaitingCount"], stats["payoutsWaitingAmount"]) == (
-        1,
-        {"amount": "200.00"},
-    )
-    assert stats["daily"] == [
-        {
-            "date": str(today() - timedelta(days=1)),
-            "referredSales": {"amount": "0.00"},
-            "commission": {"amount": "0.00"},
-        },
-        {
-            "date": str(today()),
-            "referredSales": {"amount": "299.00"},
-            "commission": {"amount": "101.66"},
-        },
-    ]
-    # D sold 299.00 and earned 29.90 on it; C sold nothing that was kept, and earned
-    # 29.90 + 14.95 accrued on the two orders (accruals, before the reversal).
-    assert stats["topDistributors"] == [
-        {
-            "distributor": {"code": "DDD444"},
-            "sales": {"amount": "299.00"},
-            "commission": {"amount": "29.90"},
-        },
-        {
-            "distributor": {"code": "CCC333"},
-            "sales": {"amount": "0.00"},
-            "commission": {"amount": "44.85"},
-        },
-    ]
-    assert {item["queue"]: item["count"] for item in stats["todo"]} == {
-        "APPLICATIONS": 0,
-        "PAYOUTS_TO_APPROVE": 1,
-        "PAYOUTS_TO_PAY": 0,
-        "FRAUD_REVIEW": 0,
-    }
-
-
-def test_the_overview_of_a_period_before_the_sales_is_empty(api, tree, month_of_sales):
-    last_week = today() - timedelta(days=7)
-    stats = api.ok(STATISTICS, {"from": str(last_week), "to": str(last_week)}, viewer=CASHIER)[
-        "statistics"
-    ]
-    assert stats["referredOrders"] == 0
-    assert stats["commissionAccrued"] == {"amount": "0.00"}
-    assert stats["topDistributors"] == []
-    assert len(stats["daily"]) == 1
-
-
-def test_the_overview_refuses_a_backwards_or_overlong_period_and_strangers(api, tree):
-    body = api(
-        STATISTICS, {"from": str(today()), "to": str(today() - timedelta(days=1))}, viewer=MANAGER
-    )
-    assert body["data"]["statistics"] is None
-    assert body["errors"][0]["message"] == "dateTo is before dateFrom."
-    assert body["errors"][0]["extensions"]["exception"]["code"] == "INVALID"
-    body = api(STATISTICS, {"from": "2025-01-01", "to": "2026-06-01"}, viewer=MANAGER)
-    assert "at most 366 days" in body["errors"][0]["message"]
-    for stranger in (D, PLUGINS_ONLY):
-        assert permission_denied(
-            api(STATISTICS, {"from": str(today()), "to": str(today())}, viewer=stranger)
-        )
 
 
 LIST = """query($sort: DistributorSortingInput, $filter: DistributorFilterInput) {
