@@ -108,6 +108,6 @@ def permission_denied(body) -> bool:
     )
 
 
-# Fixtures the dashboard tests share, defined with their helpers (imported last: those helpers
+# Fixtures the API tests share, defined with their helpers (imported last: those helpers
 # build their viewers with `customer` and `staff` above).
-from .dashboard_helpers import month_of_sales  # noqa: E402, F401
+from .helpers import month_of_sales  # noqa: E402, F401

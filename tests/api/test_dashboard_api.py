@@ -17,7 +17,7 @@ from saleor_wfx_plugin.models import Distributor, DistributorApplication
 from saleor_wfx_plugin.services.distributors import create_distributor
 
 from .conftest import customer, permission_denied
-from .dashboard_helpers import (
+from .helpers import (
     CASHIER,
     MANAGER,
     USERS_ONLY,

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from .conftest import permission_denied
-from .dashboard_helpers import (
+from .helpers import (
     CASHIER,
     MANAGER,
     PLUGINS_ONLY,

@@ -3,15 +3,14 @@ ledger and the exports."""
 
 import csv
 import io
-from decimal import Decimal
 
 import pytest
 from graphql_relay import to_global_id
 
 from saleor_wfx_plugin.models import Payout
-from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import customer, permission_denied, staff
+from .helpers import fund, payout_input
 
 pytestmark = pytest.mark.django_db
 
@@ -23,29 +22,6 @@ SECOND_CASHIER = staff("HANDLE_PAYMENTS", user_id="902")
 REQUEST = """mutation($input: PayoutRequestInput!) { payoutRequest(input: $input) {
   payout { id status amount { amount currency } account idNumber }
   errors { field code message } } }"""
-
-
-def fund(distributor, amount):
-    staff_adjusts_balance(
-        distributor_id=distributor.pk,
-        currency="CNY",
-        amount=Decimal(amount),
-        reason="opening balance",
-    )
-
-
-def payout_input(amount="300", key="req-1", **overrides):
-    return {
-        "currency": "CNY",
-        "amount": amount,
-        "method": "BANK",
-        "payeeName": "王小明",
-        "account": "6222 0212 3456 7890 123",
-        "bank": "ICBC",
-        "idNumber": "11010519491231002X",
-        "idempotencyKey": key,
-        **overrides,
-    }
 
 
 def test_a_distributor_requests_and_staff_approve_and_pay(api, tree):

@@ -16,6 +16,7 @@ from tests.services.conftest import SERUM
 from tests.services.helpers import staff_adjusts_balance
 
 from .conftest import customer, staff
+from .helpers import fund
 
 pytestmark = pytest.mark.django_db
 
@@ -105,15 +106,6 @@ def distributors_up_to(total):
             user_id=str(100 + number),
             upline=last,
         )
-
-
-def fund(distributor, amount="1000"):
-    staff_adjusts_balance(
-        distributor_id=distributor.pk,
-        currency="CNY",
-        amount=Decimal(amount),
-        reason="opening balance",
-    )
 
 
 def test_staff_distributors_page_with_earnings(api, shop, tree):

@@ -1,4 +1,4 @@
-"""Roles and steps the dashboard API tests share: who asks, and funding, requesting and paying
+"""Roles and steps the API tests share: who asks, and funding, requesting and paying
 out a distributor's money through the API."""
 
 from decimal import Decimal
@@ -28,7 +28,7 @@ def today():
     return timezone.localdate(timezone=shop_time_zone())
 
 
-def fund(distributor, amount):
+def fund(distributor, amount="1000"):
     staff_adjusts_balance(
         distributor_id=distributor.pk,
         currency="CNY",
@@ -37,22 +37,26 @@ def fund(distributor, amount):
     )
 
 
+def payout_input(amount="300", key="req-1", **overrides):
+    """A bank payout request as the storefront sends it."""
+    return {
+        "currency": "CNY",
+        "amount": amount,
+        "method": "BANK",
+        "payeeName": "王小明",
+        "account": "6222 0212 3456 7890 123",
+        "bank": "ICBC",
+        "idNumber": "11010519491231002X",
+        "idempotencyKey": key,
+        **overrides,
+    }
+
+
 def request_payout(api, amount, key):
     return api.ok(
         """mutation($input: PayoutRequestInput!) { payoutRequest(input: $input) {
              payout { id } errors { code } } }""",
-        {
-            "input": {
-                "currency": "CNY",
-                "amount": amount,
-                "method": "BANK",
-                "payeeName": "王小明",
-                "account": "6222 0212 3456 7890 123",
-                "bank": "ICBC",
-                "idNumber": "11010519491231002X",
-                "idempotencyKey": key,
-            }
-        },
+        {"input": payout_input(amount, key)},
         viewer=D,
     )["payoutRequest"]["payout"]["id"]
 
