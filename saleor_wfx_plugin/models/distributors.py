@@ -25,8 +25,14 @@ class Distributor(models.Model):
     phone = models.CharField(max_length=32, blank=True)
     grade = models.ForeignKey(Grade, null=True, blank=True, on_delete=models.PROTECT)
     # The recruiter. The tree may be as deep as recruiting goes; commission never is.
+    # Indexed by `wfx_distributor_team` instead, which leads with it.
     upline = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="downline"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="downline",
+        db_index=False,
     )
     # Set by a staff override: the monthly upgrade task leaves this distributor's grade alone.
     grade_locked = models.BooleanField(default=False)
@@ -54,6 +60,9 @@ class Distributor(models.Model):
             models.Index(fields=("email",), name="wfx_distributor_email"),
             # Staff's list, newest first: a page reads its rows off the index.
             models.Index(fields=("created_at", "id"), name="wfx_distributor_newest"),
+            # A team, newest recruits first: a page of `me.team` reads its ids off the index,
+            # and counting a team never touches the table.
+            models.Index(fields=("upline", "created_at", "id"), name="wfx_distributor_team"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(code=Upper("code")), name="wfx_code_uppercase"),

@@ -28,7 +28,7 @@ from django.utils import timezone
 from ..models import MONEY_DIGITS, Distributor, LedgerEntry, ReferralAttribution
 from ..shop import shop_time_zone
 from .balances import Balance, balances_of_many
-from .distributors import team_members
+from .distributors import TeamMemberWindow, team_member_window, team_members
 from .sales import SalesBasis, SalesFigures, month_bounds, net_goods_value, sales_summaries
 
 ZERO = Decimal(0)
@@ -150,7 +150,15 @@ def team_of(distributor: Distributor) -> QuerySet[Distributor]:
     """The two levels below a distributor (the levels commission is paid on), recruits first,
     each row with `team_level` 1 or 2. A third level down is never part of a team. The same
     rows as `me.team`, through its index-friendly lookup, with the uplines staff see."""
-    return team_members(distributor).select_related("upline", "upline__upline")
+    return team_members(distributor).select_related(*_UPLINES)
+
+
+def team_window_of(distributor: Distributor) -> TeamMemberWindow:
+    """`team_of(distributor)` narrowed to one page's rows, for `paginate`."""
+    return team_member_window(distributor, *_UPLINES)
+
+
+_UPLINES = ("upline", "upline__upline")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -69,13 +70,18 @@ def paginate(
     first: int | None,
     after: str | None,
     order: tuple[str, ...] = (),
+    window: Callable[[list[Any] | None, int], QuerySet[Any] | None] | None = None,
 ) -> Any:
     """One page: fetches `first + 1` rows to know whether there is a next page; counts all rows
     only when the client asks for `totalCount`.
 
     `order` (columns, as `order_by` takes them) replaces the selector's own order: the one place
     a `sortBy` is applied. Cursors are keyset cursors (see `keyset`) whenever the order is
-    plain columns: the next page starts after the last row's sort key, not at an offset."""
+    plain columns: the next page starts after the last row's sort key, not at an offset.
+
+    `window(key, limit)`, when given, returns a cheaper queryset holding at least the `limit`
+    rows after the cursor's `key` (None: from the start), in the same order; the page is read
+    from it and `totalCount` from `queryset`. None from it: read from `queryset`."""
     if first is None:
         first = DEFAULT_PAGE_SIZE
     if first < 0 or first > MAX_PAGE_SIZE:
@@ -85,25 +91,36 @@ def paginate(
     if order:
         queryset = queryset.order_by(*order)
     columns = keyset.ordering(queryset)
-    page = keyset.with_keys(queryset, columns) if columns else queryset
-    start = 0
+    start, key = 0, None
     if after:
         offset, key = _decode_cursor(after)
         start = offset + 1
+    readable = queryset
+    if window is not None:
+        try:
+            # An offset cursor's page starts `start` rows in; a keyset cursor's right after it.
+            limit = first + 1 if key is not None else start + first + 1
+            narrowed = window(key, limit)
+        except (ValueError, TypeError, IndexError):
+            raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": after}) from None
+        if narrowed is not None:  # not `or`: a queryset's truth value would run it
+            readable = narrowed
+    page = keyset.with_keys(readable, columns) if columns else readable
+    if after:
         if key is not None and columns:
             try:
                 page = keyset.after(page, columns, key)
             except (keyset.BadCursor, ValueError, TypeError, ValidationError):
                 raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": after}) from None
-            window = page[: first + 1]
+            sliced = page[: first + 1]
         elif key is not None:
             raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": after})
         else:
-            window = page[start : start + first + 1]
+            sliced = page[start : start + first + 1]
     else:
-        window = page[: first + 1]
+        sliced = page[: first + 1]
     try:
-        rows = list(window)
+        rows = list(sliced)
     except (ValueError, TypeError, ValidationError, DataError):
         # A forged key of the wrong type for its column.
         raise GraphQLError(_("Invalid cursor %(cursor)r.") % {"cursor": after}) from None

@@ -17,7 +17,12 @@ from ...auth import Permission
 from ...models import Distributor
 from ...selectors.balances import Balance
 from ...selectors.commissions import distributor_commission_lines
-from ...selectors.distributor_lists import DistributorFigures, figures_of_many, team_of
+from ...selectors.distributor_lists import (
+    DistributorFigures,
+    figures_of_many,
+    team_of,
+    team_window_of,
+)
 from ..core.connection import paginate
 from ..core.context import PermissionDenied, context, is_staff_with, viewer
 from ..core.pages import page_ids, share_connection_page
@@ -152,7 +157,13 @@ class StaffDistributorFields:
         if not is_staff_with(info, Permission.MANAGE_USERS):
             raise PermissionDenied((Permission.MANAGE_USERS,))
         return share_connection_page(
-            paginate(team_of(root), _distributor_connection(), first, after)
+            paginate(
+                team_of(root),
+                _distributor_connection(),
+                first,
+                after,
+                window=team_window_of(root),
+            )
         )
 
     @staticmethod

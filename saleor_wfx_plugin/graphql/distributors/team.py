@@ -116,9 +116,15 @@ class TeamSummary(graphene.ObjectType):
     def resolve_members(
         root: Distributor, info: Any, first: int | None = None, after: str | None = None
     ) -> Any:
-        from ...selectors.distributors import team_members
+        from ...selectors.distributors import team_member_window, team_members
 
-        return paginate(team_members(root), TeamMemberConnection, first, after)
+        return paginate(
+            team_members(root),
+            TeamMemberConnection,
+            first,
+            after,
+            window=team_member_window(root),
+        )
 
 
 class ClickStatsType(graphene.ObjectType):
