@@ -14,7 +14,7 @@ from ..domain.money import quantize
 from ..errors import InputError
 from ..models import CommissionLine, LedgerEntry
 from ..services.payouts.csv_files import write_csv
-from .commissions import commission_status, line_ledger_sum
+from .commissions import commission_status, line_ledger_sum, line_status
 
 ZERO = Decimal(0)
 MAX_CSV_ROWS = 50_000
@@ -103,7 +103,7 @@ def commissions_csv(lines: QuerySet[CommissionLine]) -> str:
             quantize(line.accrued_amount, line.attribution.currency),  # type: ignore[attr-defined]
             quantize(line.reversed_amount, line.attribution.currency),  # type: ignore[attr-defined]
             quantize(line.net_amount, line.attribution.currency),  # type: ignore[attr-defined]
-            line.commission_status,  # type: ignore[attr-defined]
+            line_status(line),
         )
         for line in lines.iterator(chunk_size=2000)
     )

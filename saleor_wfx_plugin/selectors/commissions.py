@@ -12,7 +12,6 @@ from django.db.models import (
     Case,
     CharField,
     DecimalField,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -112,11 +111,11 @@ class CommissionStatus:
     REVERSED = "reversed"
 
 
-def line_ledger_sum(kind: str) -> Coalesce:
-    """The sum of the commission line's (OuterRef "pk") ledger entries of `kind`, zero without
+def line_ledger_sum(*kinds: str) -> Coalesce:
+    """The sum of the commission line's (OuterRef "pk") ledger entries of `kinds`, zero without
     any: a correlated subquery, so only the lines asked for are summed."""
     summed = (
-        LedgerEntry.objects.filter(commission_line_id=OuterRef("pk"), kind=kind)
+        LedgerEntry.objects.filter(commission_line_id=OuterRef("pk"), kind__in=kinds)
         .order_by()
         .values("commission_line_id")
         .annotate(total=Sum("amount"))
@@ -124,6 +123,19 @@ def line_ledger_sum(kind: str) -> Coalesce:
     )
     money = DecimalField(**MONEY_DIGITS)
     return Coalesce(Subquery(summed, output_field=money), Value(ZERO), output_field=money)
+
+
+def line_status(line: CommissionLine) -> str:
+    """The CommissionStatus of a line of `commission_lines()`: the rule of `commission_status`,
+    worked out from the line's sums once they are read."""
+    accrued = line.accrued_amount  # type: ignore[attr-defined]
+    if accrued == 0:
+        return CommissionStatus.ZERO
+    if line.net_amount == 0:  # type: ignore[attr-defined]
+        return CommissionStatus.REVERSED
+    if line.reversed_amount < 0:  # type: ignore[attr-defined]
+        return CommissionStatus.PARTIALLY_REVERSED
+    return CommissionStatus.PENDING
 
 
 def commission_status(*, accrued: str, reversed: str, net: str) -> Case:
@@ -140,22 +152,19 @@ def commission_status(*, accrued: str, reversed: str, net: str) -> Case:
 
 def commission_lines() -> QuerySet[CommissionLine]:
     """Plan lines with what the ledger holds for each: `accrued_amount`, `reversed_amount`
-    (negative) and `commission_status`, newest order first. Filters on those run in SQL.
+    (negative) and `net_amount`, newest order first; `line_status` gives a line's status.
 
     The sums are correlated subqueries, not a join grouped over the whole entries table: a page
     sums only its own lines' entries (index on `commission_line_id`), and the order follows the
-    index `wfx_attr_newest` on the attributions."""
+    index `wfx_attr_newest` on the attributions. The net is a sum of its own, and the status is
+    SQL only when a filter needs it: an annotation built on other annotations repeats their
+    subqueries, and the status's CASE made eight of them, each compiled and run per row."""
     return (
         CommissionLine.objects.select_related("attribution", "distributor", "distributor__grade")
         .annotate(
             accrued_amount=line_ledger_sum(LedgerEntry.Kind.ACCRUAL),
             reversed_amount=line_ledger_sum(LedgerEntry.Kind.REVERSAL),
-        )
-        .annotate(net_amount=F("accrued_amount") + F("reversed_amount"))
-        .annotate(
-            commission_status=commission_status(
-                accrued="accrued_amount", reversed="reversed_amount", net="net_amount"
-            )
+            net_amount=line_ledger_sum(LedgerEntry.Kind.ACCRUAL, LedgerEntry.Kind.REVERSAL),
         )
         .order_by("-attribution__placed_at", "-attribution_id", "level", "id")
     )
@@ -180,7 +189,10 @@ def filter_commission_lines(
         queryset = queryset.filter(distributor_id=distributor_id)
     statuses = list(statuses)
     if statuses:
-        queryset = queryset.filter(commission_status__in=statuses)
+        status = commission_status(
+            accrued="accrued_amount", reversed="reversed_amount", net="net_amount"
+        )
+        queryset = queryset.alias(commission_status=status).filter(commission_status__in=statuses)
     if placed_from is not None:
         queryset = queryset.filter(attribution__placed_at__gte=placed_from)
     if placed_to is not None:

@@ -79,12 +79,13 @@ class CommissionType(graphene.ObjectType):
 
     @staticmethod
     def resolve_amount(root: CommissionLine, info: Any) -> Money:
-        net = root.accrued_amount + root.reversed_amount  # type: ignore[attr-defined]
-        return money(net, root.attribution.currency)
+        return money(root.net_amount, root.attribution.currency)  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_status(root: CommissionLine, info: Any) -> str:
-        return root.commission_status  # type: ignore[attr-defined,no-any-return]
+        from ...selectors.commissions import line_status
+
+        return line_status(root)
 
     @staticmethod
     def resolve_placed_at(root: CommissionLine, info: Any) -> Any:
