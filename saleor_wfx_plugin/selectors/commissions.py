@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,6 +160,13 @@ def commission_lines() -> QuerySet[CommissionLine]:
     index `wfx_attr_newest` on the attributions. The net is a sum of its own, and the status is
     SQL only when a filter needs it: an annotation built on other annotations repeats their
     subqueries, and the status's CASE made eight of them, each compiled and run per row."""
+    # A clone of one queryset built once: building the annotations took 3.3 ms a request, a
+    # clone takes 0.02. The clone is what callers filter and read; the original is never read.
+    return _commission_lines_built_once().all()
+
+
+@functools.cache
+def _commission_lines_built_once() -> QuerySet[CommissionLine]:
     return (
         CommissionLine.objects.select_related("attribution", "distributor", "distributor__grade")
         .annotate(

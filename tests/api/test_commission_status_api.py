@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from saleor_wfx_plugin.models import CommissionLine
+from saleor_wfx_plugin.selectors.commissions import commission_lines
 from tests.services.conftest import SERUM
 
 from .conftest import staff
@@ -87,3 +88,14 @@ def test_a_page_sums_each_lines_entries_once_per_figure(api, four_orders):
 
 def _key(line):
     return (line["orderNumber"], line["level"], line["productName"])
+
+
+def test_the_list_built_once_is_a_fresh_queryset_for_each_caller(four_orders, tree):
+    """`commission_lines()` hands out clones of one queryset built once: one caller's filter or
+    rows never reach the next caller."""
+    everything = commission_lines()
+    ds_level_1 = everything.filter(level=1, distributor=tree[3])
+    assert len(ds_level_1) == 5  # the four serums and the sample
+    assert commission_lines() is not everything
+    assert commission_lines().count() == 4 * 3 + 1
+    assert commission_lines()._result_cache is None
