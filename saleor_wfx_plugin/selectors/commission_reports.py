@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ..domain.money import quantize
@@ -54,8 +54,9 @@ def commission_totals(lines: QuerySet[CommissionLine]) -> list[CommissionTotal]:
         .annotate(
             accrued=line_ledger_sum(LedgerEntry.Kind.ACCRUAL),
             given_back=line_ledger_sum(LedgerEntry.Kind.REVERSAL),
+            # A sum of its own, as in commission_lines(): built on the two, it repeats them.
+            net=line_ledger_sum(LedgerEntry.Kind.ACCRUAL, LedgerEntry.Kind.REVERSAL),
         )
-        .annotate(net=F("accrued") + F("given_back"))
         .annotate(status=commission_status(accrued="accrued", reversed="given_back", net="net"))
     )
     rows = (
