@@ -45,6 +45,7 @@ from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 from saleor_wfx_plugin.models import Distributor, Payout
 from saleor_wfx_plugin.sandbox.simulator import SimulatedShop
 from saleor_wfx_plugin.selectors.balances import Balance, balance
+from tests.services.money_bank_rules import BankRules
 from tests.services.money_books import (
     CODES,
     EXAMPLES,
@@ -65,7 +66,7 @@ from tests.services.money_payout_rules import PayoutRules
 pytestmark = pytest.mark.django_db
 
 
-class MoneyMachine(OrderRules, PayoutRules, MoneyInvariants, RuleBasedStateMachine):
+class MoneyMachine(OrderRules, PayoutRules, BankRules, MoneyInvariants, RuleBasedStateMachine):
     def __init__(self, opening_orders: dict, opening_changes: dict) -> None:
         super().__init__()
         # Ledger rows cannot be deleted, so each example lives in a savepoint rolled back in
